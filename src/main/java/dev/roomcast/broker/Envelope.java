@@ -1,0 +1,41 @@
+package dev.roomcast.broker;
+
+import java.util.List;
+
+/**
+ * One event on its way to its recipients, on this pod and on the others: the Redis message body of
+ * PROTOCOL.md section 7. {@code data} is raw JSON text (or null), kept as text so that it is parsed and
+ * written once, never re-serialized per recipient. {@code acceptedAtMicros} is when the originating pod
+ * accepted the event (epoch microseconds), the start of the delivery-latency measurement.
+ */
+public record Envelope(
+        String serverId,
+        DeliveryType type,
+        String target,
+        String event,
+        String data,
+        List<String> exclude,
+        Sender from,
+        Long offset,
+        String traceId,
+        long acceptedAtMicros) {
+
+    public Envelope {
+        exclude = exclude == null ? List.of() : exclude;
+    }
+
+    /** The Redis channel this envelope travels on. */
+    public String channel() {
+        return Channels.of(type, target);
+    }
+
+    public boolean excludes(String clientId) {
+        List<String> excluded = exclude;
+        for (int i = 0, n = excluded.size(); i < n; i++) {
+            if (excluded.get(i).equals(clientId)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,33 @@
+package dev.roomcast.error;
+
+/** WebSocket close codes of PROTOCOL.md section 2. The reason texts stay well under the 123-byte limit. */
+public enum CloseCode {
+    NORMAL(1000, "normal close"),
+    GOING_AWAY(1001, "server going away"),
+    UNSUPPORTED_DATA(1003, "binary frames are not supported"),
+    POLICY_VIOLATION(1008, "too many invalid frames"),
+    MESSAGE_TOO_BIG(1009, "frame too large"),
+    INTERNAL_ERROR(1011, "internal error"),
+    AUTH_TIMEOUT(4001, "authentication timeout"),
+    HEARTBEAT_TIMEOUT(4002, "heartbeat timeout"),
+    AUTH_FAILED(4003, "authentication failed"),
+    ENCRYPTION_REQUIRED(4004, "encryption required"),
+    TOKEN_EXPIRED(4005, "token expired"),
+    SLOW_CONSUMER(4008, "slow consumer");
+
+    private final int code;
+    private final String reason;
+
+    CloseCode(int code, String reason) {
+        this.code = code;
+        this.reason = reason;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    public String reason() {
+        return reason;
+    }
+}

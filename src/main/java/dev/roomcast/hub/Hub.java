@@ -1,0 +1,138 @@
+package dev.roomcast.hub;
+
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.roomcast.RoomcastConfig;
+import dev.roomcast.broker.Broker;
+import dev.roomcast.broker.Envelope;
+import dev.roomcast.observability.RoomcastMetrics;
+import dev.roomcast.room.RoomNames;
+import dev.roomcast.transport.ServerFrames;
+import io.smallrye.common.vertx.VertxContext;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Provider;
+
+/**
+ * Local delivery: which connections of this pod are in which room, sharded by event loop. Every event, whether
+ * it starts on this pod or arrives from another, reaches recipients through {@link #deliver(Envelope)}: the frame
+ * is encoded once and handed to each shard once.
+ */
+@ApplicationScoped
+public class Hub {
+
+    private final ConcurrentHashMap<Thread, HubShard> shardsByThread = new ConcurrentHashMap<>();
+    private volatile HubShard[] shards = new HubShard[0];
+    /** Authenticated connections by client id, for client-addressed deliveries. */
+    private final ConcurrentHashMap<String, Recipient> clients = new ConcurrentHashMap<>();
+    private final AtomicInteger connections = new AtomicInteger();
+
+    private final Provider<Broker> broker;
+    private final ServerFrames frames;
+    private final RoomcastMetrics metrics;
+    private final Vertx vertx;
+    private final Duration subscribeTimeout;
+    private final long sweepMillis;
+
+    @Inject
+    Hub(Provider<Broker> broker, ServerFrames frames, RoomcastMetrics metrics, Vertx vertx, RoomcastConfig config) {
+        this.broker = broker;
+        this.frames = frames;
+        this.metrics = metrics;
+        this.vertx = vertx;
+        this.subscribeTimeout = config.redis().subscribeTimeout();
+        long shortest = Math.min(config.auth().timeout().toMillis(), config.heartbeat().timeout().toMillis());
+        // Timeouts fire at most a quarter late, and never is the sweep busier than every 50 ms.
+        this.sweepMillis = Math.max(50, Math.min(1000, shortest / 4));
+        metrics.connectionsGauge(connections::get);
+    }
+
+    /** The shard of the calling event loop, created on first use. Must be called on an event loop. */
+    public HubShard currentShard() {
+        Thread thread = Thread.currentThread();
+        HubShard shard = shardsByThread.get(thread);
+        return shard != null ? shard : createShard(thread);
+    }
+
+    private synchronized HubShard createShard(Thread thread) {
+        HubShard existing = shardsByThread.get(thread);
+        if (existing != null) {
+            return existing;
+        }
+        Context current = Vertx.currentContext();
+        if (current == null || !current.isEventLoopContext()) {
+            throw new IllegalStateException("hub shards live on event loops, not on " + thread.getName());
+        }
+        Context root = VertxContext.getRootContext(current);
+        HubShard shard = new HubShard(this, root, thread);
+        shardsByThread.put(thread, shard);
+        HubShard[] grown = java.util.Arrays.copyOf(shards, shards.length + 1);
+        grown[grown.length - 1] = shard;
+        shards = grown;
+        root.runOnContext(ignored -> vertx.setPeriodic(sweepMillis, id -> shard.sweep()));
+        return shard;
+    }
+
+    /** Counts a new connection; called once it is registered on its shard. */
+    public void opened() {
+        connections.incrementAndGet();
+    }
+
+    public void closed() {
+        connections.decrementAndGet();
+    }
+
+    public void registerClient(Recipient recipient) {
+        clients.put(recipient.clientId(), recipient);
+    }
+
+    public void unregisterClient(Recipient recipient) {
+        clients.remove(recipient.clientId(), recipient);
+    }
+
+    /** Delivers to this pod's recipients of the envelope; the broker calls this for local and remote events alike. */
+    public void deliver(Envelope envelope) {
+        String frame = frames.delivery(envelope);
+        switch (envelope.type()) {
+            case CLIENT -> {
+                Recipient recipient = clients.get(envelope.target());
+                if (recipient != null) {
+                    HubShard shard = recipient.shard();
+                    shard.execute(() -> shard.deliverTo(recipient, frame, envelope));
+                }
+            }
+            case ROOM -> forEachShard(shard -> shard.deliverToRoom(envelope.target(), frame, envelope));
+            case USER -> {
+                String room = RoomNames.userRoom(envelope.target());
+                forEachShard(shard -> shard.deliverToRoom(room, frame, envelope));
+            }
+            case BROADCAST -> forEachShard(shard -> shard.deliverToAll(frame, envelope));
+        }
+    }
+
+    private void forEachShard(java.util.function.Consumer<HubShard> action) {
+        for (HubShard shard : shards) {
+            shard.execute(() -> action.accept(shard));
+        }
+    }
+
+    Uni<Void> subscribe(String channel) {
+        return broker.get().subscribe(channel)
+                .ifNoItem().after(subscribeTimeout)
+                .failWith(() -> new TimeoutException("no subscription to " + channel + " within " + subscribeTimeout));
+    }
+
+    void unsubscribe(String channel) {
+        broker.get().unsubscribe(channel);
+    }
+
+    RoomcastMetrics metrics() {
+        return metrics;
+    }
+}

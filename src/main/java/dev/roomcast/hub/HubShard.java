@@ -1,0 +1,156 @@
+package dev.roomcast.hub;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import dev.roomcast.broker.Envelope;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+
+/**
+ * The hub's part for one event loop: the rooms of the connections living on that loop and their members.
+ * Everything here runs on that loop, so nothing is locked; other threads hand work over with
+ * {@link #execute(Runnable)}, once per delivery and shard rather than once per recipient.
+ */
+public final class HubShard {
+
+    private final Hub hub;
+    private final Context context;
+    private final Thread thread;
+    private final Map<String, LocalRoom> rooms = new HashMap<>();
+    /** Every connection on this loop, authenticated or not: broadcasts and the timeout sweep walk it. */
+    private final LocalRoom all = new LocalRoom(null, null, true);
+
+    HubShard(Hub hub, Context context, Thread thread) {
+        this.hub = hub;
+        this.context = context;
+        this.thread = thread;
+    }
+
+    public boolean isCurrentThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** Runs the task on this shard's loop: at once when already there, else queued behind earlier tasks. */
+    public void execute(Runnable task) {
+        if (Thread.currentThread() == thread) {
+            task.run();
+        } else {
+            context.runOnContext(ignored -> task.run());
+        }
+    }
+
+    public void register(Recipient recipient) {
+        recipient.memberships().allSlot = all.add(recipient);
+    }
+
+    /** Removes the connection from every room and from the shard; releases subscriptions nobody here needs. */
+    public void unregister(Recipient recipient) {
+        Memberships memberships = recipient.memberships();
+        for (int i = memberships.count - 1; i >= 0; i--) {
+            LocalRoom room = memberships.rooms[i];
+            room.removeAt(memberships.removeAt(i));
+            releaseIfUnused(room);
+        }
+        if (memberships.allSlot >= 0) {
+            all.removeAt(memberships.allSlot);
+            memberships.allSlot = -1;
+        }
+    }
+
+    /**
+     * First step of a join: holds the room open on this shard and returns a Uni that completes, on this loop,
+     * once the pod receives the room's channel. Exactly one of {@link #commit} or {@link #abandon} must follow.
+     */
+    public Uni<Void> reserve(String room, String channel, boolean automatic) {
+        LocalRoom local = rooms.get(room);
+        if (local == null) {
+            local = new LocalRoom(room, channel, automatic);
+            rooms.put(room, local);
+            local.subscribed = hub.subscribe(channel).emitOn(this::execute).memoize().indefinitely();
+        }
+        local.pending++;
+        return local.subscribed;
+    }
+
+    /** Completes a reservation: from now on the connection receives the room's events. */
+    public void commit(Recipient recipient, String room) {
+        LocalRoom local = rooms.get(room);
+        local.pending--;
+        recipient.memberships().add(local, local.add(recipient));
+    }
+
+    /** Gives up a reservation whose subscription failed. */
+    public void abandon(String room) {
+        LocalRoom local = rooms.get(room);
+        local.pending--;
+        releaseIfUnused(local);
+    }
+
+    /** @return whether the connection was in the room */
+    public boolean leave(Recipient recipient, String room) {
+        Memberships memberships = recipient.memberships();
+        int index = memberships.indexOf(room);
+        if (index < 0) {
+            return false;
+        }
+        LocalRoom local = memberships.rooms[index];
+        local.removeAt(memberships.removeAt(index));
+        releaseIfUnused(local);
+        return true;
+    }
+
+    void deliverToRoom(String room, String frame, Envelope envelope) {
+        LocalRoom local = rooms.get(room);
+        if (local != null && local.size > 0) {
+            deliver(local, frame, envelope, false);
+        }
+    }
+
+    void deliverToAll(String frame, Envelope envelope) {
+        deliver(all, frame, envelope, true);
+    }
+
+    void deliverTo(Recipient recipient, String frame, Envelope envelope) {
+        if (recipient.memberships().allSlot < 0 || envelope.excludes(recipient.clientId())) {
+            return;
+        }
+        recipient.write(frame);
+        hub.metrics().delivered(envelope.type(), 1, envelope.acceptedAtMicros());
+    }
+
+    private void deliver(LocalRoom room, String frame, Envelope envelope, boolean authenticatedOnly) {
+        Recipient[] members = room.members;
+        int size = room.size;
+        boolean filter = !envelope.exclude().isEmpty();
+        int written = 0;
+        for (int i = 0; i < size; i++) {
+            Recipient member = members[i];
+            if ((authenticatedOnly && !member.isAuthenticated()) || (filter && envelope.excludes(member.clientId()))) {
+                continue;
+            }
+            member.write(frame);
+            written++;
+        }
+        if (written > 0) {
+            hub.metrics().delivered(envelope.type(), written, envelope.acceptedAtMicros());
+        }
+    }
+
+    void sweep() {
+        long now = System.nanoTime();
+        long epochSecond = System.currentTimeMillis() / 1000;
+        Recipient[] members = all.members;
+        // A tick only starts a close; the connection leaves the array later, in its close handler.
+        for (int i = all.size - 1; i >= 0; i--) {
+            members[i].tick(now, epochSecond);
+        }
+    }
+
+    private void releaseIfUnused(LocalRoom room) {
+        if (room.isUnused()) {
+            rooms.remove(room.key);
+            hub.unsubscribe(room.channel);
+        }
+    }
+}

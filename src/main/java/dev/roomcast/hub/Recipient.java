@@ -1,0 +1,29 @@
+package dev.roomcast.hub;
+
+/**
+ * What the hub needs of a connection: where to write, whether it may receive broadcasts, and its room
+ * memberships. Implemented by the session; every method is called on the connection's event loop.
+ */
+public interface Recipient {
+
+    String clientId();
+
+    /** Authenticated connections receive broadcasts; unauthenticated ones receive nothing but replies. */
+    boolean isAuthenticated();
+
+    /** Writes an already-encoded frame. Never blocks; a closed socket drops it. */
+    void write(String frame);
+
+    Memberships memberships();
+
+    /** The shard (event loop) this connection lives on. */
+    HubShard shard();
+
+    /**
+     * Periodic check from the shard's sweep (timeouts, token expiry).
+     *
+     * @param nowNanos {@link System#nanoTime()}
+     * @param nowEpochSecond wall-clock seconds, for token expiry
+     */
+    void tick(long nowNanos, long nowEpochSecond);
+}

@@ -1,0 +1,32 @@
+package dev.roomcast.rest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+import dev.roomcast.error.ErrorCode;
+import dev.roomcast.error.ErrorMapper;
+import dev.roomcast.error.RoomcastException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** Renders failures of the HTTP API as problem bodies; what they mean is decided by {@link ErrorMapper}. */
+public class ProblemMapper {
+
+    @ServerExceptionMapper({ RoomcastException.class, WebApplicationException.class, UnauthorizedException.class,
+            AuthenticationFailedException.class, ForbiddenException.class, JsonProcessingException.class })
+    public RestResponse<Problem> map(Throwable failure) {
+        RoomcastException error = ErrorMapper.map(failure);
+        RestResponse.ResponseBuilder<Problem> response = RestResponse.ResponseBuilder
+                .<Problem> create(error.httpStatus())
+                .entity(new Problem(error.code().name(), error.getMessage()))
+                .type(MediaType.APPLICATION_JSON_TYPE);
+        if (error.code() == ErrorCode.AUTH_REQUIRED) {
+            response.header("WWW-Authenticate", "Bearer");
+        }
+        return response.build();
+    }
+}

@@ -1,0 +1,56 @@
+package dev.roomcast.security;
+
+import java.util.Optional;
+
+import io.smallrye.jwt.auth.principal.JWTParser;
+import io.smallrye.jwt.auth.principal.ParseException;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jboss.logging.Logger;
+
+/**
+ * Verifies a JWT against the configured key and issuer with SmallRye JWT's parser: the same check for the
+ * handshake (header or query parameter), the {@code authenticate} frame and {@code refresh}. The work is CPU
+ * only (the key is loaded once), so it is safe on the event loop.
+ */
+@ApplicationScoped
+public class TokenVerifier {
+
+    private static final Logger LOG = Logger.getLogger(TokenVerifier.class);
+
+    private final JWTParser parser;
+    private final long clockSkewSeconds;
+
+    TokenVerifier(JWTParser parser, @ConfigProperty(name = "mp.jwt.verify.clock.skew") Optional<Long> clockSkewSeconds) {
+        this.parser = parser;
+        // SmallRye JWT's own default; the expiry close (4005) must agree with what verification tolerates.
+        this.clockSkewSeconds = clockSkewSeconds.orElse(60L);
+    }
+
+    /** @return the verified token, or empty when it is malformed, badly signed, from another issuer or expired */
+    public Optional<VerifiedToken> verify(String token) {
+        if (token == null || token.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            JsonWebToken jwt = parser.parse(token);
+            String subject = jwt.getSubject();
+            if (subject == null || subject.isBlank()) {
+                LOG.debug("token refused: no sub claim");
+                return Optional.empty();
+            }
+            long exp = jwt.getExpirationTime();
+            boolean admin = jwt.getGroups() != null && jwt.getGroups().contains(Roles.ADMIN);
+            return Optional.of(new VerifiedToken(subject, admin, exp > 0 ? exp : Long.MAX_VALUE));
+        } catch (ParseException e) {
+            LOG.debugf("token refused: %s", e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** Seconds past {@code exp} during which a token is still accepted ({@code mp.jwt.verify.clock.skew}). */
+    public long clockSkewSeconds() {
+        return clockSkewSeconds;
+    }
+}

@@ -1,0 +1,182 @@
+package dev.roomcast.session;
+
+import dev.roomcast.error.CloseCode;
+import dev.roomcast.hub.HubShard;
+import dev.roomcast.hub.Memberships;
+import dev.roomcast.hub.Recipient;
+import dev.roomcast.security.VerifiedToken;
+import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.WebSocketConnection;
+
+/**
+ * One connection's state: who it is, where it is in its lifecycle (unauthenticated, authenticating,
+ * authenticated, closing), when it was last active, its rate-limit buckets and its rooms. Kept small, since
+ * there is one per socket; shared settings live in {@link SessionSettings}. Confined to the connection's event
+ * loop.
+ */
+public final class Session implements Recipient {
+
+    enum State {
+        UNAUTHENTICATED,
+        /** Token accepted, waiting for the user channel: no broadcast yet, {@code connected} comes first. */
+        AUTHENTICATING,
+        AUTHENTICATED,
+        CLOSING
+    }
+
+    private final WebSocketConnection connection;
+    private final HubShard shard;
+    private final SessionSettings settings;
+    private final String clientId;
+    private final Memberships memberships = new Memberships();
+    private final RateLimiter rateLimiter;
+    private final long openedAtNanos;
+    private long lastActivityNanos;
+    private State state = State.UNAUTHENTICATED;
+    private String userId;
+    private boolean admin;
+    private long expiresAtEpochSecond = Long.MAX_VALUE;
+    private int invalidRun;
+    private CloseCode closeCode;
+
+    Session(WebSocketConnection connection, HubShard shard, String clientId, SessionSettings settings, long nowNanos) {
+        this.connection = connection;
+        this.shard = shard;
+        this.clientId = clientId;
+        this.settings = settings;
+        this.rateLimiter = new RateLimiter(settings.rateLimits, nowNanos);
+        this.openedAtNanos = nowNanos;
+        this.lastActivityNanos = nowNanos;
+    }
+
+    @Override
+    public String clientId() {
+        return clientId;
+    }
+
+    public String userId() {
+        return userId;
+    }
+
+    public boolean isAdmin() {
+        return admin;
+    }
+
+    @Override
+    public boolean isAuthenticated() {
+        return state == State.AUTHENTICATED;
+    }
+
+    boolean isUnauthenticated() {
+        return state == State.UNAUTHENTICATED;
+    }
+
+    boolean isClosing() {
+        return state == State.CLOSING;
+    }
+
+    @Override
+    public Memberships memberships() {
+        return memberships;
+    }
+
+    @Override
+    public HubShard shard() {
+        return shard;
+    }
+
+    @Override
+    public void write(String frame) {
+        if (state == State.CLOSING && connection.isClosed()) {
+            settings.metrics.dropped(dev.roomcast.observability.DropReason.CLOSED);
+            return;
+        }
+        connection.sendText(frame).subscribe().with(Session::ignore, settings.onWriteFailure);
+    }
+
+    /** Writes a reply to this client (ack, error, pong, connected) and counts it. */
+    void reply(String frame) {
+        write(frame);
+        settings.metrics.frameSent();
+    }
+
+    void touch(long nowNanos) {
+        lastActivityNanos = nowNanos;
+    }
+
+    long tryAcquire(String event, long nowNanos) {
+        return rateLimiter.tryAcquire(event, nowNanos);
+    }
+
+    void authenticating(VerifiedToken token) {
+        state = State.AUTHENTICATING;
+        userId = token.userId();
+        admin = token.admin();
+        expiresAtEpochSecond = token.expiresAtEpochSecond();
+    }
+
+    void authenticated() {
+        if (state == State.AUTHENTICATING) {
+            state = State.AUTHENTICATED;
+        }
+    }
+
+    void refreshed(VerifiedToken token) {
+        admin = token.admin();
+        expiresAtEpochSecond = token.expiresAtEpochSecond();
+    }
+
+    /** @return the length of the current run of invalid frames, this one included */
+    int invalidFrame() {
+        return ++invalidRun;
+    }
+
+    void validFrame() {
+        invalidRun = 0;
+    }
+
+    /** Closes the socket once; later calls are ignored. */
+    void close(CloseCode code) {
+        if (state == State.CLOSING) {
+            return;
+        }
+        state = State.CLOSING;
+        closeCode = code;
+        connection.close(new CloseReason(code.code(), code.reason())).subscribe().with(Session::ignore,
+                Session::ignore);
+    }
+
+    /** The code this server closed with, or null when the close came from the client or the transport. */
+    CloseCode closeCode() {
+        return closeCode;
+    }
+
+    @Override
+    public void tick(long nowNanos, long nowEpochSecond) {
+        switch (state) {
+            case CLOSING -> {
+            }
+            case UNAUTHENTICATED, AUTHENTICATING -> {
+                if (nowNanos - openedAtNanos > settings.authTimeoutNanos) {
+                    close(CloseCode.AUTH_TIMEOUT);
+                }
+            }
+            case AUTHENTICATED -> {
+                if (nowNanos - lastActivityNanos > settings.heartbeatTimeoutNanos) {
+                    close(CloseCode.HEARTBEAT_TIMEOUT);
+                } else if (expiresAtEpochSecond != Long.MAX_VALUE
+                        && nowEpochSecond > expiresAtEpochSecond + settings.clockSkewSeconds) {
+                    close(CloseCode.TOKEN_EXPIRED);
+                }
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "client " + clientId + (userId == null ? "" : " of user " + userId);
+    }
+
+    private static void ignore(Object ignored) {
+    }
+}

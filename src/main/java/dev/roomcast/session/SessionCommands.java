@@ -1,0 +1,441 @@
+package dev.roomcast.session;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.roomcast.RoomcastConfig;
+import dev.roomcast.broker.Broker;
+import dev.roomcast.broker.Channels;
+import dev.roomcast.broker.DeliveryType;
+import dev.roomcast.broker.Envelope;
+import dev.roomcast.broker.Sender;
+import dev.roomcast.error.CloseCode;
+import dev.roomcast.error.ErrorCode;
+import dev.roomcast.error.ErrorMapper;
+import dev.roomcast.error.RoomcastException;
+import dev.roomcast.hub.Hub;
+import dev.roomcast.hub.HubShard;
+import dev.roomcast.node.NodeIdentity;
+import dev.roomcast.observability.RoomcastMetrics;
+import dev.roomcast.room.NamespacePolicy;
+import dev.roomcast.room.RoomAccess;
+import dev.roomcast.room.RoomName;
+import dev.roomcast.room.RoomNames;
+import dev.roomcast.security.TokenVerifier;
+import dev.roomcast.security.VerifiedToken;
+import dev.roomcast.transport.ClientEvent;
+import dev.roomcast.transport.ClientFrame;
+import dev.roomcast.transport.ClientFrameCodec;
+import dev.roomcast.transport.EventNames;
+import dev.roomcast.transport.FrameDecodeException;
+import dev.roomcast.transport.ServerFrames;
+import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+
+/**
+ * The client's state machine: every frame of a session passes through {@link #handle}, which decodes it, applies
+ * the rate limits and the authentication gate, and runs one {@code handleXxx} per event. Refusals become error
+ * frames here, in one place; the 20th invalid frame in a row closes with 1008. Runs on the connection's event
+ * loop and never blocks.
+ */
+@ApplicationScoped
+public class SessionCommands {
+
+    private static final Logger LOG = Logger.getLogger(SessionCommands.class);
+    /** PROTOCOL.md section 2: the 20th consecutive BAD_REQUEST or UNKNOWN_EVENT is answered, then the socket closes. */
+    static final int MAX_INVALID_RUN = 20;
+    private static final Uni<Void> DONE = Uni.createFrom().voidItem();
+
+    private final ClientFrameCodec codec;
+    private final ServerFrames frames;
+    private final TokenVerifier verifier;
+    private final Hub hub;
+    private final Broker broker;
+    private final RoomAccess access;
+    private final NodeIdentity node;
+    private final RoomcastMetrics metrics;
+    private final SessionSettings settings;
+    private final int maxRooms;
+    private final long heartbeatMs;
+
+    SessionCommands(ClientFrameCodec codec, ServerFrames frames, TokenVerifier verifier, Hub hub, Broker broker,
+            RoomAccess access, NodeIdentity node, RoomcastMetrics metrics, SessionSettings settings,
+            RoomcastConfig config) {
+        this.codec = codec;
+        this.frames = frames;
+        this.verifier = verifier;
+        this.hub = hub;
+        this.broker = broker;
+        this.access = access;
+        this.node = node;
+        this.metrics = metrics;
+        this.settings = settings;
+        this.maxRooms = config.maxRoomsPerClient();
+        this.heartbeatMs = config.heartbeat().timeout().toMillis() / 2;
+    }
+
+    /** A socket opened: registers it on its event loop's shard. */
+    public Session open(WebSocketConnection connection) {
+        HubShard shard = hub.currentShard();
+        Session session = new Session(connection, shard, node.nextClientId(), settings, System.nanoTime());
+        shard.register(session);
+        hub.opened();
+        return session;
+    }
+
+    /** Authenticates at once when the handshake carried a valid token; else the socket waits for {@code authenticate}. */
+    public Uni<Void> start(Session session, VerifiedToken handshakeToken) {
+        return handshakeToken == null ? DONE : authenticate(session, handshakeToken, null, null);
+    }
+
+    public Uni<Void> handle(Session session, String text) {
+        long now = System.nanoTime();
+        session.touch(now);
+        ClientFrame frame;
+        try {
+            frame = codec.decode(text);
+        } catch (FrameDecodeException e) {
+            metrics.frameReceived(e.event() == null ? ClientEvent.OTHER : e.event());
+            if (!rateLimited(session, e.event(), e.id(), null, now)) {
+                refuse(session, e.id(), null, e.event(), RoomcastException.badRequest(e.getMessage()));
+            }
+            return DONE;
+        }
+        mdc(session, frame.traceId());
+        metrics.frameReceived(frame.event());
+        if (rateLimited(session, frame.event(), frame.id(), frame.traceId(), now)) {
+            return DONE;
+        }
+        if (frame.kind() == null) {
+            refuse(session, frame, new RoomcastException(ErrorCode.UNKNOWN_EVENT, "unknown event " + frame.event()));
+            return DONE;
+        }
+        if (!session.isAuthenticated() && !frame.kind().allowedBeforeAuthentication()) {
+            refuse(session, frame, new RoomcastException(ErrorCode.AUTH_REQUIRED, "authenticate first"));
+            return DONE;
+        }
+        Uni<Void> outcome;
+        try {
+            outcome = dispatch(session, frame);
+        } catch (RuntimeException e) {
+            outcome = Uni.createFrom().failure(e);
+        }
+        return outcome
+                .invoke(session::validFrame)
+                .onFailure().recoverWithItem(failure -> {
+                    refuse(session, frame, ErrorMapper.map(failure));
+                    return null;
+                });
+    }
+
+    /** WebSocket ping and pong control frames are activity too. */
+    public void activity(Session session) {
+        session.touch(System.nanoTime());
+    }
+
+    public void binary(Session session) {
+        session.close(CloseCode.UNSUPPORTED_DATA);
+    }
+
+    public void failed(Session session, Throwable failure) {
+        LOG.errorf(failure, "%s: closing after an unexpected failure", session);
+        session.close(CloseCode.INTERNAL_ERROR);
+    }
+
+    public void closed(Session session, CloseReason reason) {
+        session.shard().unregister(session);
+        hub.unregisterClient(session);
+        hub.closed();
+        CloseCode own = session.closeCode();
+        metrics.closed(own != null ? own.code() : reason == null ? 1006 : reason.getCode());
+        LOG.debugf("%s closed (%s)", session, own != null ? own : reason);
+    }
+
+    private Uni<Void> dispatch(Session session, ClientFrame frame) {
+        return switch (frame.kind()) {
+            case AUTHENTICATE -> handleAuthenticate(session, frame);
+            case HEARTBEAT -> handleHeartbeat(session, frame);
+            case PING -> handlePing(session, frame);
+            case REFRESH -> handleRefresh(session, frame);
+            case JOIN -> handleJoin(session, frame);
+            case LEAVE -> handleLeave(session, frame);
+            case PUBLISH -> handlePublish(session, frame);
+            default -> throw new RoomcastException(ErrorCode.UNKNOWN_EVENT,
+                    "event " + frame.event() + " is not supported by this server");
+        };
+    }
+
+    private Uni<Void> handleAuthenticate(Session session, ClientFrame frame) {
+        if (!session.isUnauthenticated()) {
+            throw RoomcastException.badRequest("already authenticated: use refresh to replace the token");
+        }
+        String token = Fields.requiredText(frame.data(), "token");
+        Optional<VerifiedToken> verified = verifier.verify(token);
+        if (verified.isEmpty()) {
+            LOG.debugf("%s: authentication failed", session);
+            session.close(CloseCode.AUTH_FAILED);
+            return DONE;
+        }
+        return authenticate(session, verified.get(), frame.id(), frame.traceId());
+    }
+
+    /**
+     * Puts the session in its user's room (subscribing the pod to the user channel when it is the user's first
+     * session here) and only then says {@code connected}: nothing sent to the user afterwards is missed.
+     */
+    private Uni<Void> authenticate(Session session, VerifiedToken token, String id, String traceId) {
+        session.authenticating(token);
+        HubShard shard = session.shard();
+        String userRoom = RoomNames.userRoom(token.userId());
+        return shard.reserve(userRoom, Channels.user(token.userId()), true)
+                .onItemOrFailure().transform((ignored, failure) -> {
+                    if (failure != null) {
+                        shard.abandon(userRoom);
+                        LOG.errorf("%s: user channel unavailable: %s", session, failure.getMessage());
+                        session.close(CloseCode.INTERNAL_ERROR);
+                        return null;
+                    }
+                    shard.commit(session, userRoom);
+                    session.authenticated();
+                    hub.registerClient(session);
+                    session.reply(frames.connected(id, traceId, session.clientId(), session.userId(),
+                            Instant.now().toString(), node.serverId(), heartbeatMs));
+                    LOG.debugf("%s authenticated", session);
+                    return null;
+                });
+    }
+
+    private Uni<Void> handleHeartbeat(Session session, ClientFrame frame) {
+        ack(session, frame, frames.mapper().createObjectNode());
+        return DONE;
+    }
+
+    private Uni<Void> handlePing(Session session, ClientFrame frame) {
+        session.reply(frames.pong(frame.id(), frame.traceId()));
+        return DONE;
+    }
+
+    private Uni<Void> handleRefresh(Session session, ClientFrame frame) {
+        String token = Fields.requiredText(frame.data(), "token");
+        VerifiedToken refreshed = verifier.verify(token).orElseThrow(
+                () -> new RoomcastException(ErrorCode.AUTH_REQUIRED, "the new token is invalid or expired"));
+        if (!refreshed.userId().equals(session.userId())) {
+            throw RoomcastException.forbidden("a refreshed token must have the same sub");
+        }
+        session.refreshed(refreshed);
+        ObjectNode data = frames.mapper().createObjectNode();
+        if (refreshed.expiresAtEpochSecond() == Long.MAX_VALUE) {
+            data.putNull("exp");
+        } else {
+            data.put("exp", refreshed.expiresAtEpochSecond());
+        }
+        ack(session, frame, data);
+        return DONE;
+    }
+
+    /**
+     * Joins every listed room independently, in request order. Each allowed room is reserved on the shard (the
+     * pod subscribes to its channel if needed) and committed in the same event-loop task that writes the ack,
+     * so no event of the room can precede the ack.
+     */
+    private Uni<Void> handleJoin(Session session, ClientFrame frame) {
+        JsonNode rooms = Fields.requiredArray(frame.data(), "rooms");
+        HubShard shard = session.shard();
+        int budget = maxRooms - session.memberships().joinedCount();
+        List<JoinOutcome> outcomes = new ArrayList<>(rooms.size());
+        Map<String, JoinOutcome> firstByName = new HashMap<>();
+        List<Uni<Void>> pending = new ArrayList<>();
+        for (JsonNode item : rooms) {
+            if (!item.isTextual()) {
+                outcomes.add(new JoinOutcome(item.toString()).refuse(RoomcastException.badRequest("room names are strings")));
+                continue;
+            }
+            String name = item.textValue();
+            JoinOutcome first = firstByName.get(name);
+            if (first != null) {
+                outcomes.add(first);
+                continue;
+            }
+            JoinOutcome outcome = new JoinOutcome(name);
+            outcomes.add(outcome);
+            firstByName.put(name, outcome);
+            Optional<RoomName> parsed = RoomNames.parse(name);
+            if (parsed.isEmpty()) {
+                outcome.refuse(RoomcastException.badRequest("malformed room name"));
+                continue;
+            }
+            NamespacePolicy policy;
+            try {
+                policy = access.policyOf(parsed.get());
+            } catch (RoomcastException e) {
+                outcome.refuse(e);
+                continue;
+            }
+            if (session.memberships().isIn(name)) {
+                continue;
+            }
+            Uni<Void> allowed = access.checkJoin(policy, parsed.get(), session.userId(), session.clientId(),
+                    session.isAdmin());
+            if (policy.automatic()) {
+                // One's own user: and client: rooms: already in them since authentication.
+                pending.add(recordRefusal(allowed, outcome));
+                continue;
+            }
+            if (budget <= 0) {
+                outcome.refuse(new RoomcastException(ErrorCode.LIMIT_EXCEEDED,
+                        "a connection may be in at most " + maxRooms + " rooms"));
+                continue;
+            }
+            budget--;
+            pending.add(recordRefusal(allowed.emitOn(shard::execute).chain(() -> {
+                outcome.reserved = true;
+                return shard.reserve(name, Channels.room(name), false);
+            }), outcome));
+        }
+        Uni<Void> settled = pending.isEmpty() ? DONE : Uni.join().all(pending).andFailFast().replaceWithVoid();
+        return settled.emitOn(shard::execute).invoke(() -> finishJoin(session, frame, outcomes));
+    }
+
+    private static Uni<Void> recordRefusal(Uni<Void> step, JoinOutcome outcome) {
+        return step.onFailure().recoverWithItem(failure -> {
+            outcome.refuse(ErrorMapper.map(failure));
+            return null;
+        });
+    }
+
+    private void finishJoin(Session session, ClientFrame frame, List<JoinOutcome> outcomes) {
+        HubShard shard = session.shard();
+        ObjectNode data = frames.mapper().createObjectNode();
+        ArrayNode results = data.putArray("rooms");
+        for (JoinOutcome outcome : outcomes) {
+            if (outcome.reserved) {
+                outcome.reserved = false;
+                if (outcome.error == null) {
+                    shard.commit(session, outcome.room);
+                } else {
+                    shard.abandon(outcome.room);
+                }
+            }
+            outcome.writeTo(results.addObject());
+        }
+        if (frame.id() != null) {
+            session.reply(frames.ack(frame.id(), frame.traceId(), data));
+            return;
+        }
+        for (JoinOutcome outcome : outcomes) {
+            if (outcome.error != null) {
+                RoomcastException named = new RoomcastException(outcome.error.code(),
+                        outcome.room + ": " + outcome.error.getMessage());
+                session.reply(frames.error(null, frame.traceId(), frame.event(), named));
+            }
+        }
+    }
+
+    private Uni<Void> handleLeave(Session session, ClientFrame frame) {
+        JsonNode rooms = Fields.requiredArray(frame.data(), "rooms");
+        ObjectNode data = frames.mapper().createObjectNode();
+        ArrayNode left = data.putArray("rooms");
+        for (JsonNode item : rooms) {
+            if (item.isTextual() && !isAutomatic(item.textValue()) && session.shard().leave(session, item.textValue())) {
+                left.add(item.textValue());
+            }
+        }
+        ack(session, frame, data);
+        return DONE;
+    }
+
+    private Uni<Void> handlePublish(Session session, ClientFrame frame) {
+        JsonNode data = frame.data();
+        String room = Fields.requiredText(data, "room");
+        String event = Fields.requiredText(data, "event");
+        RoomName name = RoomNames.parse(room).orElseThrow(() -> RoomcastException.badRequest("malformed room name"));
+        if (!EventNames.isEmittable(event)) {
+            throw RoomcastException.badRequest("event name is malformed or reserved");
+        }
+        NamespacePolicy policy = access.policyOf(name);
+        if (!policy.publish()) {
+            throw RoomcastException.forbidden("namespace " + name.namespace() + " does not allow publish");
+        }
+        if (!session.memberships().isIn(room)) {
+            throw RoomcastException.forbidden("join " + room + " before publishing to it");
+        }
+        Envelope envelope = new Envelope(node.serverId(), DeliveryType.ROOM, room, event, raw(data.get("data")),
+                List.of(session.clientId()), new Sender(session.userId(), session.clientId()), null, frame.traceId(),
+                RoomcastMetrics.nowMicros());
+        Uni<Void> published = broker.publish(envelope);
+        if (frame.id() == null) {
+            // Nobody waits for an answer: the broker counts a failure, and the socket moves on to its next frame.
+            return DONE;
+        }
+        return published.invoke(() -> ack(session, frame, frames.mapper().createObjectNode()));
+    }
+
+    private void ack(Session session, ClientFrame frame, JsonNode data) {
+        if (frame.id() != null) {
+            session.reply(frames.ack(frame.id(), frame.traceId(), data));
+        }
+    }
+
+    private boolean rateLimited(Session session, String event, String id, String traceId, long now) {
+        long waitMillis = session.tryAcquire(event, now);
+        if (waitMillis == 0) {
+            return false;
+        }
+        metrics.rateLimited(event == null ? ClientEvent.OTHER : event);
+        session.reply(frames.error(id, traceId, event, new RoomcastException(ErrorCode.RATE_LIMITED,
+                "rate limit exceeded", Map.of("retryAfterMs", waitMillis), 429)));
+        return true;
+    }
+
+    private void refuse(Session session, ClientFrame frame, RoomcastException error) {
+        refuse(session, frame.id(), frame.traceId(), frame.event(), error);
+    }
+
+    private void refuse(Session session, String id, String traceId, String event, RoomcastException error) {
+        session.reply(frames.error(id, traceId, event, error));
+        if (!error.code().isInvalidInput()) {
+            session.validFrame();
+        } else if (session.invalidFrame() >= MAX_INVALID_RUN) {
+            LOG.debugf("%s: %d invalid frames in a row", session, MAX_INVALID_RUN);
+            session.close(CloseCode.POLICY_VIOLATION);
+        }
+    }
+
+    private String raw(JsonNode value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return frames.mapper().writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a parsed JSON tree could not be written back", e);
+        }
+    }
+
+    private static boolean isAutomatic(String room) {
+        return room.startsWith(RoomNames.USER_NAMESPACE + ":") || room.startsWith(RoomNames.CLIENT_NAMESPACE + ":");
+    }
+
+    private static void mdc(Session session, String traceId) {
+        MDC.put("clientId", session.clientId());
+        if (session.userId() != null) {
+            MDC.put("userId", session.userId());
+        }
+        if (traceId != null) {
+            MDC.put("traceId", traceId);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.roomcast.transport;
+
+import java.util.Set;
+
+/** Event-name rules of PROTOCOL.md section 1: the allowed shape and the names nobody may emit. */
+public final class EventNames {
+
+    /** Names clients may not emit in {@code publish} and the emit API refuses. */
+    public static final Set<String> RESERVED = Set.of("connected", "ack", "error", "pong", "reconnect", "authenticate",
+            "heartbeat", "ping", "join", "leave", "refresh", "encrypted");
+
+    private static final int MAX_LENGTH = 64;
+
+    private EventNames() {
+    }
+
+    /** {@code [A-Za-z][A-Za-z0-9_.:-]{0,63}}, checked without a regex: this runs for every frame. */
+    public static boolean isWellFormed(String name) {
+        int length = name.length();
+        if (length == 0 || length > MAX_LENGTH || !isLetter(name.charAt(0))) {
+            return false;
+        }
+        for (int i = 1; i < length; i++) {
+            char c = name.charAt(i);
+            if (!(isLetter(c) || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == ':' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether a server-side or relayed event may carry this name. */
+    public static boolean isEmittable(String name) {
+        return name != null && isWellFormed(name) && !RESERVED.contains(name);
+    }
+
+    private static boolean isLetter(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    }
+}

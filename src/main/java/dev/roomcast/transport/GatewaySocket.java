@@ -1,0 +1,105 @@
+package dev.roomcast.transport;
+
+import dev.roomcast.error.CloseCode;
+import dev.roomcast.session.Session;
+import dev.roomcast.session.SessionCommands;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.OnBinaryMessage;
+import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnError;
+import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnPingMessage;
+import io.quarkus.websockets.next.OnPongMessage;
+import io.quarkus.websockets.next.OnTextMessage;
+import io.quarkus.websockets.next.UserData;
+import io.quarkus.websockets.next.WebSocket;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+import org.jboss.logging.Logger;
+
+/**
+ * The {@code /ws} endpoint: transport only. Every callback returns a {@code Uni}, so it runs on the connection's
+ * event loop, one frame at a time per connection (websockets-next's serial mode keeps replies in frame order);
+ * the session's state machine does the rest.
+ */
+@WebSocket(path = "/ws")
+public class GatewaySocket {
+
+    private static final Logger LOG = Logger.getLogger(GatewaySocket.class);
+    private static final UserData.TypedKey<Session> SESSION = new UserData.TypedKey<>("roomcast.session");
+    private static final Uni<Void> DONE = Uni.createFrom().voidItem();
+
+    private final SessionCommands commands;
+
+    GatewaySocket(SessionCommands commands) {
+        this.commands = commands;
+    }
+
+    @OnOpen
+    public Uni<Void> onOpen(WebSocketConnection connection) {
+        Session session = commands.open(connection);
+        connection.userData().put(SESSION, session);
+        return commands.start(session, connection.userData().get(HandshakeAuthentication.TOKEN));
+    }
+
+    @OnTextMessage
+    public Uni<Void> onText(String text, WebSocketConnection connection) {
+        return commands.handle(connection.userData().get(SESSION), text);
+    }
+
+    @OnBinaryMessage
+    public Uni<Void> onBinary(Buffer ignored, WebSocketConnection connection) {
+        commands.binary(connection.userData().get(SESSION));
+        return DONE;
+    }
+
+    @OnPingMessage
+    public Uni<Void> onPing(Buffer ignored, WebSocketConnection connection) {
+        commands.activity(connection.userData().get(SESSION));
+        return DONE;
+    }
+
+    @OnPongMessage
+    public Uni<Void> onPong(Buffer ignored, WebSocketConnection connection) {
+        commands.activity(connection.userData().get(SESSION));
+        return DONE;
+    }
+
+    @OnClose
+    public Uni<Void> onClose(WebSocketConnection connection) {
+        Session session = connection.userData().get(SESSION);
+        if (session != null) {
+            commands.closed(session, connection.closeReason());
+        }
+        return DONE;
+    }
+
+    @OnError
+    public Uni<Void> onError(Throwable failure, WebSocketConnection connection) {
+        Session session = connection.userData().get(SESSION);
+        if (failure instanceof CorruptedWebSocketFrameException corrupted) {
+            // Netty refuses frames over the size limit (1009) and malformed frames (1002) itself.
+            int code = corrupted.closeStatus().code();
+            if (!connection.isClosed()) {
+                connection.close(new CloseReason(code, code == CloseCode.MESSAGE_TOO_BIG.code()
+                        ? CloseCode.MESSAGE_TOO_BIG.reason() : "protocol error")).subscribe().with(v -> {
+                        }, f -> {
+                        });
+            }
+            return DONE;
+        }
+        if (session != null) {
+            commands.failed(session, failure);
+        } else {
+            // The failure came from opening the session itself: nothing is registered to clean up.
+            LOG.errorf(failure, "closing %s: the session could not be opened", connection.id());
+            connection.close(new CloseReason(CloseCode.INTERNAL_ERROR.code(), CloseCode.INTERNAL_ERROR.reason()))
+                    .subscribe().with(v -> {
+                    }, f -> {
+                    });
+        }
+        return DONE;
+    }
+}

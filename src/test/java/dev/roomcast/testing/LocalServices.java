@@ -1,0 +1,94 @@
+package dev.roomcast.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The test instance of the real PostgreSQL and Redis started by {@code scripts/services} (the same script that
+ * serves development), so tests and developers share one mechanism. Started once per JVM; stopped and wiped at
+ * the end only if this JVM started it.
+ */
+public final class LocalServices {
+
+    private static Map<String, String> settings;
+    private static boolean startedHere;
+
+    private LocalServices() {
+    }
+
+    public static synchronized Map<String, String> up() {
+        if (settings == null) {
+            Map<String, String> parsed = new LinkedHashMap<>();
+            for (String line : run("up").split("\n")) {
+                int eq = line.indexOf('=');
+                if (eq > 0) {
+                    parsed.put(line.substring(0, eq), line.substring(eq + 1).trim());
+                }
+            }
+            startedHere = "1".equals(parsed.get("STARTED"));
+            settings = parsed;
+        }
+        return settings;
+    }
+
+    public static synchronized void downIfStartedHere() {
+        if (settings != null && startedHere) {
+            run("down", "--purge");
+            settings = null;
+        }
+    }
+
+    /** Runs a subcommand of scripts/services on the test instance, e.g. {@code stop-redis}. */
+    public static String run(String... args) {
+        String[] command = new String[args.length + 1];
+        command[0] = projectDir().resolve("scripts/services").toString();
+        System.arraycopy(args, 0, command, 1, args.length);
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+            builder.environment().put("ROOMCAST_SERVICES_NAME", "test");
+            Process process = builder.start();
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
+                throw new IllegalStateException("scripts/services " + String.join(" ", args) + " failed: " + out);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run scripts/services", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static String redisPort() {
+        return up().get("ROOMCAST_REDIS_PORT");
+    }
+
+    /** Quarkus and MicroProfile settings for an app using the test services and the test JWT key. */
+    public static Map<String, String> appConfig() {
+        Map<String, String> env = up();
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("quarkus.datasource.reactive.url", env.get("ROOMCAST_PG_URL"));
+        config.put("quarkus.datasource.username", env.get("ROOMCAST_PG_USER"));
+        config.put("quarkus.datasource.password", env.get("ROOMCAST_PG_PASSWORD"));
+        config.put("quarkus.redis.hosts", env.get("ROOMCAST_REDIS_URL"));
+        config.put("mp.jwt.verify.publickey.location", Tokens.TEST_PUBLIC_KEY.toAbsolutePath().toString());
+        config.put("mp.jwt.verify.issuer", Tokens.ISSUER);
+        return config;
+    }
+
+    public static Path projectDir() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !dir.resolve("scripts/services").toFile().exists()) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IllegalStateException("scripts/services not found above " + Path.of("").toAbsolutePath());
+        }
+        return dir;
+    }
+}

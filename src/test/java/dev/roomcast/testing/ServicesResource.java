@@ -1,0 +1,22 @@
+package dev.roomcast.testing;
+
+import java.util.Map;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * Gives every {@code @QuarkusTest} and {@code @QuarkusIntegrationTest} the real PostgreSQL and Redis of
+ * {@link LocalServices} and the test JWT key, with no variables to export by hand.
+ */
+public class ServicesResource implements QuarkusTestResourceLifecycleManager {
+
+    @Override
+    public Map<String, String> start() {
+        return LocalServices.appConfig();
+    }
+
+    @Override
+    public void stop() {
+        LocalServices.downIfStartedHere();
+    }
+}

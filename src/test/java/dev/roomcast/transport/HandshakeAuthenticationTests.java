@@ -1,0 +1,89 @@
+package dev.roomcast.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.roomcast.testing.ServicesResource;
+import dev.roomcast.testing.Tokens;
+import dev.roomcast.testing.WsClient;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** PROTOCOL.md section 2, authentication at the handshake: header, query parameter, refusal with HTTP 401. */
+@QuarkusTest
+@WithTestResource(ServicesResource.class)
+class HandshakeAuthenticationTests {
+
+    @TestHTTPResource("/")
+    URI base;
+
+    @Test
+    void bearerHeaderAuthenticatesAtOnceAndConnectedIsTheFirstFrame() {
+        try (WsClient client = WsClient.open(base, null, Map.of("Authorization", "Bearer " + Tokens.user("alice")))) {
+            JsonNode first = client.next();
+            assertEquals("connected", first.path("event").asText());
+            JsonNode data = first.path("data");
+            assertEquals("alice", data.path("userId").asText());
+            assertFalse(data.path("id").asText().isEmpty());
+            assertFalse(data.path("pod").asText().isEmpty());
+            assertTrue(data.path("heartbeatMs").isIntegralNumber());
+            Instant time = Instant.parse(data.path("time").asText());
+            assertTrue(Math.abs(ChronoUnit.SECONDS.between(time, Instant.now())) < 60);
+        }
+    }
+
+    @Test
+    void queryParameterTokenAuthenticates() {
+        try (WsClient client = WsClient.withQueryToken(base, Tokens.user("bob"))) {
+            assertEquals("bob", client.connectedFrame().path("data").path("userId").asText());
+        }
+    }
+
+    @Test
+    void clientIdsAreUniquePerConnection() {
+        try (WsClient one = WsClient.withBearer(base, Tokens.user("carol"));
+                WsClient two = WsClient.withBearer(base, Tokens.user("carol"))) {
+            assertNotEquals(one.clientId(), two.clientId());
+        }
+    }
+
+    @Test
+    void invalidBearerTokenIsRefusedWith401() {
+        assertEquals(401, WsClient.refusedStatus(base, null, Map.of("Authorization", "Bearer not-a-jwt")));
+    }
+
+    @Test
+    void expiredTokenIsRefusedWith401() {
+        String expired = Tokens.expiringAt("dave", Instant.now().minusSeconds(3600));
+        assertEquals(401, WsClient.refusedStatus(base, null, Map.of("Authorization", "Bearer " + expired)));
+        assertEquals(401, WsClient.refusedStatus(base, "access_token=" + expired, Map.of()));
+    }
+
+    @Test
+    void tokenSignedWithAnotherKeyIsRefusedWith401() {
+        String foreign = Tokens.signedWith(Tokens.DEV_PRIVATE_KEY, Tokens.ISSUER, "mallory");
+        assertEquals(401, WsClient.refusedStatus(base, "access_token=" + foreign, Map.of()));
+    }
+
+    @Test
+    void withoutTokenTheSocketOpensUnauthenticatedAndWaitsForAuthenticate() {
+        try (WsClient client = WsClient.open(base)) {
+            JsonNode pong = client.request("ping", null);
+            assertEquals("pong", pong.path("event").asText());
+            JsonNode connected = client.authenticate(Tokens.user("erin"));
+            assertEquals("erin", connected.path("data").path("userId").asText());
+        }
+    }
+}
