@@ -17,7 +17,7 @@ public interface RoomcastConfig {
 
     /**
      * How pods are linked: {@code local} (one pod, no Redis) or {@code redis}. Unset: {@code redis} when
-     * {@code quarkus.redis.hosts} is configured, else {@code local} (derived by {@link BrokerConfigDefaults}).
+     * {@code quarkus.redis.hosts} is configured, else {@code local} (derived by {@link DerivedConfig}).
      */
     BrokerKind broker();
 

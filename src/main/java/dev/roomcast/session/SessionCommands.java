@@ -151,6 +151,10 @@ public class SessionCommands {
     }
 
     public void failed(Session session, Throwable failure) {
+        if (session.isClosing() || failure instanceof io.vertx.core.http.HttpClosedException) {
+            LOG.debugf("%s: %s after close", session, failure.toString());
+            return;
+        }
         LOG.errorf(failure, "%s: closing after an unexpected failure", session);
         session.close(CloseCode.INTERNAL_ERROR);
     }

@@ -79,12 +79,12 @@ public class GatewaySocket {
     @OnError
     public Uni<Void> onError(Throwable failure, WebSocketConnection connection) {
         Session session = connection.userData().get(SESSION);
-        if (failure instanceof CorruptedWebSocketFrameException corrupted) {
-            // Netty refuses frames over the size limit (1009) and malformed frames (1002) itself.
-            int code = corrupted.closeStatus().code();
+        int transportCode = transportCloseCode(failure);
+        if (transportCode != 0) {
             if (!connection.isClosed()) {
-                connection.close(new CloseReason(code, code == CloseCode.MESSAGE_TOO_BIG.code()
-                        ? CloseCode.MESSAGE_TOO_BIG.reason() : "protocol error")).subscribe().with(v -> {
+                connection.close(new CloseReason(transportCode, transportCode == CloseCode.MESSAGE_TOO_BIG.code()
+                        ? CloseCode.MESSAGE_TOO_BIG.reason()
+                        : "protocol error")).subscribe().with(v -> {
                         }, f -> {
                         });
             }
@@ -101,5 +101,23 @@ public class GatewaySocket {
                     });
         }
         return DONE;
+    }
+
+    /**
+     * Failures of the WebSocket transport itself: a single frame over the limit is refused by Netty's decoder
+     * (1009, or 1002 for a malformed frame); a fragmented message over the limit by Vert.x's frame aggregator, which
+     * reports it only as an IllegalStateException naming the max message size.
+     *
+     * @return the close code for a transport failure, or 0 for anything else
+     */
+    private static int transportCloseCode(Throwable failure) {
+        if (failure instanceof CorruptedWebSocketFrameException corrupted) {
+            return corrupted.closeStatus().code();
+        }
+        if (failure instanceof IllegalStateException && failure.getMessage() != null
+                && failure.getMessage().contains("max message size")) {
+            return CloseCode.MESSAGE_TOO_BIG.code();
+        }
+        return 0;
     }
 }

@@ -1,0 +1,69 @@
+package dev.roomcast;
+
+import io.smallrye.config.ConfigSourceInterceptor;
+import io.smallrye.config.ConfigSourceInterceptorContext;
+import io.smallrye.config.ConfigValue;
+import io.smallrye.config.Priorities;
+import jakarta.annotation.Priority;
+
+/**
+ * Settings derived from {@code roomcast.*} ones, so that an operator sets one key rather than keeping several in
+ * step. Each applies only when the derived key is not set explicitly.
+ * <ul>
+ * <li>{@code roomcast.broker}: {@code redis} when {@code quarkus.redis.hosts} is set, else {@code local}; and the
+ * Redis client is active only with the Redis broker, so that a single pod starts without any Redis settings.</li>
+ * <li>WebSocket sizes from {@code roomcast.max-frame-bytes}: Vert.x checks every text message against
+ * {@code max-message-size} and reports an overflow we can answer with close 1009. Netty's frame limit must sit above
+ * it, because Vert.x drops the TCP connection without a close frame when Netty refuses a frame; 4x the limit keeps
+ * that backstop for absurd frames only.</li>
+ * </ul>
+ */
+@Priority(Priorities.APPLICATION + 100)
+public class DerivedConfig implements ConfigSourceInterceptor {
+
+    static final String BROKER = "roomcast.broker";
+    static final String REDIS_HOSTS = "quarkus.redis.hosts";
+    static final String REDIS_ACTIVE = "quarkus.redis.active";
+    static final String MAX_FRAME_BYTES = "roomcast.max-frame-bytes";
+    static final String WS_MAX_MESSAGE = "quarkus.websockets-next.server.max-message-size";
+    static final String WS_MAX_FRAME = "quarkus.websockets-next.server.max-frame-size";
+    /** Mirrors the default of {@link RoomcastConfig#maxFrameBytes()}. */
+    static final int DEFAULT_MAX_FRAME_BYTES = 65536;
+    private static final int NETTY_FRAME_FACTOR = 4;
+
+    @Override
+    public ConfigValue getValue(ConfigSourceInterceptorContext context, String name) {
+        ConfigValue value = context.proceed(name);
+        if (value != null) {
+            return value;
+        }
+        return switch (name) {
+            case BROKER -> derived(name, resolveBroker(context));
+            case REDIS_ACTIVE -> derived(name, String.valueOf("redis".equalsIgnoreCase(resolveBroker(context))));
+            case WS_MAX_MESSAGE -> derived(name, String.valueOf(maxFrameBytes(context)));
+            case WS_MAX_FRAME -> derived(name, String.valueOf((long) maxFrameBytes(context) * NETTY_FRAME_FACTOR));
+            default -> null;
+        };
+    }
+
+    private static ConfigValue derived(String name, String value) {
+        return ConfigValue.builder().withName(name).withValue(value).withConfigSourceName("roomcast-derived").build();
+    }
+
+    private static String resolveBroker(ConfigSourceInterceptorContext context) {
+        String explicit = text(context.proceed(BROKER));
+        if (explicit != null) {
+            return explicit;
+        }
+        return text(context.proceed(REDIS_HOSTS)) != null ? "redis" : "local";
+    }
+
+    private static int maxFrameBytes(ConfigSourceInterceptorContext context) {
+        String configured = text(context.proceed(MAX_FRAME_BYTES));
+        return configured == null ? DEFAULT_MAX_FRAME_BYTES : Integer.parseInt(configured.trim());
+    }
+
+    private static String text(ConfigValue value) {
+        return value == null || value.getValue() == null || value.getValue().isBlank() ? null : value.getValue();
+    }
+}

@@ -1,0 +1,92 @@
+package dev.roomcast.broker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.roomcast.node.NodeIdentity;
+import dev.roomcast.observability.RoomcastMetrics;
+import dev.roomcast.testing.Tokens;
+import dev.roomcast.testing.WsClient;
+import io.quarkus.test.common.http.TestHTTPResource;
+import jakarta.inject.Inject;
+
+/**
+ * What every {@link Broker} guarantees, through the interface and real WebSocket clients: each target type reaches
+ * exactly its local recipients, {@code exclude} holds, one publisher's events arrive in order, and interest is
+ * acknowledged. One subclass per backend.
+ */
+abstract class BrokerContractTests {
+
+    @TestHTTPResource("/")
+    URI base;
+
+    @Inject
+    Broker broker;
+
+    @Inject
+    NodeIdentity node;
+
+    private Envelope envelope(DeliveryType type, String target, String event, String data, List<String> exclude) {
+        return new Envelope(node.serverId(), type, target, event, data, exclude, null, null, null, RoomcastMetrics.nowMicros());
+    }
+
+    @Test
+    void subscribeCompletesAndIsBalancedByUnsubscribe() {
+        broker.subscribe(Channels.room("live:contract-sub")).await().atMost(Duration.ofSeconds(5));
+        broker.unsubscribe(Channels.room("live:contract-sub"));
+    }
+
+    @Test
+    void roomEnvelopesReachTheRoomsMembersWithTheRoomField() {
+        try (WsClient member = WsClient.withBearer(base, Tokens.user("c-member")); WsClient outsider = WsClient.withBearer(base, Tokens.user("c-out"))) {
+            member.join("live:contract");
+            broker.publish(envelope(DeliveryType.ROOM, "live:contract", "contract.room", "{\"n\":1}", List.of()))
+                    .await().atMost(Duration.ofSeconds(5));
+            JsonNode frame = member.awaitEvent("contract.room");
+            assertEquals("live:contract", frame.path("room").asText());
+            assertEquals(1, frame.path("data").path("n").asInt());
+            outsider.assertNothingBeforePong(f -> "contract.room".equals(f.path("event").asText()), "another room's event");
+            member.assertNothingBeforePong(f -> "contract.room".equals(f.path("event").asText()), "a duplicate");
+        }
+    }
+
+    @Test
+    void userClientAndBroadcastEnvelopesReachTheirTargets() {
+        try (WsClient a1 = WsClient.withBearer(base, Tokens.user("c-user")); WsClient a2 = WsClient.withBearer(base, Tokens.user("c-user"));
+                WsClient b = WsClient.withBearer(base, Tokens.user("c-other"))) {
+            broker.publish(envelope(DeliveryType.USER, "c-user", "to.user", null, List.of())).await().atMost(Duration.ofSeconds(5));
+            broker.publish(envelope(DeliveryType.CLIENT, b.clientId(), "to.client", null, List.of())).await().atMost(Duration.ofSeconds(5));
+            broker.publish(envelope(DeliveryType.BROADCAST, null, "to.all", "true", List.of(a2.clientId())))
+                    .await().atMost(Duration.ofSeconds(5));
+            assertTrue(a1.awaitEvent("to.user").path("room").isMissingNode());
+            a2.awaitEvent("to.user");
+            b.awaitEvent("to.client");
+            a1.awaitEvent("to.all");
+            b.awaitEvent("to.all");
+            a2.assertNothingBeforePong(f -> "to.all".equals(f.path("event").asText()), "an excluded broadcast");
+            b.assertNothingBeforePong(f -> "to.user".equals(f.path("event").asText()), "another user's event");
+            a1.assertNothingBeforePong(f -> "to.client".equals(f.path("event").asText()), "another client's event");
+        }
+    }
+
+    @Test
+    void oneSendersEventsArriveInOrder() {
+        try (WsClient member = WsClient.withBearer(base, Tokens.user("c-order"))) {
+            member.join("live:order");
+            for (int i = 0; i < 200; i++) {
+                broker.publish(envelope(DeliveryType.ROOM, "live:order", "seq", String.valueOf(i), List.of()));
+            }
+            for (int i = 0; i < 200; i++) {
+                assertEquals(i, member.awaitEvent("seq").path("data").asInt());
+            }
+        }
+    }
+}

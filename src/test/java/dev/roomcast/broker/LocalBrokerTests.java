@@ -1,0 +1,43 @@
+package dev.roomcast.broker;
+
+import static io.restassured.RestAssured.get;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.roomcast.testing.RedisCli;
+import dev.roomcast.testing.ServicesResource;
+import dev.roomcast.testing.Tokens;
+import dev.roomcast.testing.WsClient;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+/** The single-pod broker: the same contract without Redis. */
+@QuarkusTest
+@TestProfile(LocalBrokerTests.LocalBrokerProfile.class)
+@WithTestResource(ServicesResource.class)
+class LocalBrokerTests extends BrokerContractTests {
+
+    @Test
+    void nothingGoesThroughRedisAndReadinessNeedsNoRedis() {
+        try (WsClient client = WsClient.withBearer(base, Tokens.user("solo"))) {
+            client.join("live:solo");
+            assertEquals(0, RedisCli.subscribers(Channels.room("live:solo")));
+            assertEquals(0, RedisCli.subscribers(Channels.user("solo")));
+        }
+        get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'redis' }.data.broker", equalTo("local"));
+    }
+
+    public static class LocalBrokerProfile implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("roomcast.broker", "local");
+        }
+    }
+}

@@ -1,0 +1,189 @@
+package dev.roomcast.hub;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.roomcast.testing.ServicesResource;
+import dev.roomcast.testing.Tokens;
+import dev.roomcast.testing.WsClient;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** PROTOCOL.md section 3: join and leave with per-room results, namespaces, the room limit, publish. */
+@QuarkusTest
+@WithTestResource(ServicesResource.class)
+class RoomTests {
+
+    @TestHTTPResource("/")
+    URI base;
+
+    @Test
+    void joinAnswersPerRoomInRequestOrderWithoutFailingTheOthers() {
+        try (WsClient client = WsClient.withBearer(base, Tokens.user("rita"))) {
+            JsonNode ack = client.join("live:one", "Bad Name", "nope:x", "user:someone-else", "live:two",
+                    "user:rita", "client:" + client.clientId(), "chat:general", "live:one");
+            JsonNode rooms = ack.path("data").path("rooms");
+            assertEquals(9, rooms.size());
+            assertJoined(rooms.get(0), "live:one");
+            assertRefused(rooms.get(1), "Bad Name", "BAD_REQUEST");
+            assertRefused(rooms.get(2), "nope:x", "NOT_FOUND");
+            assertRefused(rooms.get(3), "user:someone-else", "FORBIDDEN");
+            assertJoined(rooms.get(4), "live:two");
+            assertJoined(rooms.get(5), "user:rita");
+            assertJoined(rooms.get(6), "client:" + client.clientId());
+            // No chat room exists until rooms are created over REST (the chat service).
+            assertRefused(rooms.get(7), "chat:general", "NOT_FOUND");
+            assertJoined(rooms.get(8), "live:one");
+            assertEquals(Map.of("room", "live:one", "joined", true).size(), fieldCount(rooms.get(0)),
+                    "a live room's result is {room, joined}: " + rooms.get(0));
+        }
+    }
+
+    @Test
+    void joiningAnotherClientsRoomIsForbidden() {
+        try (WsClient one = WsClient.withBearer(base, Tokens.user("sam")); WsClient two = WsClient.withBearer(base, Tokens.user("sam"))) {
+            JsonNode result = one.join("client:" + two.clientId()).path("data").path("rooms").get(0);
+            assertRefused(result, "client:" + two.clientId(), "FORBIDDEN");
+        }
+    }
+
+    @Test
+    void aJoinWithoutRoomsArrayIsRefusedAsAWhole() {
+        try (WsClient client = WsClient.withBearer(base, Tokens.user("tom"))) {
+            JsonNode reply = client.request("join", Map.of("rooms", "live:a"));
+            assertEquals("error", reply.path("event").asText());
+            assertEquals("BAD_REQUEST", reply.path("data").path("code").asText());
+        }
+    }
+
+    @Test
+    void joiningAgainSucceedsAgain() {
+        try (WsClient client = WsClient.withBearer(base, Tokens.user("uma"))) {
+            assertJoined(client.join("live:again").path("data").path("rooms").get(0), "live:again");
+            assertJoined(client.join("live:again").path("data").path("rooms").get(0), "live:again");
+        }
+    }
+
+    @Test
+    void roomLimitRefusesTheRoomsOverItWithLimitExceeded() {
+        try (WsClient client = WsClient.withBearer(base, Tokens.user("victor"))) {
+            List<String> rooms = new ArrayList<>();
+            for (int i = 0; i < 101; i++) {
+                rooms.add("live:limit-" + i);
+            }
+            rooms.add("user:victor");
+            JsonNode results = client.request("join", Map.of("rooms", rooms)).path("data").path("rooms");
+            for (int i = 0; i < 100; i++) {
+                assertTrue(results.get(i).path("joined").asBoolean(), results.get(i).toString());
+            }
+            assertRefused(results.get(100), "live:limit-100", "LIMIT_EXCEEDED");
+            // Automatic rooms do not count toward the limit.
+            assertJoined(results.get(101), "user:victor");
+            JsonNode left = client.request("leave", Map.of("rooms", List.of("live:limit-0"))).path("data").path("rooms");
+            assertEquals("live:limit-0", left.get(0).asText());
+            assertJoined(client.join("live:limit-100").path("data").path("rooms").get(0), "live:limit-100");
+        }
+    }
+
+    @Test
+    void leaveAcksTheRoomsActuallyLeftAndAutomaticRoomsCannotBeLeft() {
+        try (WsClient client = WsClient.withBearer(base, Tokens.user("wendy"))) {
+            client.join("live:stay", "live:go");
+            JsonNode ack = client.request("leave", Map.of("rooms", List.of("live:go", "live:never-joined", "user:wendy")));
+            assertEquals("ack", ack.path("event").asText());
+            assertEquals(List.of("live:go"), texts(ack.path("data").path("rooms")));
+            JsonNode malformed = client.request("leave", Map.of());
+            assertEquals("BAD_REQUEST", malformed.path("data").path("code").asText());
+        }
+    }
+
+    @Test
+    void publishReachesEveryOtherClientInTheRoomWithFromButNotTheSender() {
+        try (WsClient alice = WsClient.withBearer(base, Tokens.user("alice"));
+                WsClient aliceTab = WsClient.withBearer(base, Tokens.user("alice"));
+                WsClient bob = WsClient.withBearer(base, Tokens.user("bob"));
+                WsClient outsider = WsClient.withBearer(base, Tokens.user("zed"))) {
+            alice.join("live:pub");
+            aliceTab.join("live:pub");
+            bob.join("live:pub");
+            JsonNode ack = alice.request("publish", Map.of("room", "live:pub", "event", "cursor.moved", "data", Map.of("x", 3)));
+            assertEquals("ack", ack.path("event").asText());
+            for (WsClient receiver : List.of(aliceTab, bob)) {
+                JsonNode frame = receiver.awaitEvent("cursor.moved");
+                assertEquals("live:pub", frame.path("room").asText());
+                assertEquals(3, frame.path("data").path("x").asInt());
+                assertEquals("alice", frame.path("from").path("userId").asText());
+                assertEquals(alice.clientId(), frame.path("from").path("clientId").asText());
+                assertTrue(frame.path("offset").isMissingNode(), "ephemeral: no offset");
+            }
+            alice.assertNothingBeforePong(f -> "cursor.moved".equals(f.path("event").asText()), "its own publish");
+            outsider.assertNothingBeforePong(f -> "cursor.moved".equals(f.path("event").asText()), "a room it is not in");
+        }
+    }
+
+    @Test
+    void publishIsRefusedOutsideTheRulesOfTheNamespace() {
+        try (WsClient client = WsClient.withBearer(base, Tokens.user("xena"))) {
+            client.join("live:rules");
+            assertEquals("FORBIDDEN", code(client.request("publish", Map.of("room", "live:not-joined", "event", "e"))));
+            assertEquals("FORBIDDEN", code(client.request("publish", Map.of("room", "user:xena", "event", "e"))));
+            assertEquals("BAD_REQUEST", code(client.request("publish", Map.of("room", "live:rules", "event", "ack"))));
+            assertEquals("BAD_REQUEST", code(client.request("publish", Map.of("room", "live:rules", "event", "no spaces"))));
+            assertEquals("BAD_REQUEST", code(client.request("publish", Map.of("room", "live:rules"))));
+            assertEquals("NOT_FOUND", code(client.request("publish", Map.of("room", "ghost:rules", "event", "e"))));
+        }
+    }
+
+    @Test
+    void afterLeavingOrDisconnectingAClientReceivesNothingFromTheRoom() {
+        try (WsClient speaker = WsClient.withBearer(base, Tokens.user("speaker"));
+                WsClient leaver = WsClient.withBearer(base, Tokens.user("leaver"))) {
+            speaker.join("live:exit");
+            leaver.join("live:exit");
+            leaver.request("leave", Map.of("rooms", List.of("live:exit")));
+            WsClient gone = WsClient.withBearer(base, Tokens.user("gone"));
+            gone.join("live:exit");
+            gone.close();
+            assertEquals("ack", speaker.request("publish", Map.of("room", "live:exit", "event", "bye")).path("event").asText());
+            leaver.assertNothingBeforePong(f -> "bye".equals(f.path("event").asText()), "an event of a room it left");
+        }
+    }
+
+    static void assertJoined(JsonNode result, String room) {
+        assertEquals(room, result.path("room").asText(), result.toString());
+        assertTrue(result.path("joined").asBoolean(), result.toString());
+        assertTrue(result.path("error").isMissingNode(), result.toString());
+    }
+
+    static void assertRefused(JsonNode result, String room, String code) {
+        assertEquals(room, result.path("room").asText(), result.toString());
+        assertFalse(result.path("joined").asBoolean(), result.toString());
+        assertEquals(code, result.path("error").path("code").asText(), result.toString());
+        assertFalse(result.path("error").path("message").asText().isEmpty(), result.toString());
+    }
+
+    private static String code(JsonNode reply) {
+        return reply.path("data").path("code").asText();
+    }
+
+    private static int fieldCount(JsonNode node) {
+        return node.size();
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> values = new ArrayList<>();
+        array.forEach(value -> values.add(value.asText()));
+        return values;
+    }
+}
