@@ -37,6 +37,9 @@ public final class ErrorMapper {
         if (cause instanceof JsonProcessingException) {
             return RoomcastException.badRequest("body is not valid JSON of the expected shape");
         }
+        if (cause instanceof WebApplicationException web && web.getCause() instanceof JsonProcessingException) {
+            return RoomcastException.badRequest("body is not valid JSON of the expected shape");
+        }
         if (cause instanceof WebApplicationException web) {
             return fromStatus(web.getResponse().getStatus(), web.getMessage());
         }

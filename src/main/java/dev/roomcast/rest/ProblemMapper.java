@@ -1,6 +1,7 @@
 package dev.roomcast.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 import dev.roomcast.error.ErrorCode;
 import dev.roomcast.error.ErrorMapper;
@@ -16,8 +17,10 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 /** Renders failures of the HTTP API as problem bodies; what they mean is decided by {@link ErrorMapper}. */
 public class ProblemMapper {
 
+    // MismatchedInputException is listed on its own: quarkus-rest-jackson maps it more specifically than its parent.
     @ServerExceptionMapper({ RoomcastException.class, WebApplicationException.class, UnauthorizedException.class,
-            AuthenticationFailedException.class, ForbiddenException.class, JsonProcessingException.class })
+            AuthenticationFailedException.class, ForbiddenException.class, JsonProcessingException.class,
+            MismatchedInputException.class })
     public RestResponse<Problem> map(Throwable failure) {
         RoomcastException error = ErrorMapper.map(failure);
         RestResponse.ResponseBuilder<Problem> response = RestResponse.ResponseBuilder

@@ -37,6 +37,7 @@ public final class Session implements Recipient {
     private boolean admin;
     private long expiresAtEpochSecond = Long.MAX_VALUE;
     private int invalidRun;
+    private int framesHandled;
     private CloseCode closeCode;
 
     Session(WebSocketConnection connection, HubShard shard, String clientId, SessionSettings settings, long nowNanos) {
@@ -102,6 +103,11 @@ public final class Session implements Recipient {
 
     void touch(long nowNanos) {
         lastActivityNanos = nowNanos;
+    }
+
+    /** A trace id for a frame that brought none: unique per pod, and in order within the connection. */
+    String nextTraceId() {
+        return clientId + "/" + (++framesHandled);
     }
 
     long tryAcquire(String event, long nowNanos) {

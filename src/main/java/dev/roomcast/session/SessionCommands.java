@@ -104,6 +104,7 @@ public class SessionCommands {
     public Uni<Void> handle(Session session, String text) {
         long now = System.nanoTime();
         session.touch(now);
+        mdc(session);
         ClientFrame frame;
         try {
             frame = codec.decode(text);
@@ -114,7 +115,9 @@ public class SessionCommands {
             }
             return DONE;
         }
-        mdc(session, frame.traceId());
+        if (frame.traceId() != null) {
+            MDC.put("traceId", frame.traceId());
+        }
         metrics.frameReceived(frame.event());
         if (rateLimited(session, frame.event(), frame.id(), frame.traceId(), now)) {
             return DONE;
@@ -433,13 +436,15 @@ public class SessionCommands {
         return room.startsWith(RoomNames.USER_NAMESPACE + ":") || room.startsWith(RoomNames.CLIENT_NAMESPACE + ":");
     }
 
-    private static void mdc(Session session, String traceId) {
+    /**
+     * Log context for the frame: every line carries the client and user ids and a trace id (the client's, echoed on
+     * replies and deliveries, or a generated one that only the logs show).
+     */
+    private static void mdc(Session session) {
         MDC.put("clientId", session.clientId());
         if (session.userId() != null) {
             MDC.put("userId", session.userId());
         }
-        if (traceId != null) {
-            MDC.put("traceId", traceId);
-        }
+        MDC.put("traceId", session.nextTraceId());
     }
 }

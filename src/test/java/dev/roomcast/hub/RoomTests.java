@@ -117,8 +117,11 @@ class RoomTests {
             alice.join("live:pub");
             aliceTab.join("live:pub");
             bob.join("live:pub");
-            JsonNode ack = alice.request("publish", Map.of("room", "live:pub", "event", "cursor.moved", "data", Map.of("x", 3)));
+            alice.send("{\"event\":\"publish\",\"id\":\"p1\",\"traceId\":\"tr-9\",\"data\":"
+                    + "{\"room\":\"live:pub\",\"event\":\"cursor.moved\",\"data\":{\"x\":3}}}");
+            JsonNode ack = alice.awaitReply("p1");
             assertEquals("ack", ack.path("event").asText());
+            assertEquals("tr-9", ack.path("traceId").asText());
             for (WsClient receiver : List.of(aliceTab, bob)) {
                 JsonNode frame = receiver.awaitEvent("cursor.moved");
                 assertEquals("live:pub", frame.path("room").asText());
@@ -126,6 +129,7 @@ class RoomTests {
                 assertEquals("alice", frame.path("from").path("userId").asText());
                 assertEquals(alice.clientId(), frame.path("from").path("clientId").asText());
                 assertTrue(frame.path("offset").isMissingNode(), "ephemeral: no offset");
+                assertEquals("tr-9", frame.path("traceId").asText(), "the trace id follows the deliveries");
             }
             alice.assertNothingBeforePong(f -> "cursor.moved".equals(f.path("event").asText()), "its own publish");
             outsider.assertNothingBeforePong(f -> "cursor.moved".equals(f.path("event").asText()), "a room it is not in");

@@ -104,8 +104,11 @@ class EmitResourceTests {
                     .post("/api/emit").then().statusCode(400)
                     .body("code", equalTo("BAD_REQUEST")).body("message", notNullValue());
         }
-        given().auth().oauth2(Tokens.admin("ops")).contentType(ContentType.JSON).body("{not json")
-                .post("/api/emit").then().statusCode(400).body("code", equalTo("BAD_REQUEST"));
+        for (String malformed : List.of("{not json", "{\"type\":\"broadcast\",\"event\":\"e\",\"exclude\":\"one\"}", "[]")) {
+            given().auth().oauth2(Tokens.admin("ops")).contentType(ContentType.JSON).body(malformed)
+                    .post("/api/emit").then().statusCode(400).body("code", equalTo("BAD_REQUEST"))
+                    .body("message", equalTo("body is not valid JSON of the expected shape"));
+        }
     }
 
     @Test

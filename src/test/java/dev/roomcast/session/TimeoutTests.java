@@ -70,7 +70,7 @@ class TimeoutTests {
             // Heartbeats keep it from timing out first.
             long deadline = System.nanoTime() + 8_000_000_000L;
             while (!client.isClosed() && System.nanoTime() < deadline) {
-                client.send("{\"event\":\"heartbeat\"}");
+                client.sendIfOpen("{\"event\":\"heartbeat\"}");
                 Thread.sleep(300);
             }
             assertEquals(4005, client.awaitClose());

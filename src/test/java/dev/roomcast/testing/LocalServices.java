@@ -31,6 +31,10 @@ public final class LocalServices {
             }
             startedHere = "1".equals(parsed.get("STARTED"));
             settings = parsed;
+            if (startedHere) {
+                // Stopped when this JVM ends, after every test class that may use them.
+                Runtime.getRuntime().addShutdownHook(new Thread(LocalServices::downIfStartedHere, "services-down"));
+            }
         }
         return settings;
     }

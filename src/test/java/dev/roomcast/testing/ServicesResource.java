@@ -17,6 +17,6 @@ public class ServicesResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void stop() {
-        LocalServices.downIfStartedHere();
+        // Other test classes of this JVM (multi-pod tests) may still need the servers: LocalServices stops them at exit.
     }
 }

@@ -147,6 +147,17 @@ public final class WsClient implements AutoCloseable {
         return this;
     }
 
+    /** Sends unless the server has closed the socket meanwhile: for keep-alive loops racing a server close. */
+    public void sendIfOpen(String text) {
+        try {
+            socket.sendText(text, true).join();
+        } catch (CompletionException e) {
+            if (!closed.isDone() && !socket.isOutputClosed()) {
+                throw e;
+            }
+        }
+    }
+
     public void sendBinary(byte[] data) {
         socket.sendBinary(ByteBuffer.wrap(data), true).join();
     }

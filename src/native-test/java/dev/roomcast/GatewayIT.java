@@ -1,0 +1,68 @@
+package dev.roomcast;
+
+import static io.restassured.RestAssured.get;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.net.URI;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.roomcast.testing.ServicesResource;
+import dev.roomcast.testing.Tokens;
+import dev.roomcast.testing.WsClient;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+import io.restassured.http.ContentType;
+
+/**
+ * The packaged application (JVM jar here, native binary with -Pnative), prod profile: connect and authenticate, a
+ * room round trip, the emit API, health and metrics.
+ */
+@QuarkusIntegrationTest
+@WithTestResource(ServicesResource.class)
+class GatewayIT {
+
+    @TestHTTPResource("/")
+    URI base;
+
+    @Test
+    void connectsAuthenticatesAndRoundTripsARoom() {
+        try (WsClient alice = WsClient.withQueryToken(base, Tokens.user("alice")); WsClient bob = WsClient.open(base)) {
+            assertEquals("bob", bob.authenticate(Tokens.user("bob")).path("data").path("userId").asText());
+            alice.join("live:it");
+            bob.join("live:it");
+            alice.request("publish", Map.of("room", "live:it", "event", "wave", "data", Map.of("hand", "left")));
+            JsonNode frame = bob.awaitEvent("wave");
+            assertEquals("left", frame.path("data").path("hand").asText());
+            assertEquals(alice.clientId(), frame.path("from").path("clientId").asText());
+        }
+    }
+
+    @Test
+    void emitsOverRest() {
+        try (WsClient client = WsClient.withBearer(base, Tokens.user("carol"))) {
+            given().auth().oauth2(Tokens.admin("ops")).contentType(ContentType.JSON)
+                    .body(Map.of("type", "user", "target", "carol", "event", "notice", "data", "hi"))
+                    .post("/api/emit").then().statusCode(202);
+            assertEquals("hi", client.awaitEvent("notice").path("data").asText());
+            given().contentType(ContentType.JSON).body(Map.of("type", "broadcast", "event", "x"))
+                    .post("/api/emit").then().statusCode(401).body("code", equalTo("AUTH_REQUIRED"));
+        }
+    }
+
+    @Test
+    void servesHealthMetricsAndOpenApi() {
+        get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        get("/q/metrics").then().statusCode(200).body(containsString("roomcast_connections"))
+                .body(containsString("roomcast_delivery_latency_seconds_bucket"));
+        get("/q/openapi").then().statusCode(200).body(containsString("/api/emit"));
+    }
+}

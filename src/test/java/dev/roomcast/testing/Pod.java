@@ -1,0 +1,131 @@
+package dev.roomcast.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One real pod: the packaged application ({@code target/quarkus-app/quarkus-run.jar}, prod profile) started as a
+ * separate process on a free port, against the test PostgreSQL and Redis. Its log goes to
+ * {@code target/pods/NAME.log}. Multi-pod and fault tests start several.
+ */
+public final class Pod implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final String name;
+    private final Process process;
+    private final URI base;
+    private final Path log;
+
+    private Pod(String name, Process process, URI base, Path log) {
+        this.name = name;
+        this.process = process;
+        this.base = base;
+        this.log = log;
+    }
+
+    /** Starts a pod and waits until it is ready. */
+    public static Pod start(String name, Map<String, String> extraConfig) {
+        Path jar = LocalServices.projectDir().resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: package the application first (./mvnw verify does)");
+        }
+        int port = freePort();
+        Map<String, String> config = new LinkedHashMap<>(LocalServices.appConfig());
+        config.put("quarkus.http.port", String.valueOf(port));
+        config.put("roomcast.broker", "redis");
+        config.putAll(extraConfig);
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        config.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.add("-jar");
+        command.add(jar.toString());
+        try {
+            Path log = LocalServices.projectDir().resolve("target/pods/" + name + ".log");
+            Files.createDirectories(log.getParent());
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Pod pod = new Pod(name, process, URI.create("http://127.0.0.1:" + port), log);
+            pod.awaitReady(Duration.ofSeconds(90));
+            return pod;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start pod " + name, e);
+        }
+    }
+
+    public URI base() {
+        return base;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int readinessStatus() {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(base.resolve("/q/health/ready")).timeout(Duration.ofSeconds(2)).build();
+            return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    public void awaitReady(Duration timeout) {
+        await().atMost(timeout).pollInterval(Duration.ofMillis(200)).until(() -> {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("pod " + name + " exited with " + process.exitValue() + ": see " + log);
+            }
+            return readinessStatus() == 200;
+        });
+    }
+
+    /** SIGKILL: the pod dies without closing anything. */
+    public void kill() {
+        process.destroyForcibly();
+        waitFor(10);
+    }
+
+    /** SIGTERM, then SIGKILL if the pod has not exited within 30 s. */
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!waitFor(30)) {
+                kill();
+            }
+        }
+    }
+
+    private boolean waitFor(int seconds) {
+        try {
+            return process.waitFor(seconds, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
