@@ -189,7 +189,7 @@ public class RedisBroker implements Broker {
     private void connectSubscriber() {
         redis.get().connect().onComplete(result -> onContext(() -> {
             if (result.failed()) {
-                LOG.warnf("Redis subscriber connection failed: %s", result.cause().getMessage());
+                logAttemptFailure("subscriber", subscriberBackoff, result.cause());
                 subscriberBackoff = scheduleRetry(subscriberBackoff, this::connectSubscriber);
                 return;
             }
@@ -213,7 +213,7 @@ public class RedisBroker implements Broker {
     private void connectPublisher() {
         redis.get().connect().onComplete(result -> onContext(() -> {
             if (result.failed()) {
-                LOG.warnf("Redis publisher connection failed: %s", result.cause().getMessage());
+                logAttemptFailure("publisher", publisherBackoff, result.cause());
                 publisherBackoff = scheduleRetry(publisherBackoff, this::connectPublisher);
                 return;
             }
@@ -319,6 +319,15 @@ public class RedisBroker implements Broker {
             LOG.warnf("Redis publisher connection lost (%s); reconnecting",
                     failure == null ? "closed" : failure.getMessage());
             publisherBackoff = scheduleRetry(publisherBackoff, this::connectPublisher);
+        }
+    }
+
+    /** The first failed attempt is worth a warning; the retries of an outage already announced are not. */
+    private static void logAttemptFailure(String connection, long backoff, Throwable failure) {
+        if (backoff == 0) {
+            LOG.warnf("Redis %s connection failed: %s; retrying", connection, failure.getMessage());
+        } else {
+            LOG.debugf("Redis %s connection failed again: %s", connection, failure.getMessage());
         }
     }
 

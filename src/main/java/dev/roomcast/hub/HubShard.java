@@ -10,7 +10,8 @@ import io.vertx.core.Context;
 /**
  * The hub's part for one event loop: the rooms of the connections living on that loop and their members.
  * Everything here runs on that loop, so nothing is locked; other threads hand work over with
- * {@link #execute(Runnable)}, once per delivery and shard rather than once per recipient.
+ * {@link #execute(Runnable)}, once per delivery and shard rather than once per recipient. Each membership holds one
+ * unit of the pod's interest in the room's channel, which the broker counts.
  */
 public final class HubShard {
 
@@ -44,13 +45,13 @@ public final class HubShard {
         recipient.memberships().allSlot = all.add(recipient);
     }
 
-    /** Removes the connection from every room and from the shard; releases subscriptions nobody here needs. */
+    /** Removes the connection from every room and from the shard, releasing its interest in their channels. */
     public void unregister(Recipient recipient) {
         Memberships memberships = recipient.memberships();
         for (int i = memberships.count - 1; i >= 0; i--) {
             LocalRoom room = memberships.rooms[i];
             room.removeAt(memberships.removeAt(i));
-            releaseIfUnused(room);
+            released(room);
         }
         if (memberships.allSlot >= 0) {
             all.removeAt(memberships.allSlot);
@@ -59,32 +60,27 @@ public final class HubShard {
     }
 
     /**
-     * First step of a join: holds the room open on this shard and returns a Uni that completes, on this loop,
-     * once the pod receives the room's channel. Exactly one of {@link #commit} or {@link #abandon} must follow.
+     * First step of a join: registers interest in the room's channel. The Uni completes, on this loop, once the pod
+     * receives the channel (now, not at some earlier time: after a Redis reconnect the pod must subscribe again).
+     * Exactly one of {@link #commit} or {@link #abandon} must follow.
      */
-    public Uni<Void> reserve(String room, String channel, boolean automatic) {
+    public Uni<Void> reserve(String channel) {
+        return hub.subscribe(channel).emitOn(this::execute);
+    }
+
+    /** Completes a reservation: from now on the connection receives the room's events. */
+    public void commit(Recipient recipient, String room, String channel, boolean automatic) {
         LocalRoom local = rooms.get(room);
         if (local == null) {
             local = new LocalRoom(room, channel, automatic);
             rooms.put(room, local);
-            local.subscribed = hub.subscribe(channel).emitOn(this::execute).memoize().indefinitely();
         }
-        local.pending++;
-        return local.subscribed;
-    }
-
-    /** Completes a reservation: from now on the connection receives the room's events. */
-    public void commit(Recipient recipient, String room) {
-        LocalRoom local = rooms.get(room);
-        local.pending--;
         recipient.memberships().add(local, local.add(recipient));
     }
 
-    /** Gives up a reservation whose subscription failed. */
-    public void abandon(String room) {
-        LocalRoom local = rooms.get(room);
-        local.pending--;
-        releaseIfUnused(local);
+    /** Gives up a reservation (its subscription failed, or the join was refused after it). */
+    public void abandon(String channel) {
+        hub.unsubscribe(channel);
     }
 
     /** @return whether the connection was in the room */
@@ -96,7 +92,7 @@ public final class HubShard {
         }
         LocalRoom local = memberships.rooms[index];
         local.removeAt(memberships.removeAt(index));
-        releaseIfUnused(local);
+        released(local);
         return true;
     }
 
@@ -147,10 +143,11 @@ public final class HubShard {
         }
     }
 
-    private void releaseIfUnused(LocalRoom room) {
-        if (room.isUnused()) {
+    /** One membership of the room ended: its unit of interest goes back to the broker. */
+    private void released(LocalRoom room) {
+        if (room.size == 0) {
             rooms.remove(room.key);
-            hub.unsubscribe(room.channel);
         }
+        hub.unsubscribe(room.channel);
     }
 }

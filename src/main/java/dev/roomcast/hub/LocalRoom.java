@@ -1,11 +1,8 @@
 package dev.roomcast.hub;
 
-import io.smallrye.mutiny.Uni;
-
 /**
- * One room's members on one shard, and this shard's claim on the pod's broker subscription for the room.
- * Members are a dense array; removal swaps the last member into the hole and tells it its new slot.
- * Confined to the shard's event loop.
+ * One room's members on one shard. Members are a dense array; removal swaps the last member into the hole and
+ * tells it its new slot. Exists only while it has members. Confined to the shard's event loop.
  */
 final class LocalRoom {
 
@@ -17,10 +14,6 @@ final class LocalRoom {
     final boolean automatic;
     Recipient[] members = EMPTY;
     int size;
-    /** Joins waiting for {@link #subscribed}: the room must outlive them even while it has no member. */
-    int pending;
-    /** Completes (on the shard) once the pod receives the room's channel. */
-    Uni<Void> subscribed;
 
     LocalRoom(String key, String channel, boolean automatic) {
         this.key = key;
@@ -44,12 +37,5 @@ final class LocalRoom {
             moved.memberships().moveSlot(this, slot);
         }
         members[last] = null;
-        if (size == 0 && members.length > 64) {
-            members = EMPTY;
-        }
-    }
-
-    boolean isUnused() {
-        return size == 0 && pending == 0;
     }
 }

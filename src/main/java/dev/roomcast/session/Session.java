@@ -148,6 +148,9 @@ public final class Session implements Recipient {
         }
         state = State.CLOSING;
         closeCode = code;
+        if (connection.isClosed()) {
+            return;
+        }
         connection.close(new CloseReason(code.code(), code.reason())).subscribe().with(Session::ignore,
                 Session::ignore);
     }

@@ -207,15 +207,16 @@ public class SessionCommands {
         session.authenticating(token);
         HubShard shard = session.shard();
         String userRoom = RoomNames.userRoom(token.userId());
-        return shard.reserve(userRoom, Channels.user(token.userId()), true)
+        String channel = Channels.user(token.userId());
+        return shard.reserve(channel)
                 .onItemOrFailure().transform((ignored, failure) -> {
                     if (failure != null) {
-                        shard.abandon(userRoom);
+                        shard.abandon(channel);
                         LOG.errorf("%s: user channel unavailable: %s", session, failure.getMessage());
                         session.close(CloseCode.INTERNAL_ERROR);
                         return null;
                     }
-                    shard.commit(session, userRoom);
+                    shard.commit(session, userRoom, channel, true);
                     session.authenticated();
                     hub.registerClient(session);
                     session.reply(frames.connected(id, traceId, session.clientId(), session.userId(),
@@ -254,9 +255,10 @@ public class SessionCommands {
     }
 
     /**
-     * Joins every listed room independently, in request order. Each allowed room is reserved on the shard (the
-     * pod subscribes to its channel if needed) and committed in the same event-loop task that writes the ack,
-     * so no event of the room can precede the ack.
+     * Joins every listed room independently, in request order. Each allowed room is reserved (the pod subscribes
+     * to its channel if needed, and the reservation completes once that subscription is active) and committed in
+     * the same event-loop task that writes the ack, so no event of the room can precede the ack and none published
+     * after it is missed.
      */
     private Uni<Void> handleJoin(Session session, ClientFrame frame) {
         JsonNode rooms = Fields.requiredArray(frame.data(), "rooms");
@@ -309,7 +311,7 @@ public class SessionCommands {
             budget--;
             pending.add(recordRefusal(allowed.emitOn(shard::execute).chain(() -> {
                 outcome.reserved = true;
-                return shard.reserve(name, Channels.room(name), false);
+                return shard.reserve(Channels.room(name));
             }), outcome));
         }
         Uni<Void> settled = pending.isEmpty() ? DONE : Uni.join().all(pending).andFailFast().replaceWithVoid();
@@ -331,9 +333,9 @@ public class SessionCommands {
             if (outcome.reserved) {
                 outcome.reserved = false;
                 if (outcome.error == null) {
-                    shard.commit(session, outcome.room);
+                    shard.commit(session, outcome.room, Channels.room(outcome.room), false);
                 } else {
-                    shard.abandon(outcome.room);
+                    shard.abandon(Channels.room(outcome.room));
                 }
             }
             outcome.writeTo(results.addObject());

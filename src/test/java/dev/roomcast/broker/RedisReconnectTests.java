@@ -1,0 +1,66 @@
+package dev.roomcast.broker;
+
+import static io.restassured.RestAssured.get;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.roomcast.testing.LocalServices;
+import dev.roomcast.testing.RedisCli;
+import dev.roomcast.testing.ServicesResource;
+import dev.roomcast.testing.Tokens;
+import dev.roomcast.testing.WsClient;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * The Redis broker across a Redis restart (the real server, stopped and started on its port): readiness follows
+ * the link, a join during the outage fails rather than being acknowledged without a subscription, and after the
+ * restart the pod resubscribes on its own so that deliveries resume.
+ */
+@QuarkusTest
+@WithTestResource(ServicesResource.class)
+class RedisReconnectTests {
+
+    @TestHTTPResource("/")
+    URI base;
+
+    @AfterEach
+    void redisIsBack() {
+        LocalServices.run("start-redis");
+        await().atMost(Duration.ofSeconds(20)).until(() -> get("/q/health/ready").statusCode() == 200);
+    }
+
+    @Test
+    void podsResubscribeAfterARedisRestartAndJoinsNeverOutrunTheSubscription() {
+        try (WsClient member = WsClient.withBearer(base, Tokens.user("survivor"))) {
+            member.join("live:restart");
+
+            LocalServices.run("stop-redis");
+            await().atMost(Duration.ofSeconds(10)).until(() -> get("/q/health/ready").statusCode() == 503);
+            JsonNode refused = member.join("live:during-outage").path("data").path("rooms").get(0);
+            assertEquals(false, refused.path("joined").asBoolean(), refused.toString());
+            assertEquals("INTERNAL", refused.path("error").path("code").asText());
+
+            LocalServices.run("start-redis");
+            await().atMost(Duration.ofSeconds(20)).until(() -> get("/q/health/ready").statusCode() == 200);
+            // Readiness waits for the permanent subscriptions; room channels are resubscribed in the same batch.
+            await().atMost(Duration.ofSeconds(5)).until(() -> RedisCli.subscribers("ws:room:live:restart") == 1);
+            RedisCli.publish("ws:room:live:restart", "{\"serverId\":\"emitter\",\"type\":\"room\",\"target\":\"live:restart\",\"event\":\"back\"}");
+            assertEquals("live:restart", member.awaitEvent("back").path("room").asText());
+
+            assertTrue(member.join("live:after-restart").path("data").path("rooms").get(0).path("joined").asBoolean());
+            assertEquals(1, RedisCli.subscribers("ws:room:live:after-restart"));
+            assertEquals(0, RedisCli.subscribers("ws:room:live:during-outage"), "the refused join left no interest behind");
+        }
+    }
+}
