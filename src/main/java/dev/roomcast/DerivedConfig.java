@@ -1,5 +1,8 @@
 package dev.roomcast;
 
+import java.time.Duration;
+
+import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.ConfigSourceInterceptor;
 import io.smallrye.config.ConfigSourceInterceptorContext;
 import io.smallrye.config.ConfigValue;
@@ -16,6 +19,8 @@ import jakarta.annotation.Priority;
  * {@code max-message-size} and reports an overflow we can answer with close 1009. Netty's frame limit must sit above
  * it, because Vert.x drops the TCP connection without a close frame when Netty refuses a frame; 4x the limit keeps
  * that backstop for absurd frames only.</li>
+ * <li>{@code quarkus.shutdown.delay} from {@code roomcast.shutdown.drain}: the server keeps running through the drain
+ * window (plus half a second, so that the last 1001 close is written before it stops).</li>
  * </ul>
  */
 @Priority(Priorities.APPLICATION + 100)
@@ -27,6 +32,11 @@ public class DerivedConfig implements ConfigSourceInterceptor {
     static final String MAX_FRAME_BYTES = "roomcast.max-frame-bytes";
     static final String WS_MAX_MESSAGE = "quarkus.websockets-next.server.max-message-size";
     static final String WS_MAX_FRAME = "quarkus.websockets-next.server.max-frame-size";
+    static final String DRAIN = "roomcast.shutdown.drain";
+    static final String SHUTDOWN_DELAY = "quarkus.shutdown.delay";
+    /** Mirrors the default of {@link RoomcastConfig.Shutdown#drain()}. */
+    static final Duration DEFAULT_DRAIN = Duration.ofSeconds(10);
+    private static final Duration LAST_CLOSE_MARGIN = Duration.ofMillis(500);
     /** Mirrors the default of {@link RoomcastConfig#maxFrameBytes()}. */
     static final int DEFAULT_MAX_FRAME_BYTES = 65536;
     private static final int NETTY_FRAME_FACTOR = 4;
@@ -42,6 +52,7 @@ public class DerivedConfig implements ConfigSourceInterceptor {
             case REDIS_ACTIVE -> derived(name, String.valueOf("redis".equalsIgnoreCase(resolveBroker(context))));
             case WS_MAX_MESSAGE -> derived(name, String.valueOf(maxFrameBytes(context)));
             case WS_MAX_FRAME -> derived(name, String.valueOf((long) maxFrameBytes(context) * NETTY_FRAME_FACTOR));
+            case SHUTDOWN_DELAY -> derived(name, drain(context).plus(LAST_CLOSE_MARGIN).toString());
             default -> null;
         };
     }
@@ -61,6 +72,11 @@ public class DerivedConfig implements ConfigSourceInterceptor {
     private static int maxFrameBytes(ConfigSourceInterceptorContext context) {
         String configured = text(context.proceed(MAX_FRAME_BYTES));
         return configured == null ? DEFAULT_MAX_FRAME_BYTES : Integer.parseInt(configured.trim());
+    }
+
+    private static Duration drain(ConfigSourceInterceptorContext context) {
+        String configured = text(context.proceed(DRAIN));
+        return configured == null ? DEFAULT_DRAIN : DurationConverter.parseDuration(configured.trim());
     }
 
     private static String text(ConfigValue value) {

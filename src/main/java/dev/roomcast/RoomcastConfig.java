@@ -49,6 +49,8 @@ public interface RoomcastConfig {
 
     Redis redis();
 
+    Shutdown shutdown();
+
     enum BrokerKind {
         LOCAL,
         REDIS
@@ -95,6 +97,15 @@ public interface RoomcastConfig {
 
         /** Bucket capacity: the largest burst allowed after a quiet period. */
         int burst();
+    }
+
+    interface Shutdown {
+        /**
+         * Window over which a stopping pod spreads its clients' reconnections: each gets {@code reconnect} with its own
+         * {@code afterMs} within it and is closed with 1001 at that moment. Sets Quarkus's shutdown delay (plus 0.5 s).
+         */
+        @WithDefault("10s")
+        Duration drain();
     }
 
     interface Redis {

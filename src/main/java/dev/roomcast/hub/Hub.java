@@ -116,6 +116,16 @@ public class Hub {
         }
     }
 
+    /** Runs the action for every connection of this pod, each on its own event loop. */
+    public void forEachConnection(java.util.function.Consumer<Recipient> action) {
+        forEachShard(shard -> shard.forEachConnection(action));
+    }
+
+    /** Open connections on this pod. */
+    public int connectionCount() {
+        return connections.get();
+    }
+
     private void forEachShard(java.util.function.Consumer<HubShard> action) {
         for (HubShard shard : shards) {
             shard.execute(() -> action.accept(shard));

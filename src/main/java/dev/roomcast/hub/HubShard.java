@@ -133,6 +133,15 @@ public final class HubShard {
         }
     }
 
+    /** Runs the action, on this loop, for every connection it serves. */
+    void forEachConnection(java.util.function.Consumer<Recipient> action) {
+        Recipient[] members = all.members;
+        // Backwards: an action may close a connection, which leaves the array only later, in its close handler.
+        for (int i = all.size - 1; i >= 0; i--) {
+            action.accept(members[i]);
+        }
+    }
+
     void sweep() {
         long now = System.nanoTime();
         long epochSecond = System.currentTimeMillis() / 1000;

@@ -20,6 +20,12 @@ public interface Recipient {
     HubShard shard();
 
     /**
+     * Shutdown: writes the already-encoded {@code reconnect} frame now and closes with 1001 after
+     * {@code closeAfterMillis}, so that the client keeps receiving until it is told to go.
+     */
+    void goAway(String reconnectFrame, long closeAfterMillis);
+
+    /**
      * Periodic check from the shard's sweep (timeouts, token expiry).
      *
      * @param nowNanos {@link System#nanoTime()}

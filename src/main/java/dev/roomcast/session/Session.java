@@ -161,6 +161,16 @@ public final class Session implements Recipient {
     }
 
     @Override
+    public void goAway(String reconnectFrame, long closeAfterMillis) {
+        if (state == State.CLOSING) {
+            return;
+        }
+        reply(reconnectFrame);
+        io.vertx.core.Vertx.currentContext().owner().setTimer(Math.max(1, closeAfterMillis),
+                id -> close(CloseCode.GOING_AWAY));
+    }
+
+    @Override
     public void tick(long nowNanos, long nowEpochSecond) {
         switch (state) {
             case CLOSING -> {

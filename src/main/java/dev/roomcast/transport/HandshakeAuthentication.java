@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.roomcast.node.Drain;
 import dev.roomcast.security.TokenVerifier;
 import dev.roomcast.security.VerifiedToken;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
@@ -17,7 +18,7 @@ import jakarta.enterprise.context.ApplicationScoped;
  * Authentication at the handshake: a token in {@code Authorization: Bearer} or {@code ?access_token=} (for
  * browsers, which cannot set headers on a WebSocket) is verified before the upgrade. Invalid or expired: HTTP 401
  * and no socket. Valid: the verified identity travels to the connection in its {@link UserData}. No token: the
- * socket opens unauthenticated and must send {@code authenticate}.
+ * socket opens unauthenticated and must send {@code authenticate}. A draining pod refuses every upgrade with 503.
  */
 @ApplicationScoped
 public class HandshakeAuthentication implements HttpUpgradeCheck {
@@ -27,14 +28,22 @@ public class HandshakeAuthentication implements HttpUpgradeCheck {
             List.of("Bearer error=\"invalid_token\""));
     private static final String BEARER = "Bearer ";
 
-    private final TokenVerifier verifier;
+    private static final Map<String, List<String>> RETRY_ELSEWHERE = Map.of("Retry-After", List.of("1"));
 
-    HandshakeAuthentication(TokenVerifier verifier) {
+    private final TokenVerifier verifier;
+    private final Drain drain;
+
+    HandshakeAuthentication(TokenVerifier verifier, Drain drain) {
         this.verifier = verifier;
+        this.drain = drain;
     }
 
     @Override
     public Uni<CheckResult> perform(HttpUpgradeContext context) {
+        if (drain.isDraining()) {
+            // A stopping pod takes no new sockets; the client's retry lands on another pod.
+            return CheckResult.rejectUpgrade(503, RETRY_ELSEWHERE);
+        }
         HttpServerRequest request = context.httpRequest();
         String token = bearerToken(request.getHeader(HttpHeaders.AUTHORIZATION));
         if (token == null) {

@@ -75,6 +75,18 @@ public class ServerFrames {
         });
     }
 
+    /** {@code {"event":"reconnect","data":{"afterMs":N}}}: this pod is going away. */
+    public String reconnect(long afterMs) {
+        return write(48, g -> {
+            g.writeStartObject();
+            g.writeStringField("event", "reconnect");
+            g.writeObjectFieldStart("data");
+            g.writeNumberField("afterMs", afterMs);
+            g.writeEndObject();
+            g.writeEndObject();
+        });
+    }
+
     public String ack(String id, String traceId, JsonNode data) {
         return write(64, g -> {
             g.writeStartObject();

@@ -82,6 +82,8 @@ public final class LocalServices {
         config.put("quarkus.redis.hosts", env.get("ROOMCAST_REDIS_URL"));
         config.put("mp.jwt.verify.publickey.location", Tokens.TEST_PUBLIC_KEY.toAbsolutePath().toString());
         config.put("mp.jwt.verify.issuer", Tokens.ISSUER);
+        // Packaged apps under test stop fast unless a test sets its own drain window.
+        config.put("roomcast.shutdown.drain", "1s");
         return config;
     }
 

@@ -95,6 +95,20 @@ public final class Pod implements AutoCloseable {
         });
     }
 
+    /** SIGTERM without waiting: the pod starts its graceful shutdown. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /** @return whether the process exited within the timeout */
+    public boolean awaitExit(Duration timeout) {
+        return waitFor((int) Math.max(1, timeout.toSeconds()));
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
     /** SIGKILL: the pod dies without closing anything. */
     public void kill() {
         process.destroyForcibly();
