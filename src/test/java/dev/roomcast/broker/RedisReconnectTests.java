@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -24,8 +25,9 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * The Redis broker across a Redis restart (the real server, stopped and started on its port): readiness follows
- * the link, a join during the outage fails rather than being acknowledged without a subscription, and after the
- * restart the pod resubscribes on its own so that deliveries resume.
+ * the link, a join during the outage fails rather than being acknowledged without a subscription, a session that
+ * cannot get its user channel closes with 1011, and after the restart the pod resubscribes on its own so that
+ * deliveries resume.
  */
 @QuarkusTest
 @WithTestResource(ServicesResource.class)
@@ -50,6 +52,11 @@ class RedisReconnectTests {
             JsonNode refused = member.join("live:during-outage").path("data").path("rooms").get(0);
             assertEquals(false, refused.path("joined").asBoolean(), refused.toString());
             assertEquals("INTERNAL", refused.path("error").path("code").asText());
+            // A new session cannot get its user channel: it is closed with 1011 rather than told connected.
+            try (WsClient newcomer = WsClient.open(base, null, Map.of("Authorization", "Bearer " + Tokens.user("newcomer")))) {
+                assertEquals(1011, newcomer.awaitClose());
+                assertTrue(newcomer.drain().isEmpty(), "no connected frame");
+            }
 
             LocalServices.run("start-redis");
             await().atMost(Duration.ofSeconds(20)).until(() -> get("/q/health/ready").statusCode() == 200);
