@@ -28,14 +28,4 @@ public record Envelope(
     public String channel() {
         return Channels.of(type, target);
     }
-
-    public boolean excludes(String clientId) {
-        List<String> excluded = exclude;
-        for (int i = 0, n = excluded.size(); i < n; i++) {
-            if (excluded.get(i).equals(clientId)) {
-                return true;
-            }
-        }
-        return false;
-    }
 }

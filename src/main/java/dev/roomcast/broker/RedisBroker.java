@@ -130,7 +130,13 @@ public class RedisBroker implements Broker {
                 interest.waiters.add(active);
             }
         });
-        return UniHelper.toUni(active.future());
+        // A caller that stops waiting (its timeout fired) leaves no promise behind while Redis stays away.
+        return UniHelper.toUni(active.future()).onCancellation().invoke(() -> onContext(() -> {
+            Interest interest = interests.get(channel);
+            if (interest != null) {
+                interest.waiters.remove(active);
+            }
+        }));
     }
 
     @Override

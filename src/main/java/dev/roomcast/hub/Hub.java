@@ -11,6 +11,7 @@ import dev.roomcast.broker.Envelope;
 import dev.roomcast.observability.RoomcastMetrics;
 import dev.roomcast.room.RoomNames;
 import dev.roomcast.transport.ServerFrames;
+import io.quarkus.runtime.Startup;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
@@ -24,8 +25,11 @@ import jakarta.inject.Provider;
  * it starts on this pod or arrives from another, reaches recipients through {@link #deliver(Envelope)}: the frame
  * is encoded once and handed to each shard once.
  */
+@Startup
 @ApplicationScoped
 public class Hub {
+
+    private static final Recipient[] NO_RECIPIENTS = new Recipient[0];
 
     private final ConcurrentHashMap<Thread, HubShard> shardsByThread = new ConcurrentHashMap<>();
     private volatile HubShard[] shards = new HubShard[0];
@@ -98,22 +102,46 @@ public class Hub {
 
     /** Delivers to this pod's recipients of the envelope; the broker calls this for local and remote events alike. */
     public void deliver(Envelope envelope) {
-        String frame = frames.delivery(envelope);
+        Recipient[] excluded = localRecipients(envelope.exclude());
         switch (envelope.type()) {
             case CLIENT -> {
                 Recipient recipient = clients.get(envelope.target());
                 if (recipient != null) {
+                    String frame = frames.delivery(envelope);
                     HubShard shard = recipient.shard();
-                    shard.execute(() -> shard.deliverTo(recipient, frame, envelope));
+                    shard.execute(() -> shard.deliverTo(recipient, frame, envelope, excluded));
                 }
             }
-            case ROOM -> forEachShard(shard -> shard.deliverToRoom(envelope.target(), frame, envelope));
-            case USER -> {
-                String room = RoomNames.userRoom(envelope.target());
-                forEachShard(shard -> shard.deliverToRoom(room, frame, envelope));
+            case ROOM -> {
+                String frame = frames.delivery(envelope);
+                forEachShard(shard -> shard.deliverToRoom(envelope.target(), frame, envelope, excluded));
             }
-            case BROADCAST -> forEachShard(shard -> shard.deliverToAll(frame, envelope));
+            case USER -> {
+                String frame = frames.delivery(envelope);
+                String room = RoomNames.userRoom(envelope.target());
+                forEachShard(shard -> shard.deliverToRoom(room, frame, envelope, excluded));
+            }
+            case BROADCAST -> {
+                String frame = frames.delivery(envelope);
+                forEachShard(shard -> shard.deliverToAll(frame, envelope, excluded));
+            }
         }
+    }
+
+    /** The excluded clients that live on this pod, resolved once so that shards compare by identity. */
+    private Recipient[] localRecipients(java.util.List<String> clientIds) {
+        if (clientIds.isEmpty()) {
+            return NO_RECIPIENTS;
+        }
+        Recipient[] found = new Recipient[clientIds.size()];
+        int count = 0;
+        for (String clientId : clientIds) {
+            Recipient recipient = clients.get(clientId);
+            if (recipient != null) {
+                found[count++] = recipient;
+            }
+        }
+        return count == found.length ? found : java.util.Arrays.copyOf(found, count);
     }
 
     /** Runs the action for every connection of this pod, each on its own event loop. */

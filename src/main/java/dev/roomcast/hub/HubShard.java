@@ -96,33 +96,34 @@ public final class HubShard {
         return true;
     }
 
-    void deliverToRoom(String room, String frame, Envelope envelope) {
+    void deliverToRoom(String room, String frame, Envelope envelope, Recipient[] excluded) {
         LocalRoom local = rooms.get(room);
         if (local != null && local.size > 0) {
-            deliver(local, frame, envelope, false);
+            deliver(local, frame, envelope, excluded, false);
         }
     }
 
-    void deliverToAll(String frame, Envelope envelope) {
-        deliver(all, frame, envelope, true);
+    void deliverToAll(String frame, Envelope envelope, Recipient[] excluded) {
+        deliver(all, frame, envelope, excluded, true);
     }
 
-    void deliverTo(Recipient recipient, String frame, Envelope envelope) {
-        if (recipient.memberships().allSlot < 0 || envelope.excludes(recipient.clientId())) {
+    void deliverTo(Recipient recipient, String frame, Envelope envelope, Recipient[] excluded) {
+        if (recipient.memberships().allSlot < 0 || isExcluded(recipient, excluded)) {
             return;
         }
         recipient.write(frame);
         hub.metrics().delivered(envelope.type(), 1, envelope.acceptedAtMicros());
     }
 
-    private void deliver(LocalRoom room, String frame, Envelope envelope, boolean authenticatedOnly) {
+    private void deliver(LocalRoom room, String frame, Envelope envelope, Recipient[] excluded,
+            boolean authenticatedOnly) {
         Recipient[] members = room.members;
         int size = room.size;
-        boolean filter = !envelope.exclude().isEmpty();
+        boolean filter = excluded.length > 0;
         int written = 0;
         for (int i = 0; i < size; i++) {
             Recipient member = members[i];
-            if ((authenticatedOnly && !member.isAuthenticated()) || (filter && envelope.excludes(member.clientId()))) {
+            if ((authenticatedOnly && !member.isAuthenticated()) || (filter && isExcluded(member, excluded))) {
                 continue;
             }
             member.write(frame);
@@ -131,6 +132,15 @@ public final class HubShard {
         if (written > 0) {
             hub.metrics().delivered(envelope.type(), written, envelope.acceptedAtMicros());
         }
+    }
+
+    private static boolean isExcluded(Recipient recipient, Recipient[] excluded) {
+        for (Recipient one : excluded) {
+            if (one == recipient) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Runs the action, on this loop, for every connection it serves. */

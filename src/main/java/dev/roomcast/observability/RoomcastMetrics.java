@@ -1,12 +1,9 @@
 package dev.roomcast.observability;
 
-import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import dev.roomcast.broker.DeliveryType;
@@ -15,7 +12,8 @@ import dev.roomcast.transport.ClientEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheus.PrometheusMeterRegistry;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -23,15 +21,9 @@ import jakarta.enterprise.context.ApplicationScoped;
  * alerts see them before the first event. Tags stay low-cardinality: event names from a fixed set (else
  * {@code other}), never room or user ids.
  */
+@Startup
 @ApplicationScoped
 public class RoomcastMetrics {
-
-    /** Latency buckets from 100 µs to 5 s: chat delivery lives in the low milliseconds. */
-    private static final Duration[] LATENCY_BUCKETS = {
-            Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1),
-            Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
-            Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
-            Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5) };
 
     private final MeterRegistry registry;
     private final Map<String, Counter> framesReceived = new HashMap<>();
@@ -43,9 +35,9 @@ public class RoomcastMetrics {
     private final Counter framesSent;
     private final Counter redisIn;
     private final Counter redisOut;
-    private final Timer deliveryLatency;
+    private final DeliveryLatencyHistogram deliveryLatency = new DeliveryLatencyHistogram();
 
-    RoomcastMetrics(MeterRegistry registry) {
+    RoomcastMetrics(MeterRegistry registry, PrometheusMeterRegistry prometheus) {
         this.registry = registry;
         for (ClientEvent event : ClientEvent.values()) {
             framesReceived.put(event.wireName(), receivedCounter(event.wireName()));
@@ -71,10 +63,7 @@ public class RoomcastMetrics {
                 .register(registry);
         redisIn = redisCounter("in");
         redisOut = redisCounter("out");
-        deliveryLatency = Timer.builder("roomcast.delivery.latency")
-                .description("From the accept of an event to its write on each recipient's socket")
-                .serviceLevelObjectives(LATENCY_BUCKETS)
-                .register(registry);
+        deliveryLatency.register(prometheus.getPrometheusRegistry());
     }
 
     public void connectionsGauge(Supplier<Number> connections) {
@@ -95,14 +84,11 @@ public class RoomcastMetrics {
         framesSent.increment();
     }
 
-    /** Counts {@code recipients} writes of one event and records its latency for each of them. */
+    /** Counts {@code recipients} writes of one event, made together, and records its latency for each of them. */
     public void delivered(DeliveryType type, int recipients, long acceptedAtMicros) {
         deliveries.get(type).increment(recipients);
         framesSent.increment(recipients);
-        long latencyMicros = Math.max(0, nowMicros() - acceptedAtMicros);
-        for (int i = 0; i < recipients; i++) {
-            deliveryLatency.record(latencyMicros, TimeUnit.MICROSECONDS);
-        }
+        deliveryLatency.record(Math.max(0, nowMicros() - acceptedAtMicros), recipients);
     }
 
     public void closed(int code) {
@@ -123,7 +109,8 @@ public class RoomcastMetrics {
 
     /** Epoch microseconds: the accept time carried in envelopes, comparable across pods. */
     public static long nowMicros() {
-        return ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
     }
 
     private Counter receivedCounter(String event) {

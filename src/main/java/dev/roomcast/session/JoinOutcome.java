@@ -8,6 +8,8 @@ import dev.roomcast.error.RoomcastException;
 final class JoinOutcome {
 
     final String room;
+    /** Allowed so far and not yet a member: passed to the room limit, then reserved. */
+    boolean needsMembership;
     /** Whether this room holds a reservation on the shard, to be committed or abandoned. */
     boolean reserved;
     RoomcastException error;

@@ -175,10 +175,13 @@ public final class Session implements Recipient {
         switch (state) {
             case CLOSING -> {
             }
-            case UNAUTHENTICATED, AUTHENTICATING -> {
+            case UNAUTHENTICATED -> {
                 if (nowNanos - openedAtNanos > settings.authTimeoutNanos) {
                     close(CloseCode.AUTH_TIMEOUT);
                 }
+            }
+            case AUTHENTICATING -> {
+                // The token was accepted: only the user channel's subscribe timeout (close 1011) applies now.
             }
             case AUTHENTICATED -> {
                 if (nowNanos - lastActivityNanos > settings.heartbeatTimeoutNanos) {

@@ -2,7 +2,7 @@ package dev.roomcast.session;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -102,6 +102,9 @@ public class SessionCommands {
     }
 
     public Uni<Void> handle(Session session, String text) {
+        if (session.isClosing()) {
+            return DONE; // frames queued behind a close are not executed
+        }
         long now = System.nanoTime();
         session.touch(now);
         mdc(session);
@@ -122,12 +125,14 @@ public class SessionCommands {
         if (rateLimited(session, frame.event(), frame.id(), frame.traceId(), now)) {
             return DONE;
         }
-        if (frame.kind() == null) {
-            refuse(session, frame, new RoomcastException(ErrorCode.UNKNOWN_EVENT, "unknown event " + frame.event()));
+        // PROTOCOL.md section 2: before authentication anything but authenticate, heartbeat and ping, known or not,
+        // is AUTH_REQUIRED.
+        if (!session.isAuthenticated() && (frame.kind() == null || !frame.kind().allowedBeforeAuthentication())) {
+            refuse(session, frame, new RoomcastException(ErrorCode.AUTH_REQUIRED, "authenticate first"));
             return DONE;
         }
-        if (!session.isAuthenticated() && !frame.kind().allowedBeforeAuthentication()) {
-            refuse(session, frame, new RoomcastException(ErrorCode.AUTH_REQUIRED, "authenticate first"));
+        if (frame.kind() == null) {
+            refuse(session, frame, new RoomcastException(ErrorCode.UNKNOWN_EVENT, "unknown event " + frame.event()));
             return DONE;
         }
         Uni<Void> outcome;
@@ -255,18 +260,18 @@ public class SessionCommands {
     }
 
     /**
-     * Joins every listed room independently, in request order. Each allowed room is reserved (the pod subscribes
-     * to its channel if needed, and the reservation completes once that subscription is active) and committed in
-     * the same event-loop task that writes the ack, so no event of the room can precede the ack and none published
-     * after it is missed.
+     * Joins every listed room independently, in request order: first the access checks, then the room limit, applied
+     * in request order to the rooms that passed them (a refused room takes no slot), then the subscriptions (the pod
+     * subscribes to a room's channel if needed; a reservation completes once that subscription is active). Every
+     * allowed room is committed in the same event-loop task that writes the ack, so no event of the room can precede
+     * the ack and none published after it is missed.
      */
     private Uni<Void> handleJoin(Session session, ClientFrame frame) {
         JsonNode rooms = Fields.requiredArray(frame.data(), "rooms");
         HubShard shard = session.shard();
-        int budget = maxRooms - session.memberships().joinedCount();
         List<JoinOutcome> outcomes = new ArrayList<>(rooms.size());
-        Map<String, JoinOutcome> firstByName = new HashMap<>();
-        List<Uni<Void>> pending = new ArrayList<>();
+        Map<String, JoinOutcome> firstByName = new LinkedHashMap<>();
+        List<Uni<Void>> checks = new ArrayList<>();
         for (JsonNode item : rooms) {
             if (!item.isTextual()) {
                 outcomes.add(new JoinOutcome(item.toString()).refuse(RoomcastException.badRequest("room names are strings")));
@@ -296,11 +301,22 @@ public class SessionCommands {
             if (session.memberships().isIn(name)) {
                 continue;
             }
-            Uni<Void> allowed = access.checkJoin(policy, parsed.get(), session.userId(), session.clientId(),
-                    session.isAdmin());
-            if (policy.automatic()) {
-                // One's own user: and client: rooms: already in them since authentication.
-                pending.add(recordRefusal(allowed, outcome));
+            // One's own user: and client: rooms need no membership: the session is in them since authentication.
+            outcome.needsMembership = !policy.automatic();
+            checks.add(recordRefusal(access.checkJoin(policy, parsed.get(), session.userId(), session.clientId(),
+                    session.isAdmin()), outcome));
+        }
+        return all(checks).emitOn(shard::execute)
+                .chain(() -> reserveWithinLimit(session, firstByName.values()))
+                .emitOn(shard::execute)
+                .invoke(() -> finishJoin(session, frame, outcomes));
+    }
+
+    private Uni<Void> reserveWithinLimit(Session session, Iterable<JoinOutcome> distinctOutcomes) {
+        int budget = maxRooms - session.memberships().joinedCount();
+        List<Uni<Void>> reservations = new ArrayList<>();
+        for (JoinOutcome outcome : distinctOutcomes) {
+            if (!outcome.needsMembership || outcome.error != null) {
                 continue;
             }
             if (budget <= 0) {
@@ -309,13 +325,14 @@ public class SessionCommands {
                 continue;
             }
             budget--;
-            pending.add(recordRefusal(allowed.emitOn(shard::execute).chain(() -> {
-                outcome.reserved = true;
-                return shard.reserve(Channels.room(name));
-            }), outcome));
+            outcome.reserved = true;
+            reservations.add(recordRefusal(session.shard().reserve(Channels.room(outcome.room)), outcome));
         }
-        Uni<Void> settled = pending.isEmpty() ? DONE : Uni.join().all(pending).andFailFast().replaceWithVoid();
-        return settled.emitOn(shard::execute).invoke(() -> finishJoin(session, frame, outcomes));
+        return all(reservations);
+    }
+
+    private static Uni<Void> all(List<Uni<Void>> steps) {
+        return steps.isEmpty() ? DONE : Uni.join().all(steps).andFailFast().replaceWithVoid();
     }
 
     private static Uni<Void> recordRefusal(Uni<Void> step, JoinOutcome outcome) {
@@ -389,7 +406,9 @@ public class SessionCommands {
             // Nobody waits for an answer: the broker counts a failure, and the socket moves on to its next frame.
             return DONE;
         }
-        return published.invoke(() -> ack(session, frame, frames.mapper().createObjectNode()));
+        // Redis answers on its own thread: the reply (and whatever follows it) belongs on the session's loop.
+        return published.emitOn(session.shard()::execute)
+                .invoke(() -> ack(session, frame, frames.mapper().createObjectNode()));
     }
 
     private void ack(Session session, ClientFrame frame, JsonNode data) {
@@ -406,6 +425,7 @@ public class SessionCommands {
         metrics.rateLimited(event == null ? ClientEvent.OTHER : event);
         session.reply(frames.error(id, traceId, event, new RoomcastException(ErrorCode.RATE_LIMITED,
                 "rate limit exceeded", Map.of("retryAfterMs", waitMillis), 429)));
+        session.validFrame(); // not a BAD_REQUEST or UNKNOWN_EVENT answer: the run of invalid frames is broken
         return true;
     }
 

@@ -89,7 +89,8 @@ public class ClientFrameCodec {
             throw new FrameDecodeException("event is required", id, null);
         }
         if (!EventNames.isWellFormed(event)) {
-            throw new FrameDecodeException("event name is malformed", id, null);
+            // Named back when it is short enough to be worth reading; a long one is noise.
+            throw new FrameDecodeException("event name is malformed", id, event.length() <= 128 ? event : null);
         }
         return new ClientFrame(event, ClientEvent.fromWire(event), id, data, traceId);
     }

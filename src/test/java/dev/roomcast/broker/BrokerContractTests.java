@@ -40,9 +40,18 @@ abstract class BrokerContractTests {
 
     @Test
     void subscribeCompletesAndIsBalancedByUnsubscribe() {
-        broker.subscribe(Channels.room("live:contract-sub")).await().atMost(Duration.ofSeconds(5));
-        broker.unsubscribe(Channels.room("live:contract-sub"));
+        String channel = Channels.room("live:contract-sub");
+        broker.subscribe(channel).await().atMost(Duration.ofSeconds(5));
+        broker.subscribe(channel).await().atMost(Duration.ofSeconds(5));
+        assertInterest(channel, true);
+        broker.unsubscribe(channel);
+        assertInterest(channel, true);
+        broker.unsubscribe(channel);
+        assertInterest(channel, false);
     }
+
+    /** Whether, as far as the backend lets anyone observe, the pod receives the channel. */
+    protected abstract void assertInterest(String channel, boolean expected);
 
     @Test
     void roomEnvelopesReachTheRoomsMembersWithTheRoomField() {

@@ -61,6 +61,8 @@ class FirstMessageAuthenticationTests {
             assertEquals("AUTH_REQUIRED", join.path("data").path("code").asText());
             JsonNode publish = client.request("publish", Map.of("room", "live:lobby", "event", "x"));
             assertEquals("AUTH_REQUIRED", publish.path("data").path("code").asText());
+            JsonNode unknown = client.request("no.such.event", Map.of());
+            assertEquals("AUTH_REQUIRED", unknown.path("data").path("code").asText(), "anything else, known or not");
             assertEquals("ack", client.request("heartbeat", null).path("event").asText());
             assertEquals("pong", client.request("ping", null).path("event").asText());
             client.authenticate(Tokens.user("carol"));

@@ -42,6 +42,7 @@ public final class WsClient implements AutoCloseable {
     private final WebSocket socket;
     private final LinkedBlockingQueue<JsonNode> incoming;
     private final CompletableFuture<Integer> closed;
+    private volatile long closedAtNanos;
     private final List<JsonNode> backlog = new ArrayList<>();
     private final AtomicInteger ids = new AtomicInteger();
     private JsonNode connected;
@@ -50,6 +51,13 @@ public final class WsClient implements AutoCloseable {
         this.socket = socket;
         this.incoming = incoming;
         this.closed = closed;
+        closed.whenComplete((code, failure) -> closedAtNanos = System.nanoTime());
+    }
+
+    /** {@link System#nanoTime()} when the server's close arrived (0 while open). */
+    public long closedAtNanos() {
+        awaitClose();
+        return closedAtNanos;
     }
 
     /** Opens an unauthenticated socket. {@code base} is the app's {@code http://host:port}. */
