@@ -81,10 +81,7 @@ class RoomTests {
     @Test
     void roomLimitRefusesTheRoomsOverItWithLimitExceeded() {
         try (WsClient client = WsClient.withBearer(base, Tokens.user("victor"))) {
-            List<String> rooms = new ArrayList<>();
-            for (int i = 0; i < 101; i++) {
-                rooms.add("live:limit-" + i);
-            }
+            List<String> rooms = numberedRooms("live:limit-", 101);
             rooms.add("user:victor");
             JsonNode results = client.request("join", Map.of("rooms", rooms)).path("data").path("rooms");
             for (int i = 0; i < 100; i++) {
@@ -102,11 +99,7 @@ class RoomTests {
     @Test
     void aRefusedRoomTakesNoSlotUnderTheRoomLimit() {
         try (WsClient client = WsClient.withBearer(base, Tokens.user("yara"))) {
-            List<String> rooms = new ArrayList<>();
-            for (int i = 0; i < 99; i++) {
-                rooms.add("live:slot-" + i);
-            }
-            client.request("join", Map.of("rooms", rooms));
+            client.request("join", Map.of("rooms", numberedRooms("live:slot-", 99)));
             JsonNode results = client.join("chat:nowhere", "live:last-slot", "live:one-too-many").path("data").path("rooms");
             assertRefused(results.get(0), "chat:nowhere", "NOT_FOUND");
             assertJoined(results.get(1), "live:last-slot");
@@ -201,6 +194,14 @@ class RoomTests {
         assertFalse(result.path("joined").asBoolean(), result.toString());
         assertEquals(code, result.path("error").path("code").asText(), result.toString());
         assertFalse(result.path("error").path("message").asText().isEmpty(), result.toString());
+    }
+
+    private static List<String> numberedRooms(String prefix, int count) {
+        List<String> rooms = new ArrayList<>(count + 1);
+        for (int i = 0; i < count; i++) {
+            rooms.add(prefix + i);
+        }
+        return rooms;
     }
 
     private static String code(JsonNode reply) {
