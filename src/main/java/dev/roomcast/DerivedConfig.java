@@ -19,6 +19,8 @@ import jakarta.annotation.Priority;
  * {@code max-message-size} and reports an overflow we can answer with close 1009. Netty's frame limit must sit above
  * it, because Vert.x drops the TCP connection without a close frame when Netty refuses a frame; 4x the limit keeps
  * that backstop for absurd frames only.</li>
+ * <li>{@code quarkus.datasource.jdbc.url} from {@code quarkus.datasource.reactive.url}: Flyway migrates over JDBC at
+ * startup, the service runs on the reactive pool, and both reach the same database.</li>
  * <li>{@code quarkus.shutdown.delay} from {@code roomcast.shutdown.drain}: the server keeps running through the drain
  * window (plus half a second, so that the last 1001 close is written before it stops).</li>
  * </ul>
@@ -32,6 +34,8 @@ public class DerivedConfig implements ConfigSourceInterceptor {
     static final String MAX_FRAME_BYTES = "roomcast.max-frame-bytes";
     static final String WS_MAX_MESSAGE = "quarkus.websockets-next.server.max-message-size";
     static final String WS_MAX_FRAME = "quarkus.websockets-next.server.max-frame-size";
+    static final String REACTIVE_URL = "quarkus.datasource.reactive.url";
+    static final String JDBC_URL = "quarkus.datasource.jdbc.url";
     static final String DRAIN = "roomcast.shutdown.drain";
     static final String SHUTDOWN_DELAY = "quarkus.shutdown.delay";
     /** Mirrors the default of {@link RoomcastConfig.Shutdown#drain()}. */
@@ -53,6 +57,10 @@ public class DerivedConfig implements ConfigSourceInterceptor {
             case WS_MAX_MESSAGE -> derived(name, String.valueOf(maxFrameBytes(context)));
             case WS_MAX_FRAME -> derived(name, String.valueOf((long) maxFrameBytes(context) * NETTY_FRAME_FACTOR));
             case SHUTDOWN_DELAY -> derived(name, drain(context).plus(LAST_CLOSE_MARGIN).toString());
+            case JDBC_URL -> {
+                String reactive = text(context.proceed(REACTIVE_URL));
+                yield reactive == null ? null : derived(name, jdbcUrl(reactive));
+            }
             default -> null;
         };
     }
@@ -72,6 +80,18 @@ public class DerivedConfig implements ConfigSourceInterceptor {
     private static int maxFrameBytes(ConfigSourceInterceptorContext context) {
         String configured = text(context.proceed(MAX_FRAME_BYTES));
         return configured == null ? DEFAULT_MAX_FRAME_BYTES : Integer.parseInt(configured.trim());
+    }
+
+    /** {@code postgresql://h:p/db?x} (or {@code vertx-reactive:postgresql://...}) as {@code jdbc:postgresql://h:p/db?x}. */
+    static String jdbcUrl(String reactiveUrl) {
+        String url = reactiveUrl.trim();
+        if (url.startsWith("vertx-reactive:")) {
+            url = url.substring("vertx-reactive:".length());
+        }
+        if (url.startsWith("postgres://")) {
+            url = "postgresql://" + url.substring("postgres://".length());
+        }
+        return "jdbc:" + url;
     }
 
     private static Duration drain(ConfigSourceInterceptorContext context) {

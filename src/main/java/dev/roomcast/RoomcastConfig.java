@@ -51,6 +51,8 @@ public interface RoomcastConfig {
 
     Shutdown shutdown();
 
+    History history();
+
     enum BrokerKind {
         LOCAL,
         REDIS
@@ -97,6 +99,16 @@ public interface RoomcastConfig {
 
         /** Bucket capacity: the largest burst allowed after a quiet period. */
         int burst();
+    }
+
+    interface History {
+        /** Events kept per room for recovery; older ones are pruned. */
+        @WithDefault("10000")
+        long maxEvents();
+
+        /** Age after which events are pruned, whichever of the two limits keeps less. */
+        @WithDefault("7d")
+        Duration maxAge();
     }
 
     interface Shutdown {

@@ -18,10 +18,16 @@ public record Envelope(
         Sender from,
         Long offset,
         String traceId,
-        long acceptedAtMicros) {
+        long acceptedAtMicros,
+        String leave) {
 
     public Envelope {
         exclude = exclude == null ? List.of() : exclude;
+    }
+
+    public Envelope(String serverId, DeliveryType type, String target, String event, String data, List<String> exclude,
+            Sender from, Long offset, String traceId, long acceptedAtMicros) {
+        this(serverId, type, target, event, data, exclude, from, offset, traceId, acceptedAtMicros, null);
     }
 
     /** The Redis channel this envelope travels on. */

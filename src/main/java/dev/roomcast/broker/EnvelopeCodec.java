@@ -17,8 +17,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Writes and reads the Redis message body. Besides the contract's fields ({@code serverId, type, target,
- * event, data, exclude}) pods add {@code from}, {@code offset}, {@code traceId} and {@code ts} for their own
- * traffic; an emitter's body needs only the contract's fields. {@code data} is copied through as raw JSON
+ * event, data, exclude}) pods add {@code from}, {@code offset}, {@code traceId}, {@code ts} and {@code leave} for
+ * their own traffic; an emitter's body needs only the contract's fields. {@code data} is copied through as raw JSON
  * text, token by token, without building a tree.
  */
 @ApplicationScoped
@@ -64,6 +64,9 @@ public class EnvelopeCodec {
                 g.writeStringField("traceId", envelope.traceId());
             }
             g.writeNumberField("ts", envelope.acceptedAtMicros());
+            if (envelope.leave() != null) {
+                g.writeStringField("leave", envelope.leave());
+            }
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -85,6 +88,7 @@ public class EnvelopeCodec {
         Sender from = null;
         Long offset = null;
         String traceId = null;
+        String leave = null;
         long ts = receivedAtMicros;
         try (JsonParser p = factory.createParser(body)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -104,6 +108,7 @@ public class EnvelopeCodec {
                     case "from" -> from = value == JsonToken.VALUE_NULL ? null : sender(p, value);
                     case "offset" -> offset = value == JsonToken.VALUE_NULL ? null : number(p, value, field);
                     case "ts" -> ts = number(p, value, field);
+                    case "leave" -> leave = value == JsonToken.VALUE_NULL ? null : text(p, value, field);
                     default -> p.skipChildren();
                 }
             }
@@ -126,7 +131,7 @@ public class EnvelopeCodec {
             throw new InvalidEnvelopeException("event is missing, malformed or reserved");
         }
         return new Envelope(serverId, deliveryType, deliveryType == DeliveryType.BROADCAST ? null : target, event, data,
-                exclude, from, offset, traceId, ts);
+                exclude, from, offset, traceId, ts, leave);
     }
 
     private String copyRaw(JsonParser p) throws IOException {

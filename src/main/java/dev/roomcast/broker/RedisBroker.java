@@ -9,13 +9,12 @@ import java.util.Map;
 import dev.roomcast.RoomcastConfig;
 import dev.roomcast.error.RoomcastException;
 import dev.roomcast.hub.Hub;
+import dev.roomcast.node.ConfinedLoop;
 import dev.roomcast.node.NodeIdentity;
 import dev.roomcast.observability.DropReason;
 import dev.roomcast.observability.RoomcastMetrics;
-import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.vertx.UniHelper;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -57,10 +56,9 @@ public class RedisBroker implements Broker {
     private final Vertx vertx;
     private final long reconnectMinMillis;
     private final long reconnectMaxMillis;
-    private final Context context;
-    private volatile Thread contextThread;
+    private final ConfinedLoop loop;
 
-    // Confined to the context.
+    // Confined to the loop.
     private final Map<String, Interest> interests = new HashMap<>();
     /** Per channel or pattern: the subscriptions sent and not yet confirmed, oldest first. */
     private final Map<String, ArrayDeque<Interest>> unconfirmed = new HashMap<>();
@@ -82,12 +80,12 @@ public class RedisBroker implements Broker {
         this.vertx = vertx;
         this.reconnectMinMillis = config.redis().reconnectMin().toMillis();
         this.reconnectMaxMillis = config.redis().reconnectMax().toMillis();
-        this.context = VertxContext.getRootContext(vertx.getOrCreateContext());
+        this.loop = new ConfinedLoop(vertx);
     }
 
     /** Connects and subscribes to the channels every pod needs: broadcasts and this pod's clients. */
     public void start() {
-        onContext(() -> {
+        loop.run(() -> {
             permanent(Channels.BROADCAST, false);
             permanent(Channels.clientPattern(node.serverId()), true);
             connectSubscriber();
@@ -96,7 +94,7 @@ public class RedisBroker implements Broker {
     }
 
     public void stop() {
-        onContext(() -> {
+        loop.run(() -> {
             stopped = true;
             subscriberReady = false;
             if (subscriber != null) {
@@ -114,7 +112,7 @@ public class RedisBroker implements Broker {
     @Override
     public Uni<Void> subscribe(String channel) {
         Promise<Void> active = Promise.promise();
-        onContext(() -> {
+        loop.run(() -> {
             Interest interest = interests.get(channel);
             if (interest == null) {
                 interest = new Interest(channel, false);
@@ -131,7 +129,7 @@ public class RedisBroker implements Broker {
             }
         });
         // A caller that stops waiting (its timeout fired) leaves no promise behind while Redis stays away.
-        return UniHelper.toUni(active.future()).onCancellation().invoke(() -> onContext(() -> {
+        return UniHelper.toUni(active.future()).onCancellation().invoke(() -> loop.run(() -> {
             Interest interest = interests.get(channel);
             if (interest != null) {
                 interest.waiters.remove(active);
@@ -141,7 +139,7 @@ public class RedisBroker implements Broker {
 
     @Override
     public void unsubscribe(String channel) {
-        onContext(() -> {
+        loop.run(() -> {
             Interest interest = interests.get(channel);
             if (interest == null || --interest.count > 0) {
                 return;
@@ -193,7 +191,7 @@ public class RedisBroker implements Broker {
     }
 
     private void connectSubscriber() {
-        redis.get().connect().onComplete(result -> onContext(() -> {
+        redis.get().connect().onComplete(result -> loop.run(() -> {
             if (result.failed()) {
                 logAttemptFailure("subscriber", subscriberBackoff, result.cause());
                 subscriberBackoff = scheduleRetry(subscriberBackoff, this::connectSubscriber);
@@ -206,9 +204,9 @@ public class RedisBroker implements Broker {
             }
             subscriber = connection;
             subscriberBackoff = 0;
-            connection.handler(push -> onContext(() -> onPush(connection, push)));
-            connection.exceptionHandler(failure -> onContext(() -> subscriberLost(connection, failure)));
-            connection.endHandler(ignored -> onContext(() -> subscriberLost(connection, null)));
+            connection.handler(push -> loop.run(() -> onPush(connection, push)));
+            connection.exceptionHandler(failure -> loop.run(() -> subscriberLost(connection, failure)));
+            connection.endHandler(ignored -> loop.run(() -> subscriberLost(connection, null)));
             for (Interest interest : interests.values()) {
                 sendSubscribe(interest);
             }
@@ -217,7 +215,7 @@ public class RedisBroker implements Broker {
     }
 
     private void connectPublisher() {
-        redis.get().connect().onComplete(result -> onContext(() -> {
+        redis.get().connect().onComplete(result -> loop.run(() -> {
             if (result.failed()) {
                 logAttemptFailure("publisher", publisherBackoff, result.cause());
                 publisherBackoff = scheduleRetry(publisherBackoff, this::connectPublisher);
@@ -229,8 +227,8 @@ public class RedisBroker implements Broker {
                 return;
             }
             publisherBackoff = 0;
-            connection.exceptionHandler(failure -> onContext(() -> publisherLost(connection, failure)));
-            connection.endHandler(ignored -> onContext(() -> publisherLost(connection, null)));
+            connection.exceptionHandler(failure -> loop.run(() -> publisherLost(connection, failure)));
+            connection.endHandler(ignored -> loop.run(() -> publisherLost(connection, null)));
             publisher = connection;
         }));
     }
@@ -340,7 +338,7 @@ public class RedisBroker implements Broker {
     /** @return the next backoff */
     private long scheduleRetry(long previousBackoff, Runnable attempt) {
         long delay = previousBackoff == 0 ? reconnectMinMillis : Math.min(reconnectMaxMillis, previousBackoff * 2);
-        context.runOnContext(ignored -> vertx.setTimer(delay, id -> onContext(() -> {
+        loop.later(() -> vertx.setTimer(delay, id -> loop.run(() -> {
             if (!stopped) {
                 attempt.run();
             }
@@ -348,16 +346,6 @@ public class RedisBroker implements Broker {
         return delay;
     }
 
-    private void onContext(Runnable task) {
-        if (Thread.currentThread() == contextThread) {
-            task.run();
-        } else {
-            context.runOnContext(ignored -> {
-                contextThread = Thread.currentThread();
-                task.run();
-            });
-        }
-    }
 
     /** This pod's need for one channel or pattern: how many units of interest, and whether Redis confirmed it. */
     private static final class Interest {

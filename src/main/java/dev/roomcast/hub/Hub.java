@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.roomcast.RoomcastConfig;
 import dev.roomcast.broker.Broker;
+import dev.roomcast.broker.DeliveryType;
 import dev.roomcast.broker.Envelope;
 import dev.roomcast.observability.RoomcastMetrics;
 import dev.roomcast.room.RoomNames;
@@ -38,6 +39,7 @@ public class Hub {
     private final AtomicInteger connections = new AtomicInteger();
 
     private final Provider<Broker> broker;
+    private final OffsetSequencer sequencer;
     private final ServerFrames frames;
     private final RoomcastMetrics metrics;
     private final Vertx vertx;
@@ -45,8 +47,11 @@ public class Hub {
     private final long sweepMillis;
 
     @Inject
-    Hub(Provider<Broker> broker, ServerFrames frames, RoomcastMetrics metrics, Vertx vertx, RoomcastConfig config) {
+    Hub(Provider<Broker> broker, OffsetSequencer sequencer, ServerFrames frames, RoomcastMetrics metrics, Vertx vertx,
+            RoomcastConfig config) {
         this.broker = broker;
+        this.sequencer = sequencer;
+        sequencer.attach(this);
         this.frames = frames;
         this.metrics = metrics;
         this.vertx = vertx;
@@ -100,8 +105,20 @@ public class Hub {
         clients.remove(recipient.clientId(), recipient);
     }
 
-    /** Delivers to this pod's recipients of the envelope; the broker calls this for local and remote events alike. */
+    /**
+     * Delivers to this pod's recipients of the envelope; the broker calls this for local and remote events alike.
+     * Persisted room events go through the offset sequencer first, which hands them back in order.
+     */
     public void deliver(Envelope envelope) {
+        if (envelope.type() == DeliveryType.ROOM && envelope.offset() != null) {
+            sequencer.accept(envelope);
+        } else {
+            fanOut(envelope);
+        }
+    }
+
+    /** Hands the envelope to the shards whose connections it is for; the frame is encoded once. */
+    void fanOut(Envelope envelope) {
         Recipient[] excluded = localRecipients(envelope.exclude());
         switch (envelope.type()) {
             case CLIENT -> {
@@ -168,6 +185,15 @@ public class Hub {
 
     void unsubscribe(String channel) {
         broker.get().unsubscribe(channel);
+    }
+
+    Uni<Void> retainHistory(String room) {
+        return sequencer.retain(room).ifNoItem().after(subscribeTimeout)
+                .failWith(() -> new TimeoutException("no start offset for " + room + " within " + subscribeTimeout));
+    }
+
+    void releaseHistory(String room) {
+        sequencer.release(room);
     }
 
     RoomcastMetrics metrics() {

@@ -1,6 +1,8 @@
 package dev.roomcast.hub;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import dev.roomcast.broker.Envelope;
@@ -20,7 +22,7 @@ public final class HubShard {
     private final Thread thread;
     private final Map<String, LocalRoom> rooms = new HashMap<>();
     /** Every connection on this loop, authenticated or not: broadcasts and the timeout sweep walk it. */
-    private final LocalRoom all = new LocalRoom(null, null, true);
+    private final LocalRoom all = new LocalRoom(null, null, true, false);
 
     HubShard(Hub hub, Context context, Thread thread) {
         this.hub = hub;
@@ -50,8 +52,7 @@ public final class HubShard {
         Memberships memberships = recipient.memberships();
         for (int i = memberships.count - 1; i >= 0; i--) {
             LocalRoom room = memberships.rooms[i];
-            room.removeAt(memberships.removeAt(i));
-            released(room);
+            remove(room, recipient, memberships.removeAt(i));
         }
         if (memberships.allSlot >= 0) {
             all.removeAt(memberships.allSlot);
@@ -60,27 +61,70 @@ public final class HubShard {
     }
 
     /**
-     * First step of a join: registers interest in the room's channel. The Uni completes, on this loop, once the pod
-     * receives the channel (now, not at some earlier time: after a Redis reconnect the pod must subscribe again).
-     * Exactly one of {@link #commit} or {@link #abandon} must follow.
+     * First step of a join: registers interest in the room's channel (and, for a room with history, in its ordered
+     * stream on this pod). The Uni completes, on this loop, once the pod receives the channel now (after a Redis
+     * reconnect the pod must subscribe again) and knows where the stream starts. Exactly one of {@link #commit},
+     * {@link #commitPending} or {@link #abandon} must follow.
      */
-    public Uni<Void> reserve(String channel) {
-        return hub.subscribe(channel).emitOn(this::execute);
+    public Uni<Void> reserve(String room, String channel, boolean persisted) {
+        Uni<Void> subscribed = hub.subscribe(channel);
+        Uni<Void> ready = persisted
+                ? Uni.combine().all().unis(subscribed, hub.retainHistory(room)).discardItems()
+                : subscribed;
+        return ready.emitOn(this::execute);
     }
 
-    /** Completes a reservation: from now on the connection receives the room's events. */
+    /** Completes a reservation at once: from now on the connection receives the room's events. */
     public void commit(Recipient recipient, String room, String channel, boolean automatic) {
-        LocalRoom local = rooms.get(room);
-        if (local == null) {
-            local = new LocalRoom(room, channel, automatic);
-            rooms.put(room, local);
-        }
+        LocalRoom local = localRoom(room, channel, automatic, false);
         recipient.memberships().add(local, local.add(recipient));
     }
 
+    /**
+     * Completes a reservation for a join whose ack is still to be written: the room's frames are kept for the
+     * connection until {@link #completeJoin}.
+     */
+    public void commitPending(Recipient recipient, String room, String channel, boolean persisted) {
+        LocalRoom local = localRoom(room, channel, false, persisted);
+        if (local.pending == null) {
+            local.pending = new ArrayList<>(2);
+        }
+        local.pending.add(new PendingMember(recipient));
+        recipient.memberships().add(local, -1);
+    }
+
+    /**
+     * The join's ack (and any replay) has been written: writes what was kept meanwhile and goes live. Persisted events
+     * at or below {@code floor} (the offset the ack announced; -1 for none) are skipped now and until the room's stream
+     * here passes it.
+     */
+    public void completeJoin(Recipient recipient, String room, long floor) {
+        LocalRoom local = rooms.get(room);
+        PendingMember pending = local == null ? null : local.pendingOf(recipient);
+        if (pending == null) {
+            return; // left meanwhile
+        }
+        pending.floor = floor;
+        pending.acked = true;
+        List<Object> kept = pending.buffer;
+        pending.buffer = null;
+        for (int i = 0; i < kept.size(); i += 2) {
+            Long offset = (Long) kept.get(i + 1);
+            if (pending.wants(offset)) {
+                recipient.write((String) kept.get(i));
+            }
+        }
+        if (floor < 0 || local.lastOffset >= floor) {
+            graduate(local, pending);
+        }
+    }
+
     /** Gives up a reservation (its subscription failed, or the join was refused after it). */
-    public void abandon(String channel) {
+    public void abandon(String room, String channel, boolean persisted) {
         hub.unsubscribe(channel);
+        if (persisted) {
+            hub.releaseHistory(room);
+        }
     }
 
     /** @return whether the connection was in the room */
@@ -91,15 +135,84 @@ public final class HubShard {
             return false;
         }
         LocalRoom local = memberships.rooms[index];
-        local.removeAt(memberships.removeAt(index));
-        released(local);
+        remove(local, recipient, memberships.removeAt(index));
         return true;
+    }
+
+    private LocalRoom localRoom(String room, String channel, boolean automatic, boolean persisted) {
+        LocalRoom local = rooms.get(room);
+        if (local == null) {
+            local = new LocalRoom(room, channel, automatic, persisted);
+            rooms.put(room, local);
+        }
+        return local;
+    }
+
+    private void graduate(LocalRoom local, PendingMember pending) {
+        local.removePending(pending.recipient);
+        pending.recipient.memberships().setSlot(local, local.add(pending.recipient));
+    }
+
+    private void remove(LocalRoom local, Recipient recipient, int slot) {
+        if (slot < 0) {
+            local.removePending(recipient);
+        } else {
+            local.removeAt(slot);
+        }
+        released(local);
     }
 
     void deliverToRoom(String room, String frame, Envelope envelope, Recipient[] excluded) {
         LocalRoom local = rooms.get(room);
-        if (local != null && local.size > 0) {
+        if (local == null) {
+            return;
+        }
+        if (local.size > 0) {
             deliver(local, frame, envelope, excluded, false);
+        }
+        if (local.pending != null) {
+            deliverToPending(local, frame, envelope, excluded);
+        }
+        if (envelope.offset() != null) {
+            local.lastOffset = envelope.offset();
+        }
+        if (envelope.leave() != null) {
+            evict(local, envelope.leave());
+        }
+    }
+
+    /**
+     * After a delivery that removes its recipients from a room: the members of {@code recipients} (a room, or the
+     * user's automatic room) leave {@code room}, pending joins included.
+     */
+    private void evict(LocalRoom recipients, String room) {
+        List<Recipient> leaving = new ArrayList<>(recipients.size + (recipients.pending == null ? 0 : recipients.pending.size()));
+        for (int i = 0; i < recipients.size; i++) {
+            leaving.add(recipients.members[i]);
+        }
+        if (recipients.pending != null) {
+            recipients.pending.forEach(pending -> leaving.add(pending.recipient));
+        }
+        for (Recipient recipient : leaving) {
+            leave(recipient, room);
+        }
+    }
+
+    private void deliverToPending(LocalRoom local, String frame, Envelope envelope, Recipient[] excluded) {
+        Long offset = envelope.offset();
+        for (PendingMember pending : List.copyOf(local.pending)) {
+            if (isExcluded(pending.recipient, excluded)) {
+                continue;
+            }
+            if (!pending.acked) {
+                pending.keep(frame, offset);
+            } else if (pending.wants(offset)) {
+                pending.recipient.write(frame);
+                hub.metrics().delivered(envelope.type(), 1, envelope.acceptedAtMicros());
+                if (offset != null) {
+                    graduate(local, pending); // the stream has passed its floor
+                }
+            }
         }
     }
 
@@ -162,11 +275,14 @@ public final class HubShard {
         }
     }
 
-    /** One membership of the room ended: its unit of interest goes back to the broker. */
+    /** One membership of the room ended: its unit of interest goes back to the broker (and the room's stream). */
     private void released(LocalRoom room) {
-        if (room.size == 0) {
+        if (room.isEmpty()) {
             rooms.remove(room.key);
         }
         hub.unsubscribe(room.channel);
+        if (room.persisted) {
+            hub.releaseHistory(room.key);
+        }
     }
 }

@@ -2,7 +2,8 @@ package dev.roomcast.hub;
 
 /**
  * One room's members on one shard. Members are a dense array; removal swaps the last member into the hole and
- * tells it its new slot. Exists only while it has members. Confined to the shard's event loop.
+ * tells it its new slot. Joining connections wait in {@link #pending} (slot -1 in their memberships) until their join
+ * is complete. Exists only while it has members. Confined to the shard's event loop.
  */
 final class LocalRoom {
 
@@ -12,13 +13,44 @@ final class LocalRoom {
     final String key;
     final String channel;
     final boolean automatic;
+    /** Whether the room's events carry offsets (history): they reach it through the pod's offset sequencer. */
+    final boolean persisted;
     Recipient[] members = EMPTY;
     int size;
+    /** Joins under way; null when none (the common case costs one null check per delivery). */
+    java.util.List<PendingMember> pending;
+    /** Offset of the newest persisted event delivered here (0 before any). */
+    long lastOffset;
 
-    LocalRoom(String key, String channel, boolean automatic) {
+    LocalRoom(String key, String channel, boolean automatic, boolean persisted) {
         this.key = key;
         this.channel = channel;
         this.automatic = automatic;
+        this.persisted = persisted;
+    }
+
+    boolean isEmpty() {
+        return size == 0 && (pending == null || pending.isEmpty());
+    }
+
+    PendingMember pendingOf(Recipient recipient) {
+        if (pending != null) {
+            for (PendingMember member : pending) {
+                if (member.recipient == recipient) {
+                    return member;
+                }
+            }
+        }
+        return null;
+    }
+
+    void removePending(Recipient recipient) {
+        if (pending != null) {
+            pending.removeIf(member -> member.recipient == recipient);
+            if (pending.isEmpty()) {
+                pending = null;
+            }
+        }
     }
 
     int add(Recipient recipient) {

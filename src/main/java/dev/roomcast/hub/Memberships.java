@@ -71,6 +71,21 @@ public final class Memberships {
         return slot;
     }
 
+    /** The rooms joined explicitly, by name: a snapshot other threads may read. */
+    public java.util.Set<String> joinedRoomNames() {
+        java.util.Set<String> names = new java.util.HashSet<>(joinedCount * 2);
+        for (int i = 0; i < count; i++) {
+            if (!rooms[i].automatic) {
+                names.add(rooms[i].key);
+            }
+        }
+        return names;
+    }
+
+    void setSlot(LocalRoom room, int slot) {
+        slots[indexOf(room)] = slot;
+    }
+
     void moveSlot(LocalRoom room, int newSlot) {
         if (room.key == null) {
             allSlot = newSlot;

@@ -18,6 +18,29 @@ final class Fields {
         return value.textValue();
     }
 
+    /** An id or offset: a non-negative integer, or a string of digits (ids may travel as strings). */
+    static long requiredId(JsonNode data, String field) {
+        Long id = optionalId(data, field);
+        if (id == null) {
+            throw RoomcastException.badRequest("data." + field + " is required");
+        }
+        return id;
+    }
+
+    static Long optionalId(JsonNode data, String field) {
+        JsonNode value = data == null ? null : data.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (value.isIntegralNumber() && value.canConvertToLong() && value.asLong() >= 0) {
+            return value.asLong();
+        }
+        if (value.isTextual() && value.textValue().matches("[0-9]{1,18}")) {
+            return Long.parseLong(value.textValue());
+        }
+        throw RoomcastException.badRequest("data." + field + " must be a non-negative integer");
+    }
+
     static JsonNode requiredArray(JsonNode data, String field) {
         JsonNode value = data == null ? null : data.get(field);
         if (value == null || !value.isArray()) {

@@ -3,15 +3,24 @@ package dev.roomcast.session;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.roomcast.error.RoomcastException;
+import dev.roomcast.room.JoinPosition;
+import dev.roomcast.room.NamespacePolicy;
+import dev.roomcast.room.Since;
 
 /** One room's result within a join, in request order; written into the ack as PROTOCOL.md section 3 shows. */
 final class JoinOutcome {
 
     final String room;
+    NamespacePolicy policy;
+    Since since;
     /** Allowed so far and not yet a member: passed to the room limit, then reserved. */
     boolean needsMembership;
     /** Whether this room holds a reservation on the shard, to be committed or abandoned. */
     boolean reserved;
+    /** Whether the connection is in the room as a pending member, to be completed or removed. */
+    boolean pending;
+    /** For rooms with history: where the room stands, read once the connection was in it. */
+    JoinPosition position;
     RoomcastException error;
 
     JoinOutcome(String room) {
@@ -23,9 +32,19 @@ final class JoinOutcome {
         return this;
     }
 
+    boolean hasHistory() {
+        return policy != null && policy.history();
+    }
+
     void writeTo(ObjectNode result) {
         result.put("room", room);
         result.put("joined", error == null);
+        if (error == null && position != null) {
+            result.put("offset", position.lastOffset());
+            result.put("epoch", position.epoch());
+            result.put("recovered", position.recovered());
+            result.put("missed", position.missed().size());
+        }
         if (error != null) {
             ObjectNode detail = result.putObject("error");
             detail.put("code", error.code().name());

@@ -2,6 +2,7 @@ package dev.roomcast.session;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +29,10 @@ import dev.roomcast.node.NodeIdentity;
 import dev.roomcast.observability.RoomcastMetrics;
 import dev.roomcast.room.NamespacePolicy;
 import dev.roomcast.room.RoomAccess;
+import dev.roomcast.room.RoomHistory;
 import dev.roomcast.room.RoomName;
 import dev.roomcast.room.RoomNames;
+import dev.roomcast.room.Since;
 import dev.roomcast.security.TokenVerifier;
 import dev.roomcast.security.VerifiedToken;
 import dev.roomcast.transport.ClientEvent;
@@ -42,6 +45,7 @@ import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
@@ -65,6 +69,8 @@ public class SessionCommands {
     private final Hub hub;
     private final Broker broker;
     private final RoomAccess access;
+    private final Instance<RoomHistory> history;
+    private final ChatCommands chat;
     private final NodeIdentity node;
     private final RoomcastMetrics metrics;
     private final SessionSettings settings;
@@ -72,14 +78,16 @@ public class SessionCommands {
     private final long heartbeatMs;
 
     SessionCommands(ClientFrameCodec codec, ServerFrames frames, TokenVerifier verifier, Hub hub, Broker broker,
-            RoomAccess access, NodeIdentity node, RoomcastMetrics metrics, SessionSettings settings,
-            RoomcastConfig config) {
+            RoomAccess access, Instance<RoomHistory> history, ChatCommands chat, NodeIdentity node, RoomcastMetrics metrics,
+            SessionSettings settings, RoomcastConfig config) {
         this.codec = codec;
         this.frames = frames;
         this.verifier = verifier;
         this.hub = hub;
         this.broker = broker;
         this.access = access;
+        this.history = history;
+        this.chat = chat;
         this.node = node;
         this.metrics = metrics;
         this.settings = settings;
@@ -185,6 +193,15 @@ public class SessionCommands {
             case JOIN -> handleJoin(session, frame);
             case LEAVE -> handleLeave(session, frame);
             case PUBLISH -> handlePublish(session, frame);
+            case MESSAGE_SEND -> chat.send(session, frame);
+            case MESSAGE_EDIT -> chat.edit(session, frame);
+            case MESSAGE_DELETE -> chat.delete(session, frame);
+            case REACTION_ADD -> chat.react(session, frame, true);
+            case REACTION_REMOVE -> chat.react(session, frame, false);
+            case MESSAGE_PIN -> chat.pin(session, frame, true);
+            case MESSAGE_UNPIN -> chat.pin(session, frame, false);
+            case READ -> chat.read(session, frame);
+            case TYPING -> chat.typing(session, frame);
             default -> throw new RoomcastException(ErrorCode.UNKNOWN_EVENT,
                     "event " + frame.event() + " is not supported by this server");
         };
@@ -213,10 +230,10 @@ public class SessionCommands {
         HubShard shard = session.shard();
         String userRoom = RoomNames.userRoom(token.userId());
         String channel = Channels.user(token.userId());
-        return shard.reserve(channel)
+        return shard.reserve(userRoom, channel, false)
                 .onItemOrFailure().transform((ignored, failure) -> {
                     if (failure != null) {
-                        shard.abandon(channel);
+                        shard.abandon(userRoom, channel, false);
                         LOG.errorf("%s: user channel unavailable: %s", session, failure.getMessage());
                         session.close(CloseCode.INTERNAL_ERROR);
                         return null;
@@ -260,15 +277,27 @@ public class SessionCommands {
     }
 
     /**
-     * Joins every listed room independently, in request order: first the access checks, then the room limit, applied
-     * in request order to the rooms that passed them (a refused room takes no slot), then the subscriptions (the pod
-     * subscribes to a room's channel if needed; a reservation completes once that subscription is active). Every
-     * allowed room is committed in the same event-loop task that writes the ack, so no event of the room can precede
-     * the ack and none published after it is missed.
+     * Joins every listed room independently, in request order:
+     * <ol>
+     * <li>access checks (namespace policy, membership);</li>
+     * <li>the room limit, applied in request order to the rooms that passed them (a refused room takes no slot);</li>
+     * <li>reservations: the pod subscribes to each room's channel if needed (and, for rooms with history, knows where
+     * the room's ordered stream starts); a reservation completes once that is active;</li>
+     * <li>the connection enters each room as a pending member: the room's frames are kept for it from now on;</li>
+     * <li>for rooms with history, the room's position is read from the event log, with the events missed since
+     * {@code since} when they can be recovered: after entering, so that nothing falls between the two;</li>
+     * <li>in one event-loop task: the ack, then each room's missed events, then what was kept (without what the replay
+     * already covered), and the connection goes live.</li>
+     * </ol>
+     * So no event of a room precedes the ack, the missed events come before any newer one, and nothing is lost or
+     * repeated in between.
      */
     private Uni<Void> handleJoin(Session session, ClientFrame frame) {
         JsonNode rooms = Fields.requiredArray(frame.data(), "rooms");
-        HubShard shard = session.shard();
+        JsonNode since = frame.data().get("since");
+        if (since != null && !since.isObject() && !since.isNull()) {
+            throw RoomcastException.badRequest("data.since must be an object");
+        }
         List<JoinOutcome> outcomes = new ArrayList<>(rooms.size());
         Map<String, JoinOutcome> firstByName = new LinkedHashMap<>();
         List<Uni<Void>> checks = new ArrayList<>();
@@ -291,9 +320,9 @@ public class SessionCommands {
                 outcome.refuse(RoomcastException.badRequest("malformed room name"));
                 continue;
             }
-            NamespacePolicy policy;
             try {
-                policy = access.policyOf(parsed.get());
+                outcome.policy = access.policyOf(parsed.get());
+                outcome.since = outcome.hasHistory() ? sinceOf(since, name) : null;
             } catch (RoomcastException e) {
                 outcome.refuse(e);
                 continue;
@@ -302,14 +331,19 @@ public class SessionCommands {
                 continue;
             }
             // One's own user: and client: rooms need no membership: the session is in them since authentication.
-            outcome.needsMembership = !policy.automatic();
-            checks.add(recordRefusal(access.checkJoin(policy, parsed.get(), session.userId(), session.clientId(),
+            outcome.needsMembership = !outcome.policy.automatic();
+            checks.add(recordRefusal(access.checkJoin(outcome.policy, parsed.get(), session.userId(), session.clientId(),
                     session.isAdmin()), outcome));
         }
-        return all(checks).emitOn(shard::execute)
-                .chain(() -> reserveWithinLimit(session, firstByName.values()))
-                .emitOn(shard::execute)
-                .invoke(() -> finishJoin(session, frame, outcomes));
+        Collection<JoinOutcome> distinct = firstByName.values();
+        FrameLoop loop = FrameLoop.current();
+        return all(checks).emitOn(loop)
+                .chain(() -> reserveWithinLimit(session, distinct))
+                .emitOn(loop)
+                .invoke(() -> enterPending(session, distinct))
+                .chain(() -> readPositions(distinct))
+                .emitOn(loop)
+                .invoke(() -> finishJoin(session, frame, outcomes, distinct));
     }
 
     private Uni<Void> reserveWithinLimit(Session session, Iterable<JoinOutcome> distinctOutcomes) {
@@ -326,13 +360,59 @@ public class SessionCommands {
             }
             budget--;
             outcome.reserved = true;
-            reservations.add(recordRefusal(session.shard().reserve(Channels.room(outcome.room)), outcome));
+            reservations.add(recordRefusal(session.shard().reserve(outcome.room, Channels.room(outcome.room),
+                    outcome.hasHistory()), outcome));
         }
         return all(reservations);
     }
 
+    private void enterPending(Session session, Iterable<JoinOutcome> distinctOutcomes) {
+        HubShard shard = session.shard();
+        for (JoinOutcome outcome : distinctOutcomes) {
+            if (!outcome.reserved) {
+                continue;
+            }
+            outcome.reserved = false;
+            if (outcome.error == null) {
+                shard.commitPending(session, outcome.room, Channels.room(outcome.room), outcome.hasHistory());
+                outcome.pending = true;
+            } else {
+                shard.abandon(outcome.room, Channels.room(outcome.room), outcome.hasHistory());
+            }
+        }
+    }
+
+    private Uni<Void> readPositions(Iterable<JoinOutcome> distinctOutcomes) {
+        List<Uni<Void>> reads = new ArrayList<>();
+        for (JoinOutcome outcome : distinctOutcomes) {
+            if (outcome.error == null && outcome.hasHistory()) {
+                RoomName name = RoomNames.parse(outcome.room).orElseThrow();
+                // Already in the room: its position, without replay (the connection is live there already).
+                Since since = outcome.pending ? outcome.since : null;
+                reads.add(recordRefusal(history.get().position(name, since)
+                        .invoke(position -> outcome.position = position).replaceWithVoid(), outcome));
+            }
+        }
+        return all(reads);
+    }
+
     private static Uni<Void> all(List<Uni<Void>> steps) {
         return steps.isEmpty() ? DONE : Uni.join().all(steps).andFailFast().replaceWithVoid();
+    }
+
+    /** {@code since[room]}: {@code {offset: integer >= 0, epoch: string}}, or null when absent. */
+    private static Since sinceOf(JsonNode since, String room) {
+        JsonNode entry = since == null || since.isNull() ? null : since.get(room);
+        if (entry == null || entry.isNull()) {
+            return null;
+        }
+        JsonNode offset = entry.get("offset");
+        JsonNode epoch = entry.get("epoch");
+        if (!entry.isObject() || offset == null || !offset.canConvertToLong() || !offset.isIntegralNumber()
+                || offset.asLong() < 0 || epoch == null || !epoch.isTextual()) {
+            throw RoomcastException.badRequest("since[" + room + "] must be {offset: integer >= 0, epoch: string}");
+        }
+        return new Since(offset.asLong(), epoch.textValue());
     }
 
     private static Uni<Void> recordRefusal(Uni<Void> step, JoinOutcome outcome) {
@@ -342,31 +422,44 @@ public class SessionCommands {
         });
     }
 
-    private void finishJoin(Session session, ClientFrame frame, List<JoinOutcome> outcomes) {
+    private void finishJoin(Session session, ClientFrame frame, List<JoinOutcome> outcomes,
+            Collection<JoinOutcome> distinct) {
         HubShard shard = session.shard();
+        for (JoinOutcome outcome : distinct) {
+            if (outcome.pending && outcome.error != null) {
+                outcome.pending = false;
+                shard.leave(session, outcome.room); // its position could not be read: out again
+            }
+        }
         ObjectNode data = frames.mapper().createObjectNode();
         ArrayNode results = data.putArray("rooms");
         for (JoinOutcome outcome : outcomes) {
-            if (outcome.reserved) {
-                outcome.reserved = false;
-                if (outcome.error == null) {
-                    shard.commit(session, outcome.room, Channels.room(outcome.room), false);
-                } else {
-                    shard.abandon(Channels.room(outcome.room));
-                }
-            }
             outcome.writeTo(results.addObject());
         }
         if (frame.id() != null) {
             session.reply(frames.ack(frame.id(), frame.traceId(), data));
-            return;
-        }
-        for (JoinOutcome outcome : outcomes) {
-            if (outcome.error != null) {
-                RoomcastException named = new RoomcastException(outcome.error.code(),
-                        outcome.room + ": " + outcome.error.getMessage());
-                session.reply(frames.error(null, frame.traceId(), frame.event(), named));
+        } else {
+            for (JoinOutcome outcome : outcomes) {
+                if (outcome.error != null) {
+                    RoomcastException named = new RoomcastException(outcome.error.code(),
+                            outcome.room + ": " + outcome.error.getMessage());
+                    session.reply(frames.error(null, frame.traceId(), frame.event(), named));
+                }
             }
+        }
+        for (JoinOutcome outcome : distinct) {
+            if (!outcome.pending) {
+                continue;
+            }
+            outcome.pending = false;
+            long floor = -1;
+            if (outcome.position != null) {
+                for (Envelope missed : outcome.position.missed()) {
+                    session.reply(frames.delivery(missed));
+                }
+                floor = outcome.position.lastOffset();
+            }
+            shard.completeJoin(session, outcome.room, floor);
         }
     }
 
@@ -407,7 +500,7 @@ public class SessionCommands {
             return DONE;
         }
         // Redis answers on its own thread: the reply (and whatever follows it) belongs on the session's loop.
-        return published.emitOn(session.shard()::execute)
+        return published.emitOn(FrameLoop.current())
                 .invoke(() -> ack(session, frame, frames.mapper().createObjectNode()));
     }
 

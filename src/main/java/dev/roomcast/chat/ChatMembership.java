@@ -1,0 +1,49 @@
+package dev.roomcast.chat;
+
+import dev.roomcast.error.RoomcastException;
+import dev.roomcast.room.RoomMembership;
+import dev.roomcast.room.RoomName;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Who may join a {@code chat:} room: its members; admins too (to moderate); never a banned user. A room that does not
+ * exist is NOT_FOUND.
+ */
+@ApplicationScoped
+public class ChatMembership implements RoomMembership {
+
+    private final RoomRepository rooms;
+    private final MemberRepository members;
+    private final BanRepository bans;
+
+    ChatMembership(RoomRepository rooms, MemberRepository members, BanRepository bans) {
+        this.rooms = rooms;
+        this.members = members;
+        this.bans = bans;
+    }
+
+    @Override
+    public Uni<Void> checkMember(String userId, boolean admin, RoomName room) {
+        return Panache.withSession(() -> rooms.findById(room.full()).flatMap(found -> {
+            if (found == null) {
+                throw RoomcastException.notFound("room " + room + " does not exist");
+            }
+            return bans.isBanned(room.full(), userId).flatMap(banned -> {
+                if (banned) {
+                    throw RoomcastException.forbidden("banned from " + room);
+                }
+                if (admin) {
+                    return Uni.createFrom().voidItem();
+                }
+                return members.find(room.full(), userId).map(member -> {
+                    if (member == null) {
+                        throw RoomcastException.forbidden("not a member of " + room);
+                    }
+                    return null;
+                });
+            });
+        }));
+    }
+}

@@ -1,0 +1,28 @@
+package dev.roomcast.chat;
+
+import java.util.List;
+
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** Room memberships and read positions. */
+@ApplicationScoped
+public class MemberRepository implements PanacheRepositoryBase<RoomMember, MemberKey> {
+
+    public Uni<RoomMember> find(String room, String userId) {
+        return findById(new MemberKey(room, userId));
+    }
+
+    public Uni<List<RoomMember>> roomsOf(String userId) {
+        return list("userId = ?1 order by room", userId);
+    }
+
+    /** Which of these users are members of the room (for mentions). */
+    public Uni<List<String>> membersAmong(String room, List<String> userIds) {
+        return getSession().flatMap(session -> session
+                .createSelectionQuery("select m.userId from RoomMember m where m.room = :room and m.userId in :users",
+                        String.class)
+                .setParameter("room", room).setParameter("users", userIds).getResultList());
+    }
+}

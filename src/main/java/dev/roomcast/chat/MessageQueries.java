@@ -1,0 +1,110 @@
+package dev.roomcast.chat;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.roomcast.error.RoomcastException;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * History pages and threads for members (PROTOCOL.md section 6), ascending by offset. A page fetches one message more
+ * than asked to tell whether more exist in the paging direction.
+ */
+@ApplicationScoped
+public class MessageQueries {
+
+    public static final int DEFAULT_LIMIT = 50;
+    public static final int MAX_LIMIT = 200;
+
+    private final RoomRepository rooms;
+    private final MemberRepository members;
+    private final MessageRepository messages;
+    private final ReactionRepository reactions;
+    private final ChatViews views;
+
+    MessageQueries(RoomRepository rooms, MemberRepository members, MessageRepository messages,
+            ReactionRepository reactions, ChatViews views) {
+        this.rooms = rooms;
+        this.members = members;
+        this.messages = messages;
+        this.reactions = reactions;
+        this.views = views;
+    }
+
+    /** {@code before} = the {@code limit} just below it; {@code after} = the first {@code limit} above it; neither = the latest. */
+    public Uni<ObjectNode> page(Actor actor, String room, Long before, Long after, Integer limit) {
+        int size = limit == null ? DEFAULT_LIMIT : limit;
+        if (size < 1 || size > MAX_LIMIT) {
+            throw RoomcastException.badRequest("limit must be 1 to " + MAX_LIMIT);
+        }
+        if (before != null && after != null) {
+            throw RoomcastException.badRequest("give before or after, not both");
+        }
+        if ((before != null && before < 0) || (after != null && after < 0)) {
+            throw RoomcastException.badRequest("offsets are 0 or more");
+        }
+        return Panache.withSession(() -> readable(actor, room).flatMap(ignored -> {
+            Uni<List<Message>> fetched = after != null ? messages.after(room, after, size + 1)
+                    : messages.before(room, before != null ? before : Long.MAX_VALUE, size + 1);
+            return fetched.flatMap(found -> {
+                boolean hasMore = found.size() > size;
+                // Ascending either way: the extra one is the newest when paging forward, the oldest when paging back.
+                List<Message> page = !hasMore ? found : after != null ? found.subList(0, size) : found.subList(1, size + 1);
+                return render(page).map(items -> {
+                    ObjectNode body = views.object();
+                    body.set("items", items);
+                    body.put("hasMore", hasMore);
+                    return body;
+                });
+            });
+        }));
+    }
+
+    /** A thread's replies, ascending. */
+    public Uni<ObjectNode> thread(Actor actor, String room, long parentId) {
+        return Panache.withSession(() -> readable(actor, room).flatMap(ignored -> messages.findById(parentId))
+                .flatMap(parent -> {
+                    if (parent == null || !parent.room.equals(room)) {
+                        throw RoomcastException.notFound("message " + parentId + " does not exist in " + room);
+                    }
+                    return messages.thread(room, parentId).flatMap(this::render).map(items -> {
+                        ObjectNode body = views.object();
+                        body.set("items", items);
+                        return body;
+                    });
+                }));
+    }
+
+    private Uni<ArrayNode> render(List<Message> page) {
+        return reactions.countsFor(page.stream().map(message -> message.id).toList()).map(counts -> {
+            ArrayNode items = views.object().arrayNode();
+            for (Message message : page) {
+                items.add(views.message(message, counts.getOrDefault(message.id, Map.of())));
+            }
+            return items;
+        });
+    }
+
+    /** The room exists (404) and the caller is a member or an admin (403). */
+    private Uni<Room> readable(Actor actor, String room) {
+        return rooms.findById(room).flatMap(found -> {
+            if (found == null) {
+                throw RoomcastException.notFound("room " + room + " does not exist");
+            }
+            if (actor.admin()) {
+                return Uni.createFrom().item(found);
+            }
+            return members.find(room, actor.userId()).map(member -> {
+                if (member == null) {
+                    throw RoomcastException.forbidden("not a member of " + room);
+                }
+                return found;
+            });
+        });
+    }
+}

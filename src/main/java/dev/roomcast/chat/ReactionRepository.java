@@ -1,0 +1,38 @@
+package dev.roomcast.chat;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** Reactions, and their counts per message and emoji. */
+@ApplicationScoped
+public class ReactionRepository implements PanacheRepositoryBase<Reaction, Reaction.Key> {
+
+    public Uni<Long> count(Long messageId, String emoji) {
+        return count("messageId = ?1 and emoji = ?2", messageId, emoji);
+    }
+
+    /** {emoji: count} for each message, in a single query. */
+    public Uni<Map<Long, Map<String, Integer>>> countsFor(List<Long> messageIds) {
+        if (messageIds.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return getSession().flatMap(session -> session.createSelectionQuery(
+                "select r.messageId, r.emoji, count(r) from Reaction r where r.messageId in :ids "
+                        + "group by r.messageId, r.emoji order by r.messageId, r.emoji", Object[].class)
+                .setParameter("ids", messageIds).getResultList())
+                .map(rows -> {
+                    Map<Long, Map<String, Integer>> counts = new HashMap<>();
+                    for (Object[] row : rows) {
+                        counts.computeIfAbsent((Long) row[0], id -> new LinkedHashMap<>())
+                                .put((String) row[1], ((Long) row[2]).intValue());
+                    }
+                    return counts;
+                });
+    }
+}

@@ -1,0 +1,44 @@
+package dev.roomcast.testing;
+
+import static io.restassured.RestAssured.given;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.restassured.http.ContentType;
+
+/** Rooms and members set up over the REST API, as a client would, for tests of chat behaviour. */
+public final class ChatFixtures {
+
+    private ChatFixtures() {
+    }
+
+    /** A fresh {@code chat:} room name, so that tests sharing a database never collide. */
+    public static String newRoomName(String hint) {
+        return "chat:" + hint + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** Creates the room as its owner and adds the members. */
+    public static String room(URI base, String owner, String hint, String... members) {
+        String room = newRoomName(hint);
+        given().baseUri(base.toString()).auth().oauth2(Tokens.user(owner)).contentType(ContentType.JSON)
+                .body(Map.of("room", room, "title", hint)).post("/api/rooms").then().statusCode(201);
+        for (String member : members) {
+            given().baseUri(base.toString()).auth().oauth2(Tokens.user(owner)).put("/api/rooms/" + room + "/members/" + member)
+                    .then().statusCode(204);
+        }
+        return room;
+    }
+
+    /** Sends over WebSocket and returns the ack's message. */
+    public static JsonNode send(WsClient client, String room, String text) {
+        JsonNode ack = client.request("message.send", Map.of("room", room, "text", text, "clientMsgId", UUID.randomUUID().toString()));
+        if (!"ack".equals(ack.path("event").asText())) {
+            throw new AssertionError("message.send refused: " + ack);
+        }
+        return ack.path("data").path("message");
+    }
+}
