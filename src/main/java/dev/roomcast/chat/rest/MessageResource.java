@@ -57,10 +57,24 @@ public class MessageResource {
     @APIResponse(responseCode = "200", description = "{\"items\": [MESSAGE], \"hasMore\": BOOL}")
     @APIResponse(responseCode = "400", description = "limit outside 1..200, or both before and after", content = @Content(schema = @Schema(implementation = Problem.class)))
     public Uni<ObjectNode> page(@PathParam("room") String room,
-            @Parameter(description = "An offset: the page ends just below it") @QueryParam("before") Long before,
-            @Parameter(description = "An offset: the page starts just above it") @QueryParam("after") Long after,
-            @Parameter(description = "1 to 200, default 50") @QueryParam("limit") Integer limit) {
-        return queries.page(caller.actor(), room, before, after, limit);
+            @Parameter(description = "An offset: the page ends just below it") @QueryParam("before") String before,
+            @Parameter(description = "An offset: the page starts just above it") @QueryParam("after") String after,
+            @Parameter(description = "1 to 200, default 50") @QueryParam("limit") String limit) {
+        // Parsed here rather than by JAX-RS, which answers 404 to a parameter it cannot convert; these are 400s.
+        Long limitValue = number("limit", limit);
+        return queries.page(caller.actor(), room, number("before", before), number("after", after),
+                limitValue == null ? null : (int) Math.min(limitValue, Integer.MAX_VALUE));
+    }
+
+    private static Long number(String name, String value) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw RoomcastException.badRequest(name + " must be an integer");
+        }
     }
 
     @POST

@@ -1,0 +1,66 @@
+package dev.roomcast.chat;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.roomcast.testing.ChatFixtures;
+import dev.roomcast.testing.ServicesResource;
+import dev.roomcast.testing.ShortLimitsProfile;
+import dev.roomcast.testing.Tokens;
+import dev.roomcast.testing.WsClient;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+
+/**
+ * {@code roomcast.history.max-events} (50 here): once retention no longer covers a client's gap it is told
+ * {@code recovered:false}; a gap still covered is recovered. History over REST is not pruned.
+ */
+@QuarkusTest
+@TestProfile(ShortLimitsProfile.class)
+@WithTestResource(ServicesResource.class)
+class RetentionTests {
+
+    @TestHTTPResource("/")
+    URI base;
+
+    @Test
+    void recoveryStopsWhereRetentionEnds() {
+        String room = ChatFixtures.room(base, "keeper", "retention");
+        String epoch;
+        try (WsClient keeper = WsClient.withBearer(base, Tokens.user("keeper"))) {
+            epoch = keeper.join(room).path("data").path("rooms").get(0).path("epoch").asText();
+        }
+        for (int i = 0; i < 100; i++) {
+            given().auth().oauth2(Tokens.user("keeper")).contentType(ContentType.JSON)
+                    .body(Map.of("text", "m" + i, "clientMsgId", room + "-" + i)).post("/api/rooms/" + room + "/messages")
+                    .then().statusCode(201);
+        }
+        try (WsClient keeper = WsClient.withBearer(base, Tokens.user("keeper"))) {
+            JsonNode tooOld = keeper.request("join", Map.of("rooms", List.of(room),
+                    "since", Map.of(room, Map.of("offset", 10, "epoch", epoch)))).path("data").path("rooms").get(0);
+            assertFalse(tooOld.path("recovered").asBoolean(), tooOld.toString());
+            keeper.request("leave", Map.of("rooms", List.of(room)));
+            JsonNode covered = keeper.request("join", Map.of("rooms", List.of(room),
+                    "since", Map.of(room, Map.of("offset", 60, "epoch", epoch)))).path("data").path("rooms").get(0);
+            assertTrue(covered.path("recovered").asBoolean(), covered.toString());
+            assertEquals(40, covered.path("missed").asInt());
+            assertEquals(61, keeper.awaitEvent("message.created").path("offset").asLong());
+        }
+        JsonNode oldest = given().auth().oauth2(Tokens.user("keeper")).get("/api/rooms/" + room + "/messages?after=0&limit=1")
+                .then().statusCode(200).extract().as(JsonNode.class);
+        assertEquals(1, oldest.path("items").get(0).path("offset").asLong(), "messages themselves are kept");
+    }
+}
