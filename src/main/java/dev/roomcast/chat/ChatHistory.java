@@ -1,7 +1,9 @@
 package dev.roomcast.chat;
 
+import java.time.Duration;
 import java.util.List;
 
+import dev.roomcast.RoomcastConfig;
 import dev.roomcast.broker.DeliveryType;
 import dev.roomcast.broker.Envelope;
 import dev.roomcast.error.RoomcastException;
@@ -29,12 +31,14 @@ public class ChatHistory implements RoomHistory, OffsetSource {
     private final RoomEventRepository events;
     private final NodeIdentity node;
     private final Vertx vertx;
+    private final Duration maxAge;
 
-    ChatHistory(RoomRepository rooms, RoomEventRepository events, NodeIdentity node, Vertx vertx) {
+    ChatHistory(RoomRepository rooms, RoomEventRepository events, NodeIdentity node, Vertx vertx, RoomcastConfig config) {
         this.rooms = rooms;
         this.events = events;
         this.node = node;
         this.vertx = vertx;
+        this.maxAge = config.history().maxAge();
     }
 
     @Override
@@ -51,7 +55,7 @@ public class ChatHistory implements RoomHistory, OffsetSource {
             if (since.offset() == room.lastOffset) {
                 return Uni.createFrom().item(new JoinPosition(room.lastOffset, room.epoch, true, List.of()));
             }
-            return events.oldestOffset(room.name).flatMap(oldest -> {
+            return events.oldestOffset(room.name, ChatService.now().minus(maxAge)).flatMap(oldest -> {
                 if (oldest == null || oldest > since.offset() + 1) {
                     return Uni.createFrom().item(unrecovered); // retention no longer covers the gap
                 }

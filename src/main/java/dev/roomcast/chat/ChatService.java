@@ -2,6 +2,7 @@ package dev.roomcast.chat;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -384,7 +385,8 @@ public class ChatService {
         return false;
     }
 
+    /** Now, at the precision PostgreSQL keeps, so that a message reads the same live and from history. */
     static OffsetDateTime now() {
-        return OffsetDateTime.now(ZoneOffset.UTC);
+        return OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
     }
 }

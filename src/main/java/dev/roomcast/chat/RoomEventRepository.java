@@ -16,11 +16,17 @@ public class RoomEventRepository implements PanacheRepositoryBase<RoomEvent, Roo
         return list("room = ?1 and offset > ?2 and offset <= ?3 order by offset", room, after, until);
     }
 
-    /** The oldest offset still retained for the room, or null when nothing is. */
-    public Uni<Long> oldestOffset(String room) {
+    /** The oldest offset of the room still within retention (not older than the cutoff), or null when none is. */
+    public Uni<Long> oldestOffset(String room, OffsetDateTime cutoff) {
         return getSession().flatMap(session -> session
-                .createSelectionQuery("select min(e.offset) from RoomEvent e where e.room = :room", Long.class)
-                .setParameter("room", room).getSingleResultOrNull());
+                .createSelectionQuery("select min(e.offset) from RoomEvent e where e.room = :room and e.createdAt >= :cutoff",
+                        Long.class)
+                .setParameter("room", room).setParameter("cutoff", cutoff).getSingleResultOrNull());
+    }
+
+    /** Drops every room's events older than the cutoff: quiet rooms age out too. */
+    public Uni<Long> pruneOlderThan(OffsetDateTime cutoff) {
+        return delete("createdAt < ?1", cutoff);
     }
 
     /** Drops what retention no longer keeps: beyond the newest {@code maxEvents} of the room, or older than the cutoff. */

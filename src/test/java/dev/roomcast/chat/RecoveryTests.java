@@ -120,6 +120,27 @@ class RecoveryTests {
     }
 
     @Test
+    void restHistoryMatchesWhatTheWebSocketDelivered() {
+        String room = ChatFixtures.room(base, "scribe", "matching", "copyist");
+        try (WsClient scribe = WsClient.withBearer(base, Tokens.user("scribe")); WsClient copyist = WsClient.withBearer(base, Tokens.user("copyist"))) {
+            scribe.join(room);
+            copyist.join(room);
+            for (int i = 0; i < 6; i++) {
+                ChatFixtures.send(scribe, room, "line " + i);
+            }
+            List<JsonNode> live = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                live.add(copyist.awaitEvent("message.created").path("data").path("message"));
+            }
+            JsonNode page = given().auth().oauth2(Tokens.user("copyist")).get("/api/rooms/" + room + "/messages")
+                    .then().statusCode(200).extract().as(JsonNode.class);
+            List<JsonNode> rest = new ArrayList<>();
+            page.path("items").forEach(rest::add);
+            assertEquals(live, rest, "the same complete message objects, in the same order");
+        }
+    }
+
+    @Test
     void aMalformedSinceRefusesThatRoomOnly() {
         String room = ChatFixtures.room(base, "since-owner", "since");
         try (WsClient owner = WsClient.withBearer(base, Tokens.user("since-owner"))) {

@@ -1,0 +1,157 @@
+package dev.roomcast.chat;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.roomcast.testing.ChatFixtures;
+import dev.roomcast.testing.Pod;
+import dev.roomcast.testing.Tokens;
+import dev.roomcast.testing.WsClient;
+
+/**
+ * Chat on two packaged pods sharing PostgreSQL and Redis: offsets stay gapless, unique and in order for every
+ * subscriber on both pods while clients on both send at full speed; a clientMsgId repeated on the other pod returns
+ * the original; a kick on one pod removes the user's sessions on the other.
+ */
+class ChatMultiPodIT {
+
+    private static final int SENDERS_PER_POD = 2;
+    private static final int MESSAGES_PER_SENDER = 500;
+    /** Full speed: the default message.send limit (10/s) would turn this into a minute-long wait. */
+    private static final Map<String, String> UNLIMITED = Map.of(
+            "roomcast.rate-limits.all.rate", "100000", "roomcast.rate-limits.all.burst", "100000",
+            "roomcast.rate-limits.\"message.send\".rate", "100000", "roomcast.rate-limits.\"message.send\".burst", "100000");
+
+    private static Pod one;
+    private static Pod two;
+
+    @BeforeAll
+    static void startPods() {
+        one = Pod.start("chat-1", UNLIMITED);
+        two = Pod.start("chat-2", UNLIMITED);
+    }
+
+    @AfterAll
+    static void stopPods() {
+        if (one != null) {
+            one.close();
+        }
+        if (two != null) {
+            two.close();
+        }
+    }
+
+    @Test
+    void concurrentSendersOnTwoPodsProduceOneGaplessOrderedSequenceForEverySubscriber() throws Exception {
+        List<String> senders = new ArrayList<>();
+        for (int i = 0; i < 2 * SENDERS_PER_POD; i++) {
+            senders.add("sender" + i);
+        }
+        List<String> readers = List.of("reader1", "reader2", "reader3", "reader4");
+        List<String> everyone = new ArrayList<>(senders);
+        everyone.addAll(readers);
+        String room = ChatFixtures.room(one.base(), "host", "burst", everyone.toArray(String[]::new));
+        List<WsClient> subscribers = new ArrayList<>();
+        List<WsClient> senderClients = new ArrayList<>();
+        try {
+            for (int i = 0; i < readers.size(); i++) {
+                WsClient reader = WsClient.withBearer((i % 2 == 0 ? one : two).base(), Tokens.user(readers.get(i)));
+                reader.join(room);
+                subscribers.add(reader);
+            }
+            for (int i = 0; i < senders.size(); i++) {
+                WsClient sender = WsClient.withBearer((i % 2 == 0 ? one : two).base(), Tokens.user(senders.get(i)));
+                sender.join(room);
+                senderClients.add(sender);
+            }
+            List<CompletableFuture<Void>> sending = new ArrayList<>();
+            for (int s = 0; s < senderClients.size(); s++) {
+                WsClient sender = senderClients.get(s);
+                int senderIndex = s;
+                sending.add(CompletableFuture.runAsync(() -> {
+                    // No waiting for acks: frames go out as fast as the socket takes them.
+                    for (int m = 0; m < MESSAGES_PER_SENDER; m++) {
+                        sender.send(WsClient.frame("message.send", "s" + m, Map.of("room", room, "text", senderIndex + ":" + m,
+                                "clientMsgId", senderIndex + "-" + m)));
+                    }
+                }));
+            }
+            CompletableFuture.allOf(sending.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+            int total = senderClients.size() * MESSAGES_PER_SENDER;
+            for (WsClient sender : senderClients) {
+                for (int m = 0; m < MESSAGES_PER_SENDER; m++) {
+                    JsonNode ack = sender.awaitReply("s" + m);
+                    assertEquals("ack", ack.path("event").asText(), ack.toString());
+                }
+            }
+            for (WsClient subscriber : subscribers) {
+                List<Long> offsets = new ArrayList<>(total);
+                for (int i = 0; i < total; i++) {
+                    offsets.add(subscriber.awaitEvent("message.created").path("offset").asLong());
+                }
+                for (int i = 0; i < total; i++) {
+                    assertEquals(i + 1, offsets.get(i), "offset at position " + i + " (a gap, duplicate or reordering)");
+                }
+                subscriber.assertNothingBeforePong(f -> "message.created".equals(f.path("event").asText()), "a duplicate");
+            }
+            JsonNode latest = given().baseUri(two.base().toString()).auth().oauth2(Tokens.user("host"))
+                    .get("/api/rooms/" + room).then().statusCode(200).extract().as(JsonNode.class);
+            assertEquals(total, latest.path("lastOffset").asLong());
+        } finally {
+            subscribers.forEach(WsClient::close);
+            senderClients.forEach(WsClient::close);
+        }
+    }
+
+    @Test
+    void aClientMsgIdRepeatedOnTheOtherPodReturnsTheOriginalAndCreatesNothing() {
+        String room = ChatFixtures.room(one.base(), "ursula", "idem-pods", "viktor");
+        try (WsClient onOne = WsClient.withBearer(one.base(), Tokens.user("ursula"));
+                WsClient onTwo = WsClient.withBearer(two.base(), Tokens.user("ursula"));
+                WsClient watcher = WsClient.withBearer(two.base(), Tokens.user("viktor"))) {
+            onOne.join(room);
+            onTwo.join(room);
+            watcher.join(room);
+            JsonNode first = onOne.request("message.send", Map.of("room", room, "text", "hi", "clientMsgId", "retry-me"))
+                    .path("data").path("message");
+            JsonNode retry = onTwo.request("message.send", Map.of("room", room, "text", "hi", "clientMsgId", "retry-me"))
+                    .path("data").path("message");
+            assertEquals(first.path("id"), retry.path("id"));
+            assertEquals(first.path("offset"), retry.path("offset"));
+            watcher.awaitEvent("message.created");
+            ChatFixtures.send(onOne, room, "marker");
+            JsonNode next = watcher.awaitEvent("message.created");
+            assertEquals("marker", next.path("data").path("message").path("text").asText(), "the retry created nothing");
+        }
+    }
+
+    @Test
+    void aKickOnOnePodRemovesTheUsersSessionsOnTheOther() {
+        String room = ChatFixtures.room(one.base(), "wanda", "kick-pods", "xander");
+        try (WsClient kicked = WsClient.withBearer(two.base(), Tokens.user("xander"));
+                WsClient owner = WsClient.withBearer(one.base(), Tokens.user("wanda"))) {
+            kicked.join(room);
+            owner.join(room);
+            given().baseUri(one.base().toString()).auth().oauth2(Tokens.user("wanda"))
+                    .delete("/api/rooms/" + room + "/members/xander").then().statusCode(204);
+            assertEquals("kicked", kicked.awaitEvent("member.removed").path("data").path("reason").asText());
+            ChatFixtures.send(owner, room, "not for xander");
+            assertTrue(kicked.request("message.send", Map.of("room", room, "text", "x", "clientMsgId", "x"))
+                    .path("data").path("code").asText().equals("FORBIDDEN"));
+            kicked.assertNothingBeforePong(f -> "message.created".equals(f.path("event").asText()), "a message after the kick");
+        }
+    }
+}
