@@ -46,12 +46,7 @@ class ChatMultiPodIT {
 
     @AfterAll
     static void stopPods() {
-        if (one != null) {
-            one.close();
-        }
-        if (two != null) {
-            two.close();
-        }
+        Pod.closeAll(one, two);
     }
 
     @Test

@@ -41,12 +41,7 @@ class MultiPodIT {
 
     @AfterAll
     static void stopPods() {
-        if (one != null) {
-            one.close();
-        }
-        if (two != null) {
-            two.close();
-        }
+        Pod.closeAll(one, two);
     }
 
     private static void emit(Pod via, Map<String, Object> body) {

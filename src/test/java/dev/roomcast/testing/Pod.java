@@ -115,6 +115,15 @@ public final class Pod implements AutoCloseable {
         waitFor(10);
     }
 
+    /** Stops every pod given (nulls, from a failed start, are skipped). */
+    public static void closeAll(Pod... pods) {
+        for (Pod pod : pods) {
+            if (pod != null) {
+                pod.close();
+            }
+        }
+    }
+
     /** SIGTERM, then SIGKILL if the pod has not exited within 30 s. */
     @Override
     public void close() {
