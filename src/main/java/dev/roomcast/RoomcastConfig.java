@@ -109,6 +109,14 @@ public interface RoomcastConfig {
         /** Age after which events are pruned, whichever of the two limits keeps less. */
         @WithDefault("7d")
         Duration maxAge();
+
+        /**
+         * How often each pod compares the rooms it streams with the event log. An event committed at least this long
+         * ago and still not delivered here (Redis lost it, or Redis is down) is read from the log; a room deleted
+         * while its {@code room.deleted} was lost is closed here.
+         */
+        @WithDefault("2s")
+        Duration catchUpInterval();
     }
 
     interface Shutdown {

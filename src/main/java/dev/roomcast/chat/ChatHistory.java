@@ -1,13 +1,18 @@
 package dev.roomcast.chat;
 
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import dev.roomcast.RoomcastConfig;
 import dev.roomcast.broker.DeliveryType;
 import dev.roomcast.broker.Envelope;
-import dev.roomcast.error.RoomcastException;
 import dev.roomcast.hub.OffsetSource;
+import dev.roomcast.hub.StreamPosition;
 import dev.roomcast.node.NodeIdentity;
 import dev.roomcast.observability.RoomcastMetrics;
 import dev.roomcast.room.JoinPosition;
@@ -15,6 +20,7 @@ import dev.roomcast.room.RoomHistory;
 import dev.roomcast.room.RoomName;
 import dev.roomcast.room.Since;
 import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,53 +28,67 @@ import jakarta.enterprise.context.ApplicationScoped;
 /**
  * Recovery by offset (PROTOCOL.md 5.3) from the room's event log: a {@code since} with the room's epoch whose missed
  * events are all still retained is recovered with exactly those events, in order; anything else is not, and the
- * client reloads over REST. Also where each pod's offset sequencer starts a room's stream and fills its gaps.
+ * client reloads over REST. Also where each pod's offset sequencer learns where its rooms stand and fills its gaps.
  */
 @ApplicationScoped
 public class ChatHistory implements RoomHistory, OffsetSource {
 
+    /** Rooms per position query: well below PostgreSQL's bind-parameter limit. */
+    private static final int POSITIONS_PER_QUERY = 1000;
+
     private final RoomRepository rooms;
     private final RoomEventRepository events;
+    private final ChatMembership membership;
     private final NodeIdentity node;
     private final Vertx vertx;
     private final Duration maxAge;
+    private final long maxEvents;
 
-    ChatHistory(RoomRepository rooms, RoomEventRepository events, NodeIdentity node, Vertx vertx, RoomcastConfig config) {
+    ChatHistory(RoomRepository rooms, RoomEventRepository events, ChatMembership membership, NodeIdentity node,
+            Vertx vertx, RoomcastConfig config) {
         this.rooms = rooms;
         this.events = events;
+        this.membership = membership;
         this.node = node;
         this.vertx = vertx;
         this.maxAge = config.history().maxAge();
+        this.maxEvents = config.history().maxEvents();
     }
 
     @Override
-    public Uni<JoinPosition> position(RoomName name, Since since) {
-        return Panache.withSession(() -> rooms.findById(name.full()).flatMap(room -> {
-            if (room == null) {
-                throw RoomcastException.notFound("room " + name + " does not exist");
-            }
+    public Uni<JoinPosition> position(RoomName name, Since since, String userId, boolean admin) {
+        return Panache.withSession(() -> membership.requireAllowed(userId, admin, name.full()).flatMap(room -> {
             JoinPosition unrecovered = new JoinPosition(room.lastOffset, room.epoch, false, List.of());
-            if (since == null || !room.epoch.equals(since.epoch()) || since.offset() < 0
-                    || since.offset() > room.lastOffset) {
+            if (since == null || !room.epoch.equals(since.epoch()) || since.offset() > room.lastOffset
+                    || room.lastOffset - since.offset() > maxEvents) {
                 return Uni.createFrom().item(unrecovered);
             }
             if (since.offset() == room.lastOffset) {
                 return Uni.createFrom().item(new JoinPosition(room.lastOffset, room.epoch, true, List.of()));
             }
-            return events.oldestOffset(room.name, ChatService.now().minus(maxAge)).flatMap(oldest -> {
-                if (oldest == null || oldest > since.offset() + 1) {
-                    return Uni.createFrom().item(unrecovered); // retention no longer covers the gap
-                }
-                return events.between(room.name, since.offset(), room.lastOffset).map(missed -> new JoinPosition(
-                        room.lastOffset, room.epoch, true, missed.stream().map(this::envelope).toList()));
+            // Every offset up to lastOffset was committed with it; one missing now was pruned, and then the client
+            // cannot recover by replay.
+            OffsetDateTime cutoff = ChatService.now().minus(maxAge);
+            return events.between(room.name, since.offset(), room.lastOffset).map(missed -> {
+                boolean complete = missed.size() == room.lastOffset - since.offset()
+                        && missed.stream().noneMatch(event -> event.createdAt.isBefore(cutoff));
+                return complete
+                        ? new JoinPosition(room.lastOffset, room.epoch, true, missed.stream().map(this::envelope).toList())
+                        : unrecovered;
             });
         }));
     }
 
     @Override
-    public Uni<Long> lastOffset(String room) {
-        return DuplicatedContexts.call(vertx, () -> Panache.withSession(() -> rooms.findById(room)))
-                .map(found -> found == null ? 0L : found.lastOffset);
+    public Uni<Map<String, StreamPosition>> positions(Collection<String> names) {
+        List<List<String>> chunks = new ArrayList<>();
+        List<String> all = List.copyOf(names);
+        for (int from = 0; from < all.size(); from += POSITIONS_PER_QUERY) {
+            chunks.add(all.subList(from, Math.min(all.size(), from + POSITIONS_PER_QUERY)));
+        }
+        return DuplicatedContexts.call(vertx, () -> Panache.withSession(() -> Multi.createFrom().iterable(chunks)
+                .onItem().transformToUniAndConcatenate(rooms::positions)
+                .collect().in(HashMap<String, StreamPosition>::new, Map::putAll)));
     }
 
     /** The events strictly after {@code after}, up to {@code until}, as envelopes: for pods filling a gap. */

@@ -26,24 +26,29 @@ public class ChatMembership implements RoomMembership {
 
     @Override
     public Uni<Void> checkMember(String userId, boolean admin, RoomName room) {
-        return Panache.withSession(() -> rooms.findById(room.full()).flatMap(found -> {
+        return Panache.withSession(() -> requireAllowed(userId, admin, room.full())).replaceWithVoid();
+    }
+
+    /** The room, if the user may be in it; within the caller's session. */
+    Uni<Room> requireAllowed(String userId, boolean admin, String room) {
+        return rooms.findById(room).flatMap(found -> {
             if (found == null) {
                 throw RoomcastException.notFound("room " + room + " does not exist");
             }
-            return bans.isBanned(room.full(), userId).flatMap(banned -> {
+            return bans.isBanned(room, userId).flatMap(banned -> {
                 if (banned) {
                     throw RoomcastException.forbidden("banned from " + room);
                 }
                 if (admin) {
-                    return Uni.createFrom().voidItem();
+                    return Uni.createFrom().item(found);
                 }
-                return members.find(room.full(), userId).map(member -> {
+                return members.find(room, userId).map(member -> {
                     if (member == null) {
                         throw RoomcastException.forbidden("not a member of " + room);
                     }
-                    return null;
+                    return found;
                 });
             });
-        }));
+        });
     }
 }

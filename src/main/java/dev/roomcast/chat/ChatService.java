@@ -18,7 +18,6 @@ import dev.roomcast.error.RoomcastException;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.hibernate.exception.ConstraintViolationException;
 
 /**
  * Chat operations of PROTOCOL.md section 5.1: authorization (member, author, admin), persistence and offsets.
@@ -48,7 +47,6 @@ public class ChatService {
     private final NotificationRepository notifications;
     private final ChatViews views;
     private final long maxEvents;
-    private final java.time.Duration maxAge;
 
     ChatService(RoomRepository rooms, MemberRepository members, BanRepository bans, MessageRepository messages,
             ReactionRepository reactions, RoomEventRepository events, NotificationRepository notifications,
@@ -62,7 +60,6 @@ public class ChatService {
         this.notifications = notifications;
         this.views = views;
         this.maxEvents = config.history().maxEvents();
-        this.maxAge = config.history().maxAge();
     }
 
     /**
@@ -198,7 +195,8 @@ public class ChatService {
                 throw RoomcastException.notFound("room " + roomName + " does not exist");
             }
             requireJoined(actor, roomName);
-            return members.find(roomName, actor.userId()).flatMap(member -> {
+            // Locked: two reads at once must not move the position backwards.
+            return members.findForUpdate(roomName, actor.userId()).flatMap(member -> {
                 if (member == null) {
                     throw RoomcastException.forbidden("not a member of " + roomName);
                 }
@@ -309,7 +307,8 @@ public class ChatService {
             prune |= event.offset() % PRUNE_EVERY == 0;
         }
         Uni<Void> stored = events.persist(entries);
-        return prune ? stored.flatMap(ignored -> events.prune(room.name, room.lastOffset, maxEvents, now.minus(maxAge)))
+        // By count only, under the room's lock: the age limit is the retention job's, which takes the same lock.
+        return prune ? stored.flatMap(ignored -> events.pruneBeyond(room.name, room.lastOffset - maxEvents))
                 .replaceWithVoid() : stored;
     }
 
@@ -373,16 +372,7 @@ public class ChatService {
     }
 
     private static boolean isDuplicateClientMsgId(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof ConstraintViolationException violation
-                    && "messages_client_msg_id".equalsIgnoreCase(violation.getConstraintName())) {
-                return true;
-            }
-            if (cause.getMessage() != null && cause.getMessage().contains("messages_client_msg_id")) {
-                return true;
-            }
-        }
-        return false;
+        return Constraints.violated(failure, "messages_client_msg_id");
     }
 
     /** Now, at the precision PostgreSQL keeps, so that a message reads the same live and from history. */

@@ -9,8 +9,10 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
 /**
- * Runs database work for callers that are not on a duplicated Vert.x context (the offset sequencer's own loop, for
- * one): Hibernate Reactive sessions live only on duplicated contexts, so the work starts on a fresh one.
+ * Runs database work on a fresh duplicated Vert.x context of its own. Hibernate Reactive keeps one session per
+ * duplicated context and a session must not be used by two operations at once; work that is not part of a client's
+ * frame (the offset sequencer, retention) may run while a frame's session is busy on the same thread, so it never
+ * shares the caller's context.
  */
 final class DuplicatedContexts {
 
@@ -19,10 +21,8 @@ final class DuplicatedContexts {
 
     static <T> Uni<T> call(Vertx vertx, Supplier<Uni<T>> work) {
         Context current = Vertx.currentContext();
-        if (current != null && VertxContext.isDuplicatedContext(current)) {
-            return Uni.createFrom().deferred(work::get);
-        }
-        Context duplicated = VertxContext.createNewDuplicatedContext(current != null ? current : vertx.getOrCreateContext());
+        Context root = current != null ? VertxContext.getRootContext(current) : vertx.getOrCreateContext();
+        Context duplicated = VertxContext.createNewDuplicatedContext(root);
         // Its own sub-context, shared with nothing else: what Panache requires to open a session on it.
         VertxContextSafetyToggle.setContextSafe(duplicated, true);
         return Uni.createFrom().emitter(emitter -> duplicated.runOnContext(ignored -> {

@@ -5,6 +5,7 @@ import java.util.List;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 
 /** Room memberships and read positions. */
 @ApplicationScoped
@@ -12,6 +13,11 @@ public class MemberRepository implements PanacheRepositoryBase<RoomMember, Membe
 
     public Uni<RoomMember> find(String room, String userId) {
         return findById(new MemberKey(room, userId));
+    }
+
+    /** The membership with its row locked until the transaction ends: read positions move under this lock. */
+    public Uni<RoomMember> findForUpdate(String room, String userId) {
+        return findById(new MemberKey(room, userId), LockModeType.PESSIMISTIC_WRITE);
     }
 
     public Uni<List<RoomMember>> roomsOf(String userId) {

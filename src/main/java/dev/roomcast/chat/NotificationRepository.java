@@ -11,7 +11,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class NotificationRepository implements PanacheRepositoryBase<Notification, Long> {
 
     public Uni<List<Notification>> of(String userId, boolean unreadOnly, int limit) {
-        String query = unreadOnly ? "userId = ?1 and read = false order by id desc" : "userId = ?1 order by id desc";
+        // Ids come from pooled sequence blocks per pod, so they are not in time order across pods: newest by time.
+        String query = unreadOnly ? "userId = ?1 and read = false order by createdAt desc, id desc"
+                : "userId = ?1 order by createdAt desc, id desc";
         return find(query, userId).range(0, limit - 1).list();
     }
 }

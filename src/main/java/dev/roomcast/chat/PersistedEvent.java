@@ -1,5 +1,7 @@
 package dev.roomcast.chat;
 
+import dev.roomcast.transport.EventNames;
+
 /**
  * A room event stored with its offset, to be delivered once its transaction has committed. A {@code room.deleted}
  * event also makes its recipients leave the room.
@@ -7,6 +9,6 @@ package dev.roomcast.chat;
 public record PersistedEvent(String room, long offset, String event, String data) {
 
     boolean removesMembers() {
-        return "room.deleted".equals(event);
+        return EventNames.ROOM_DELETED.equals(event);
     }
 }

@@ -1,11 +1,15 @@
 package dev.roomcast.chat;
 
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.stream.Collectors;
 
 import dev.roomcast.RoomcastConfig;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import io.vertx.core.Vertx;
@@ -22,19 +26,21 @@ public class RetentionJob {
     private static final Logger LOG = Logger.getLogger(RetentionJob.class);
     private static final Duration EVERY = Duration.ofHours(1);
 
+    private final RoomRepository rooms;
     private final RoomEventRepository events;
     private final Vertx vertx;
     private final Duration maxAge;
     private long timer = -1;
 
-    RetentionJob(RoomEventRepository events, Vertx vertx, RoomcastConfig config) {
+    RetentionJob(RoomRepository rooms, RoomEventRepository events, Vertx vertx, RoomcastConfig config) {
+        this.rooms = rooms;
         this.events = events;
         this.vertx = vertx;
         this.maxAge = config.history().maxAge();
     }
 
     void start(@Observes StartupEvent event) {
-        timer = vertx.setPeriodic(EVERY.toMillis(), id -> prune());
+        timer = vertx.setPeriodic(EVERY.toMillis(), id -> prunePeriodically());
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -43,9 +49,18 @@ public class RetentionJob {
         }
     }
 
-    private void prune() {
-        DuplicatedContexts.call(vertx, () -> Panache.withTransaction(() -> events.pruneOlderThan(ChatService.now().minus(maxAge))))
-                .subscribe().with(count -> LOG.debugf("retention removed %d events older than %s", count, maxAge),
-                        failure -> LOG.warnf("retention pass failed: %s", failure.getMessage()));
+    /** One pass: each room with expired events in its own transaction, under the room's lock like its writers. */
+    Uni<Long> prune() {
+        OffsetDateTime cutoff = ChatService.now().minus(maxAge);
+        return DuplicatedContexts.call(vertx, () -> Panache.withSession(() -> events.roomsWithEventsBefore(cutoff))
+                .onItem().transformToMulti(found -> Multi.createFrom().iterable(found))
+                .onItem().transformToUniAndConcatenate(room -> Panache.withTransaction(() -> rooms.findForUpdate(room)
+                        .flatMap(locked -> locked == null ? Uni.createFrom().item(0L) : events.pruneBefore(room, cutoff))))
+                .collect().with(Collectors.summingLong(Long::longValue)));
+    }
+
+    private void prunePeriodically() {
+        prune().subscribe().with(count -> LOG.debugf("retention removed %d events older than %s", count, maxAge),
+                failure -> LOG.warnf("retention pass failed: %s", failure.getMessage()));
     }
 }

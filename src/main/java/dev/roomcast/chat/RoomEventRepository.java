@@ -24,13 +24,20 @@ public class RoomEventRepository implements PanacheRepositoryBase<RoomEvent, Roo
                 .setParameter("room", room).setParameter("cutoff", cutoff).getSingleResultOrNull());
     }
 
-    /** Drops every room's events older than the cutoff: quiet rooms age out too. */
-    public Uni<Long> pruneOlderThan(OffsetDateTime cutoff) {
-        return delete("createdAt < ?1", cutoff);
+    /** Rooms holding events older than the cutoff: the ones the age limit has work in. */
+    public Uni<List<String>> roomsWithEventsBefore(OffsetDateTime cutoff) {
+        return getSession().flatMap(session -> session
+                .createSelectionQuery("select distinct e.room from RoomEvent e where e.createdAt < :cutoff", String.class)
+                .setParameter("cutoff", cutoff).getResultList());
     }
 
-    /** Drops what retention no longer keeps: beyond the newest {@code maxEvents} of the room, or older than the cutoff. */
-    public Uni<Long> prune(String room, long lastOffset, long maxEvents, OffsetDateTime cutoff) {
-        return delete("room = ?1 and (offset <= ?2 or createdAt < ?3)", room, lastOffset - maxEvents, cutoff);
+    /** Drops the room's events older than the cutoff; the caller holds the room's lock. */
+    public Uni<Long> pruneBefore(String room, OffsetDateTime cutoff) {
+        return delete("room = ?1 and createdAt < ?2", room, cutoff);
+    }
+
+    /** Drops the room's events at or below the offset; the caller holds the room's lock. */
+    public Uni<Long> pruneBeyond(String room, long lastDropped) {
+        return delete("room = ?1 and offset <= ?2", room, lastDropped);
     }
 }

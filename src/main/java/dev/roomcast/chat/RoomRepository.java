@@ -1,5 +1,10 @@
 package dev.roomcast.chat;
 
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.roomcast.hub.StreamPosition;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,5 +20,20 @@ public class RoomRepository implements PanacheRepositoryBase<Room, String> {
      */
     public Uni<Room> findForUpdate(String name) {
         return findById(name, LockModeType.PESSIMISTIC_WRITE);
+    }
+
+    /** Epoch and last offset of each of these rooms that exists. */
+    public Uni<Map<String, StreamPosition>> positions(List<String> names) {
+        return getSession().flatMap(session -> session
+                .createSelectionQuery("select r.name, r.epoch, r.lastOffset from Room r where r.name in :names",
+                        Object[].class)
+                .setParameter("names", names).getResultList())
+                .map(rows -> {
+                    Map<String, StreamPosition> positions = new HashMap<>(rows.size() * 2);
+                    for (Object[] row : rows) {
+                        positions.put((String) row[0], new StreamPosition((String) row[1], (Long) row[2]));
+                    }
+                    return positions;
+                });
     }
 }

@@ -12,6 +12,7 @@ import dev.roomcast.room.RoomAccess;
 import dev.roomcast.room.RoomName;
 import dev.roomcast.room.RoomNames;
 import dev.roomcast.RoomcastConfig.JoinRule;
+import dev.roomcast.transport.EventNames;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -68,7 +69,8 @@ public class RoomService {
             owner.userId = actor.userId();
             owner.joinedAt = created.createdAt;
             return rooms.persist(created).flatMap(ignored -> members.persist(owner)).map(ignored -> views.room(created));
-        }));
+        })).onFailure(failure -> Constraints.violated(failure, "rooms_pkey")).transform(failure ->
+                new RoomcastException(ErrorCode.CONFLICT, "room " + name + " exists")); // created at the same moment
     }
 
     /** The caller's rooms, each with its unread count. */
@@ -109,7 +111,7 @@ public class RoomService {
         return Panache.withTransaction(() -> ownedForUpdate(actor, name).flatMap(room -> {
             long offset = room.nextOffset();
             String data = views.json(views.object().put("room", name));
-            PersistedEvent deleted = new PersistedEvent(name, offset, "room.deleted", data);
+            PersistedEvent deleted = new PersistedEvent(name, offset, EventNames.ROOM_DELETED, data);
             // The room's rows go with it (members, messages, log); the signal is delivered live only.
             return rooms.delete(room).map(ignored -> new ChatOutcome(views.object(), List.of(deleted), List.of()));
         }));
@@ -117,7 +119,7 @@ public class RoomService {
 
     /** Adds a member (owner, admin); a banned user cannot be added. The user learns it by {@code member.added}. */
     public Uni<ChatOutcome> addMember(Actor actor, String name, String userId) {
-        return Panache.withTransaction(() -> owned(actor, name).flatMap(room -> bans.isBanned(name, userId)
+        return Panache.withTransaction(() -> ownedForUpdate(actor, name).flatMap(room -> bans.isBanned(name, userId)
                 .flatMap(banned -> {
                     if (banned) {
                         throw RoomcastException.forbidden(userId + " is banned from " + name);
@@ -139,7 +141,7 @@ public class RoomService {
     /** Removes a member: oneself (reason {@code left}) or, by the owner or an admin, anyone ({@code kicked}). */
     public Uni<ChatOutcome> removeMember(Actor actor, String name, String userId) {
         boolean self = actor.userId().equals(userId);
-        return Panache.withTransaction(() -> (self ? existing(name) : owned(actor, name)).flatMap(room -> members
+        return Panache.withTransaction(() -> (self ? existingForUpdate(name) : ownedForUpdate(actor, name)).flatMap(room -> members
                 .find(name, userId).flatMap(member -> {
                     if (member == null) {
                         throw RoomcastException.notFound(userId + " is not a member of " + name);
@@ -150,7 +152,7 @@ public class RoomService {
 
     /** Bans (owner, admin): the user is removed at once and cannot rejoin or be added until unbanned. */
     public Uni<ChatOutcome> ban(Actor actor, String name, String userId) {
-        return Panache.withTransaction(() -> owned(actor, name).flatMap(room -> bans.isBanned(name, userId)
+        return Panache.withTransaction(() -> ownedForUpdate(actor, name).flatMap(room -> bans.isBanned(name, userId)
                 .flatMap(alreadyBanned -> {
                     if (alreadyBanned) {
                         return Uni.createFrom().item(ChatOutcome.replyOnly(views.object()));
@@ -167,7 +169,7 @@ public class RoomService {
     }
 
     public Uni<Void> unban(Actor actor, String name, String userId) {
-        return Panache.withTransaction(() -> owned(actor, name)
+        return Panache.withTransaction(() -> ownedForUpdate(actor, name)
                 .flatMap(room -> bans.delete("room = ?1 and userId = ?2", name, userId)).replaceWithVoid());
     }
 
@@ -210,17 +212,21 @@ public class RoomService {
                 }));
     }
 
-    /** The room, if the caller owns it or is an admin. */
-    private Uni<Room> owned(Actor actor, String name) {
-        return existing(name).map(room -> requireOwner(actor, room));
+    /**
+     * The room, locked, if the caller owns it or is an admin. Every change to a room's members, bans or events takes
+     * this lock first, so concurrent changes of one room queue rather than race (two adds of one user, an add
+     * crossing a ban).
+     */
+    private Uni<Room> ownedForUpdate(Actor actor, String name) {
+        return existingForUpdate(name).map(room -> requireOwner(actor, room));
     }
 
-    private Uni<Room> ownedForUpdate(Actor actor, String name) {
+    private Uni<Room> existingForUpdate(String name) {
         return rooms.findForUpdate(name).map(room -> {
             if (room == null) {
                 throw RoomcastException.notFound("room " + name + " does not exist");
             }
-            return requireOwner(actor, room);
+            return room;
         });
     }
 

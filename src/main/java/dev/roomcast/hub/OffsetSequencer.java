@@ -6,13 +6,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import dev.roomcast.RoomcastConfig;
+import dev.roomcast.broker.DeliveryType;
 import dev.roomcast.broker.Envelope;
+import dev.roomcast.node.ConfinedLoop;
+import dev.roomcast.observability.RoomcastMetrics;
+import dev.roomcast.transport.EventNames;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.vertx.UniHelper;
-import dev.roomcast.node.ConfinedLoop;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import org.jboss.logging.Logger;
 
@@ -20,11 +28,16 @@ import org.jboss.logging.Logger;
  * Puts each history room's events in offset order on this pod, whatever order they arrive in (two pods' publishes can
  * cross in Redis; this pod's own commits can complete out of order) and whatever Redis lost.
  * <p>
- * A room's stream exists while the pod has a local member of the room. It starts at the room's last offset, read from
- * the event log when the stream is created (before any joining member reads its own position, so no member needs an
- * event the stream skipped). An event one above the last delivered is delivered, with any that were waiting behind it;
- * a later one waits; an earlier one is a duplicate and dropped. A gap that lasts {@link #GAP_WAIT_MILLIS} is filled from
- * the event log: an event with a higher offset is committed, so every offset below it is committed too and readable.
+ * A room's stream exists while the pod has a local member of the room (one reference per membership). It starts at the
+ * room's last offset, read from the event log when the stream is created (before any joining member reads its own
+ * position, so no member needs an event the stream skipped). An event one above the last delivered is delivered, with
+ * any that were waiting behind it; a later one waits; an earlier one is a duplicate and dropped.
+ * <p>
+ * Losses are repaired from the log: a gap that lasts {@link #GAP_WAIT_MILLIS} is filled (an event with a higher
+ * offset is committed, so every offset below it is committed too and readable); and every
+ * {@code roomcast.history.catch-up-interval} the pod reads where its rooms stand, so that a lost last event, or every
+ * event of a Redis outage, arrives too. A room whose epoch changed or that is gone was deleted: its members here get
+ * {@code room.deleted} (if Redis lost it) and the stream starts over.
  * All state is confined to one event-loop context.
  */
 @ApplicationScoped
@@ -37,34 +50,51 @@ public class OffsetSequencer {
     private final Instance<OffsetSource> source;
     private final Vertx vertx;
     private final ConfinedLoop loop;
+    private final long catchUpMillis;
     private final Map<String, Stream> streams = new HashMap<>();
     private Hub hub;
+    private long catchUpTimer = -1;
+    private boolean catchingUp;
 
-    OffsetSequencer(Instance<OffsetSource> source, Vertx vertx) {
+    OffsetSequencer(Instance<OffsetSource> source, Vertx vertx, RoomcastConfig config) {
         this.source = source;
         this.vertx = vertx;
         this.loop = new ConfinedLoop(vertx);
+        this.catchUpMillis = config.history().catchUpInterval().toMillis();
     }
 
     void attach(Hub hub) {
         this.hub = hub;
     }
 
-    /** One more local member of the room; completes once the room's stream knows where it starts. */
+    void start(@Observes StartupEvent event) {
+        if (source.isResolvable()) {
+            catchUpTimer = vertx.setPeriodic(catchUpMillis, id -> loop.run(this::catchUp));
+        }
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (catchUpTimer >= 0) {
+            vertx.cancelTimer(catchUpTimer);
+        }
+    }
+
+    /**
+     * One more local member of the room; completes once the room's stream knows where it starts. Every call is matched
+     * by one {@link #release}, whether this completes or fails.
+     */
     Uni<Void> retain(String room) {
         Promise<Void> ready = Promise.promise();
         loop.run(() -> {
-            Stream stream = streams.get(room);
-            if (stream == null) {
-                stream = new Stream(room);
-                streams.put(room, stream);
-                start(stream);
-            }
+            Stream stream = streams.computeIfAbsent(room, Stream::new);
             stream.refs++;
             if (stream.delivered >= 0) {
                 ready.complete();
             } else {
                 stream.waiters.add(ready);
+                if (!stream.starting) {
+                    begin(stream);
+                }
             }
         });
         return UniHelper.toUni(ready.future());
@@ -76,9 +106,7 @@ public class OffsetSequencer {
             Stream stream = streams.get(room);
             if (stream != null && --stream.refs == 0) {
                 streams.remove(room);
-                if (stream.timer >= 0) {
-                    vertx.cancelTimer(stream.timer);
-                }
+                stream.stop(vertx);
             }
         });
     }
@@ -95,22 +123,29 @@ public class OffsetSequencer {
         });
     }
 
-    private void start(Stream stream) {
-        Uni.createFrom().deferred(() -> source.get().lastOffset(stream.room)).subscribe().with(last -> loop.run(() -> {
-            if (streams.get(stream.room) != stream) {
+    /** Reads where the stream starts; a failure fails the members waiting for it, and the next member tries again. */
+    private void begin(Stream stream) {
+        stream.starting = true;
+        int generation = stream.generation;
+        Uni.createFrom().deferred(() -> source.get().positions(List.of(stream.room))).subscribe().with(found -> loop.run(() -> {
+            if (!stream.isCurrent(streams, generation)) {
                 return;
             }
-            stream.delivered = last;
-            List<Promise<Void>> waiters = stream.waiters;
-            stream.waiters = new ArrayList<>(0);
+            StreamPosition position = found.get(stream.room);
+            stream.starting = false;
+            stream.epoch = position == null ? null : position.epoch();
+            stream.delivered = position == null ? 0 : position.lastOffset();
+            stream.catchUpTarget = stream.delivered;
+            List<Promise<Void>> waiters = stream.takeWaiters();
             waiters.forEach(Promise::tryComplete);
             drain(stream);
         }), failure -> loop.run(() -> {
-            LOG.warnf("cannot read where %s starts: %s", stream.room, failure.getMessage());
-            if (streams.get(stream.room) == stream) {
-                streams.remove(stream.room);
-                stream.waiters.forEach(waiter -> waiter.tryFail(failure));
+            if (!stream.isCurrent(streams, generation)) {
+                return;
             }
+            LOG.warnf("cannot read where %s starts: %s", stream.room, failure.getMessage());
+            stream.starting = false;
+            stream.takeWaiters().forEach(waiter -> waiter.tryFail(failure));
         }));
     }
 
@@ -124,9 +159,9 @@ public class OffsetSequencer {
             if (first <= stream.delivered) {
                 waiting.pollFirstEntry(); // covered already
             } else if (first == stream.delivered + 1) {
-                Envelope next = waiting.pollFirstEntry().getValue();
-                stream.delivered = first;
-                hub.fanOut(next);
+                if (!deliver(stream, waiting.pollFirstEntry().getValue())) {
+                    return;
+                }
             } else {
                 break;
             }
@@ -136,53 +171,153 @@ public class OffsetSequencer {
         }
     }
 
+    /** @return whether the stream goes on; after {@code room.deleted} it starts over, for a room of the same name. */
+    private boolean deliver(Stream stream, Envelope next) {
+        stream.delivered = next.offset();
+        hub.fanOut(next);
+        if (EventNames.ROOM_DELETED.equals(next.event())) {
+            restart(stream);
+            return false;
+        }
+        return true;
+    }
+
     private void fillGap(Stream stream) {
         stream.timer = -1;
-        if (streams.get(stream.room) != stream || stream.waiting.isEmpty()) {
+        if (streams.get(stream.room) != stream || stream.waiting.isEmpty() || stream.delivered < 0) {
             return;
         }
+        fill(stream, stream.waiting.firstKey() - 1);
+    }
+
+    /** Reads the committed offsets after the last delivered, through {@code until}, from the log. */
+    private void fill(Stream stream, long until) {
         long after = stream.delivered;
-        long until = stream.waiting.firstKey() - 1;
-        if (until <= after) {
+        if (until <= after || stream.filling) {
             drain(stream);
             return;
         }
+        stream.filling = true;
+        int generation = stream.generation;
         Uni.createFrom().deferred(() -> source.get().between(stream.room, after, until)).subscribe().with(found -> loop.run(() -> {
-            if (streams.get(stream.room) != stream) {
+            if (!stream.isCurrent(streams, generation)) {
                 return;
             }
+            stream.filling = false;
             found.forEach(stream::offer);
-            if (found.size() < until - after) {
-                // Retention dropped some: the stream moves past them rather than wait forever.
-                LOG.warnf("%s: offsets %d..%d not in the log any more; skipped", stream.room, after + 1, until);
-                deliverThrough(stream, until);
+            if (found.size() < until - after && !deliverThrough(stream, until)) {
+                return;
             }
             drain(stream);
         }), failure -> loop.run(() -> {
+            if (!stream.isCurrent(streams, generation)) {
+                return;
+            }
+            stream.filling = false;
             LOG.warnf("%s: cannot read offsets %d..%d (%s); retrying", stream.room, after + 1, until, failure.getMessage());
             drain(stream);
         }));
     }
 
-    /** Delivers whatever waits up to {@code until} in order and moves the stream there. */
-    private void deliverThrough(Stream stream, long until) {
+    /**
+     * Retention dropped some of what a fill needed: the stream delivers what it has up to {@code until}, in order, and
+     * moves past the rest rather than wait forever.
+     */
+    private boolean deliverThrough(Stream stream, long until) {
+        LOG.warnf("%s: some offsets in %d..%d are not in the log any more; skipped", stream.room, stream.delivered + 1,
+                until);
         while (!stream.waiting.isEmpty() && stream.waiting.firstKey() <= until) {
             Map.Entry<Long, Envelope> next = stream.waiting.pollFirstEntry();
-            if (next.getKey() > stream.delivered) {
-                stream.delivered = next.getKey();
-                hub.fanOut(next.getValue());
+            if (next.getKey() > stream.delivered && !deliver(stream, next.getValue())) {
+                return false;
             }
         }
         stream.delivered = Math.max(stream.delivered, until);
+        return true;
     }
 
+    /**
+     * Compares every started stream with the log. An offset the previous pass saw committed and that is still not
+     * delivered is read from the log (one pass of grace, so that events merely on their way are not read twice).
+     */
+    private void catchUp() {
+        if (catchingUp || streams.isEmpty()) {
+            return;
+        }
+        Map<String, Integer> generations = new HashMap<>();
+        for (Stream stream : streams.values()) {
+            if (stream.delivered >= 0) {
+                generations.put(stream.room, stream.generation);
+            }
+        }
+        if (generations.isEmpty()) {
+            return;
+        }
+        catchingUp = true;
+        Uni.createFrom().deferred(() -> source.get().positions(generations.keySet())).subscribe().with(found -> loop.run(() -> {
+            catchingUp = false;
+            generations.forEach((room, generation) -> {
+                Stream stream = streams.get(room);
+                if (stream != null && stream.generation == generation && stream.delivered >= 0) {
+                    caughtUp(stream, found.get(room));
+                }
+            });
+        }), failure -> loop.run(() -> {
+            catchingUp = false;
+            LOG.debugf("catch-up pass failed: %s", failure.getMessage());
+        }));
+    }
+
+    private void caughtUp(Stream stream, StreamPosition now) {
+        if (stream.epoch == null) {
+            if (now != null) {
+                restart(stream); // created since the stream started: nobody here can have joined the absent room
+            }
+            return;
+        }
+        if (now == null || !now.epoch().equals(stream.epoch)) {
+            LOG.infof("%s was deleted and its room.deleted did not arrive here; closing it", stream.room);
+            hub.fanOut(deleted(stream.room));
+            restart(stream);
+            return;
+        }
+        long target = stream.catchUpTarget;
+        stream.catchUpTarget = now.lastOffset();
+        if (target > stream.delivered && stream.timer < 0) {
+            LOG.debugf("%s: offsets %d..%d committed but not received; reading them from the log", stream.room,
+                    stream.delivered + 1, target);
+            fill(stream, target);
+        }
+    }
+
+    /** The stream's room ended: whatever it knew is void; it starts again for the members it still has. */
+    private void restart(Stream stream) {
+        stream.reset(vertx);
+        if (stream.refs > 0) {
+            begin(stream);
+        }
+    }
+
+    private static Envelope deleted(String room) {
+        String data = new JsonObject().put("room", room).encode();
+        return new Envelope(null, DeliveryType.ROOM, room, EventNames.ROOM_DELETED, data, List.of(), null, null, null,
+                RoomcastMetrics.nowMicros(), room);
+    }
 
     /** One room's ordered stream on this pod. */
     private static final class Stream {
         final String room;
         int refs;
+        /** Bumped whenever the stream starts over or ends: answers to earlier reads are ignored. */
+        int generation;
+        boolean starting;
+        boolean filling;
+        /** The epoch the stream was started with; null when the room did not exist then. */
+        String epoch;
         /** Offset of the last event handed to the shards; -1 until the start is known. */
         long delivered = -1;
+        /** The room's last offset at the previous catch-up pass. */
+        long catchUpTarget;
         final TreeMap<Long, Envelope> waiting = new TreeMap<>();
         List<Promise<Void>> waiters = new ArrayList<>(1);
         long timer = -1;
@@ -194,6 +329,34 @@ public class OffsetSequencer {
         void offer(Envelope envelope) {
             if (envelope.offset() > delivered) {
                 waiting.putIfAbsent(envelope.offset(), envelope);
+            }
+        }
+
+        boolean isCurrent(Map<String, Stream> streams, int expectedGeneration) {
+            return streams.get(room) == this && generation == expectedGeneration;
+        }
+
+        List<Promise<Void>> takeWaiters() {
+            List<Promise<Void>> taken = waiters;
+            waiters = new ArrayList<>(0);
+            return taken;
+        }
+
+        void reset(Vertx vertx) {
+            stop(vertx);
+            starting = false;
+            filling = false;
+            epoch = null;
+            delivered = -1;
+            catchUpTarget = 0;
+            waiting.clear();
+        }
+
+        void stop(Vertx vertx) {
+            generation++;
+            if (timer >= 0) {
+                vertx.cancelTimer(timer);
+                timer = -1;
             }
         }
     }

@@ -8,6 +8,11 @@ import io.smallrye.mutiny.Uni;
  */
 public interface RoomHistory {
 
-    /** @param since null for a join without recovery */
-    Uni<JoinPosition> position(RoomName room, Since since);
+    /**
+     * Read once the connection is a pending member of the room, so it checks again that the user may be there: a
+     * kick or ban between the first check and now would otherwise be missed.
+     *
+     * @param since null for a join without recovery
+     */
+    Uni<JoinPosition> position(RoomName room, Since since, String userId, boolean admin);
 }

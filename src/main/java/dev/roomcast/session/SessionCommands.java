@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -300,7 +301,7 @@ public class SessionCommands {
         }
         List<JoinOutcome> outcomes = new ArrayList<>(rooms.size());
         Map<String, JoinOutcome> firstByName = new LinkedHashMap<>();
-        List<Uni<Void>> checks = new ArrayList<>();
+        List<Supplier<Uni<Void>>> checks = new ArrayList<>();
         for (JsonNode item : rooms) {
             if (!item.isTextual()) {
                 outcomes.add(new JoinOutcome(item.toString()).refuse(RoomcastException.badRequest("room names are strings")));
@@ -332,16 +333,17 @@ public class SessionCommands {
             }
             // One's own user: and client: rooms need no membership: the session is in them since authentication.
             outcome.needsMembership = !outcome.policy.automatic();
-            checks.add(recordRefusal(access.checkJoin(outcome.policy, parsed.get(), session.userId(), session.clientId(),
-                    session.isAdmin()), outcome));
+            RoomName parsedName = parsed.get();
+            checks.add(() -> recordRefusal(access.checkJoin(outcome.policy, parsedName, session.userId(),
+                    session.clientId(), session.isAdmin()), outcome));
         }
         Collection<JoinOutcome> distinct = firstByName.values();
         FrameLoop loop = FrameLoop.current();
-        return all(checks).emitOn(loop)
+        return inTurn(checks).emitOn(loop)
                 .chain(() -> reserveWithinLimit(session, distinct))
                 .emitOn(loop)
                 .invoke(() -> enterPending(session, distinct))
-                .chain(() -> readPositions(distinct))
+                .chain(() -> readPositions(session, distinct))
                 .emitOn(loop)
                 .invoke(() -> finishJoin(session, frame, outcomes, distinct));
     }
@@ -382,22 +384,34 @@ public class SessionCommands {
         }
     }
 
-    private Uni<Void> readPositions(Iterable<JoinOutcome> distinctOutcomes) {
-        List<Uni<Void>> reads = new ArrayList<>();
+    private Uni<Void> readPositions(Session session, Iterable<JoinOutcome> distinctOutcomes) {
+        List<Supplier<Uni<Void>>> reads = new ArrayList<>();
         for (JoinOutcome outcome : distinctOutcomes) {
             if (outcome.error == null && outcome.hasHistory()) {
                 RoomName name = RoomNames.parse(outcome.room).orElseThrow();
                 // Already in the room: its position, without replay (the connection is live there already).
                 Since since = outcome.pending ? outcome.since : null;
-                reads.add(recordRefusal(history.get().position(name, since)
+                reads.add(() -> recordRefusal(history.get().position(name, since, session.userId(), session.isAdmin())
                         .invoke(position -> outcome.position = position).replaceWithVoid(), outcome));
             }
         }
-        return all(reads);
+        return inTurn(reads);
     }
 
     private static Uni<Void> all(List<Uni<Void>> steps) {
         return steps.isEmpty() ? DONE : Uni.join().all(steps).andFailFast().replaceWithVoid();
+    }
+
+    /**
+     * One step after the other: database steps of one frame share the frame's Hibernate Reactive session, which must
+     * not run two operations at once.
+     */
+    private static Uni<Void> inTurn(List<Supplier<Uni<Void>>> steps) {
+        Uni<Void> chain = DONE;
+        for (Supplier<Uni<Void>> step : steps) {
+            chain = chain.chain(step::get);
+        }
+        return chain;
     }
 
     /** {@code since[room]}: {@code {offset: integer >= 0, epoch: string}}, or null when absent. */
@@ -429,6 +443,10 @@ public class SessionCommands {
             if (outcome.pending && outcome.error != null) {
                 outcome.pending = false;
                 shard.leave(session, outcome.room); // its position could not be read: out again
+            } else if (outcome.pending && !session.memberships().isIn(outcome.room)) {
+                // Removed while joining (kicked, banned, room deleted): what it was told then stands.
+                outcome.pending = false;
+                outcome.refuse(RoomcastException.forbidden("removed from " + outcome.room + " while joining"));
             }
         }
         ObjectNode data = frames.mapper().createObjectNode();

@@ -9,6 +9,9 @@ public final class EventNames {
     public static final Set<String> RESERVED = Set.of("connected", "ack", "error", "pong", "reconnect", "authenticate",
             "heartbeat", "ping", "join", "leave", "refresh", "encrypted");
 
+    /** The last event of a deleted room: its recipients leave the room as they receive it. */
+    public static final String ROOM_DELETED = "room.deleted";
+
     private static final int MAX_LENGTH = 64;
 
     private EventNames() {

@@ -49,12 +49,10 @@ class RetentionTests {
                     .then().statusCode(201);
         }
         try (WsClient keeper = WsClient.withBearer(base, Tokens.user("keeper"))) {
-            JsonNode tooOld = keeper.request("join", Map.of("rooms", List.of(room),
-                    "since", Map.of(room, Map.of("offset", 10, "epoch", epoch)))).path("data").path("rooms").get(0);
+            JsonNode tooOld = ChatFixtures.joinSince(keeper, room, 10, epoch);
             assertFalse(tooOld.path("recovered").asBoolean(), tooOld.toString());
             keeper.request("leave", Map.of("rooms", List.of(room)));
-            JsonNode covered = keeper.request("join", Map.of("rooms", List.of(room),
-                    "since", Map.of(room, Map.of("offset", 60, "epoch", epoch)))).path("data").path("rooms").get(0);
+            JsonNode covered = ChatFixtures.joinSince(keeper, room, 60, epoch);
             assertTrue(covered.path("recovered").asBoolean(), covered.toString());
             assertEquals(40, covered.path("missed").asInt());
             assertEquals(61, keeper.awaitEvent("message.created").path("offset").asLong());

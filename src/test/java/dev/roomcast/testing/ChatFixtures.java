@@ -41,4 +41,21 @@ public final class ChatFixtures {
         }
         return ack.path("data").path("message");
     }
+
+    /** Joins the room with {@code since} and returns the room's result from the ack. */
+    public static JsonNode joinSince(WsClient client, String room, long offset, String epoch) {
+        return client.request("join", Map.of("rooms", java.util.List.of(room),
+                "since", Map.of(room, Map.of("offset", offset, "epoch", epoch)))).path("data").path("rooms").get(0);
+    }
+
+    /** Joins as the user, sends {@code count} messages on one connection, and returns the room's epoch. */
+    public static String sendMessages(URI base, String userId, String room, int count) {
+        try (WsClient client = WsClient.withBearer(base, Tokens.user(userId))) {
+            String epoch = client.join(room).path("data").path("rooms").get(0).path("epoch").asText();
+            for (int i = 0; i < count; i++) {
+                send(client, room, "m" + i);
+            }
+            return epoch;
+        }
+    }
 }
