@@ -53,6 +53,8 @@ public interface RoomcastConfig {
 
     History history();
 
+    Presence presence();
+
     enum BrokerKind {
         LOCAL,
         REDIS
@@ -117,6 +119,15 @@ public interface RoomcastConfig {
          */
         @WithDefault("2s")
         Duration catchUpInterval();
+    }
+
+    interface Presence {
+        /**
+         * Lease of a pod's presence entries: a pod renews it every second (or every third of it, if shorter); when a
+         * pod dies, the others remove its clients from presence, with {@code presence.leave}, once it has expired.
+         */
+        @WithDefault("30s")
+        Duration ttl();
     }
 
     interface Shutdown {

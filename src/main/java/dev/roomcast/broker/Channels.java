@@ -1,7 +1,7 @@
 package dev.roomcast.broker;
 
 /**
- * Redis channel names of PROTOCOL.md section 7, built in this one place.
+ * Redis channel names of PROTOCOL.md section 7, and the keys of Redis presence, built in this one place.
  * <p>
  * Client channels are not subscribed one by one: a client id is {@code {serverId}.{sequence}}, so each pod
  * holds a single pattern subscription {@code ws:client:{serverId}.*} that matches exactly its own clients.
@@ -11,9 +11,17 @@ public final class Channels {
 
     public static final String BROADCAST = "ws:broadcast";
 
-    private static final String ROOM_PREFIX = "ws:room:";
+    public static final String ROOM_PREFIX = "ws:room:";
     private static final String USER_PREFIX = "ws:user:";
     private static final String CLIENT_PREFIX = "ws:client:";
+
+    /** Presence keys: pods' leases (a sorted set by deadline), each pod's own counts, and the cluster's totals. */
+    public static final String PRESENCE_PODS = "presence:pods";
+    public static final String PRESENCE_POD_PREFIX = "presence:pod:";
+    public static final String PRESENCE_ROOM_PREFIX = "presence:room:";
+    public static final String PRESENCE_SINCE_PREFIX = "presence:since:";
+    public static final String PRESENCE_USERS = "presence:users";
+    public static final String PRESENCE_SEEN = "presence:seen";
 
     private Channels() {
     }

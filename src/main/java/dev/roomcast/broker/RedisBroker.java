@@ -170,6 +170,15 @@ public class RedisBroker implements Broker {
                 .onFailure().transform(failure -> RoomcastException.unavailable("the cluster link (Redis) failed"));
     }
 
+    /** Sends a command on the publishing connection, after every publish sent before it. */
+    public Uni<Response> send(Request request) {
+        RedisConnection connection = publisher;
+        if (connection == null) {
+            return Uni.createFrom().failure(RoomcastException.unavailable("the cluster link (Redis) is down"));
+        }
+        return UniHelper.toUni(connection.send(request));
+    }
+
     @Override
     public boolean isConnected() {
         return subscriberReady && publisher != null;

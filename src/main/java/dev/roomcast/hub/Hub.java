@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.roomcast.RoomcastConfig;
 import dev.roomcast.broker.Broker;
+import dev.roomcast.presence.Presence;
 import dev.roomcast.broker.DeliveryType;
 import dev.roomcast.broker.Envelope;
 import dev.roomcast.observability.RoomcastMetrics;
@@ -39,6 +40,7 @@ public class Hub {
     private final AtomicInteger connections = new AtomicInteger();
 
     private final Provider<Broker> broker;
+    private final Provider<Presence> presence;
     private final OffsetSequencer sequencer;
     private final ServerFrames frames;
     private final RoomcastMetrics metrics;
@@ -47,9 +49,10 @@ public class Hub {
     private final long sweepMillis;
 
     @Inject
-    Hub(Provider<Broker> broker, OffsetSequencer sequencer, ServerFrames frames, RoomcastMetrics metrics, Vertx vertx,
+    Hub(Provider<Broker> broker, Provider<Presence> presence, OffsetSequencer sequencer, ServerFrames frames, RoomcastMetrics metrics, Vertx vertx,
             RoomcastConfig config) {
         this.broker = broker;
+        this.presence = presence;
         this.sequencer = sequencer;
         sequencer.attach(this);
         this.frames = frames;
@@ -97,12 +100,16 @@ public class Hub {
         connections.decrementAndGet();
     }
 
+    /** An authenticated connection: reachable by client id, and online for presence. */
     public void registerClient(Recipient recipient) {
         clients.put(recipient.clientId(), recipient);
+        presence.get().connected(recipient.userId());
     }
 
     public void unregisterClient(Recipient recipient) {
-        clients.remove(recipient.clientId(), recipient);
+        if (clients.remove(recipient.clientId(), recipient)) {
+            presence.get().disconnected(recipient.userId());
+        }
     }
 
     /**
@@ -194,6 +201,10 @@ public class Hub {
 
     void releaseHistory(String room) {
         sequencer.release(room);
+    }
+
+    Presence presence() {
+        return presence.get();
     }
 
     RoomcastMetrics metrics() {

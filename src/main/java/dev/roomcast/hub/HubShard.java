@@ -22,7 +22,7 @@ public final class HubShard {
     private final Thread thread;
     private final Map<String, LocalRoom> rooms = new HashMap<>();
     /** Every connection on this loop, authenticated or not: broadcasts and the timeout sweep walk it. */
-    private final LocalRoom all = new LocalRoom(null, null, true, false);
+    private final LocalRoom all = new LocalRoom(null, null, true, false, false);
 
     HubShard(Hub hub, Context context, Thread thread) {
         this.hub = hub;
@@ -76,7 +76,7 @@ public final class HubShard {
 
     /** Completes a reservation at once: from now on the connection receives the room's events. */
     public void commit(Recipient recipient, String room, String channel, boolean automatic) {
-        LocalRoom local = localRoom(room, channel, automatic, false);
+        LocalRoom local = localRoom(room, channel, automatic, false, false);
         recipient.memberships().add(local, local.add(recipient));
     }
 
@@ -84,8 +84,8 @@ public final class HubShard {
      * Completes a reservation for a join whose ack is still to be written: the room's frames are kept for the
      * connection until {@link #completeJoin}.
      */
-    public void commitPending(Recipient recipient, String room, String channel, boolean persisted) {
-        LocalRoom local = localRoom(room, channel, false, persisted);
+    public void commitPending(Recipient recipient, String room, String channel, boolean persisted, boolean presence) {
+        LocalRoom local = localRoom(room, channel, false, persisted, presence);
         if (local.pending == null) {
             local.pending = new ArrayList<>(2);
         }
@@ -106,6 +106,9 @@ public final class HubShard {
         }
         pending.floor = floor;
         pending.acked = true;
+        if (local.presence) {
+            hub.presence().joined(room, recipient.userId());
+        }
         List<Object> kept = pending.buffer;
         pending.buffer = null;
         for (int i = 0; i < kept.size(); i += 2) {
@@ -139,10 +142,10 @@ public final class HubShard {
         return true;
     }
 
-    private LocalRoom localRoom(String room, String channel, boolean automatic, boolean persisted) {
+    private LocalRoom localRoom(String room, String channel, boolean automatic, boolean persisted, boolean presence) {
         LocalRoom local = rooms.get(room);
         if (local == null) {
-            local = new LocalRoom(room, channel, automatic, persisted);
+            local = new LocalRoom(room, channel, automatic, persisted, presence);
             rooms.put(room, local);
         }
         return local;
@@ -154,10 +157,18 @@ public final class HubShard {
     }
 
     private void remove(LocalRoom local, Recipient recipient, int slot) {
+        // Presence knows of a member once its join was acknowledged, pending or not.
+        boolean announced;
         if (slot < 0) {
+            PendingMember pending = local.pendingOf(recipient);
+            announced = pending != null && pending.acked;
             local.removePending(recipient);
         } else {
+            announced = true;
             local.removeAt(slot);
+        }
+        if (announced && local.presence) {
+            hub.presence().left(local.key, recipient.userId());
         }
         released(local);
     }

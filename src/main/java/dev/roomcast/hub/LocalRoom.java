@@ -15,6 +15,8 @@ final class LocalRoom {
     final boolean automatic;
     /** Whether the room's events carry offsets (history): they reach it through the pod's offset sequencer. */
     final boolean persisted;
+    /** Whether the room's namespace tracks presence: its members' comings and goings are reported. */
+    final boolean presence;
     Recipient[] members = EMPTY;
     int size;
     /** Joins under way; null when none (the common case costs one null check per delivery). */
@@ -22,11 +24,12 @@ final class LocalRoom {
     /** Offset of the newest persisted event delivered here (0 before any). */
     long lastOffset;
 
-    LocalRoom(String key, String channel, boolean automatic, boolean persisted) {
+    LocalRoom(String key, String channel, boolean automatic, boolean persisted, boolean presence) {
         this.key = key;
         this.channel = channel;
         this.automatic = automatic;
         this.persisted = persisted;
+        this.presence = presence;
     }
 
     boolean isEmpty() {

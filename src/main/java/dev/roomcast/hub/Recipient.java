@@ -8,6 +8,9 @@ public interface Recipient {
 
     String clientId();
 
+    /** The authenticated user's id (null before authentication). */
+    String userId();
+
     /** Authenticated connections receive broadcasts; unauthenticated ones receive nothing but replies. */
     boolean isAuthenticated();
 

@@ -36,13 +36,15 @@ public class ChatCommands {
     private final ChatService chat;
     private final ChatPublisher publisher;
     private final RoomAccess access;
+    private final JoinedRooms joined;
     private final Broker broker;
     private final NodeIdentity node;
     private final ServerFrames frames;
 
-    ChatCommands(ChatService chat, ChatPublisher publisher, RoomAccess access, Broker broker, NodeIdentity node,
-            ServerFrames frames) {
+    ChatCommands(ChatService chat, ChatPublisher publisher, RoomAccess access, JoinedRooms joined, Broker broker,
+            NodeIdentity node, ServerFrames frames) {
         this.chat = chat;
+        this.joined = joined;
         this.publisher = publisher;
         this.access = access;
         this.broker = broker;
@@ -98,7 +100,7 @@ public class ChatCommands {
         if (policy.automatic()) {
             throw RoomcastException.forbidden("no typing in automatic rooms");
         }
-        return requireJoined(session, room).invoke(() -> {
+        return joined.require(session, room).invoke(() -> {
             broker.publish(new Envelope(node.serverId(), DeliveryType.ROOM, room, "typing",
                     typingData(session.userId(), isTyping.booleanValue()), List.of(session.clientId()), null, null,
                     frame.traceId(), RoomcastMetrics.nowMicros()));
@@ -125,24 +127,7 @@ public class ChatCommands {
         if (!access.policyOf(name).history()) {
             throw RoomcastException.forbidden("chat events need a room with history, not " + name.namespace());
         }
-        return requireJoined(session, room);
-    }
-
-    /** The room must be joined; a room with history that does not exist is NOT_FOUND (a live room always exists). */
-    private Uni<Void> requireJoined(Session session, String room) {
-        if (session.memberships().isIn(room)) {
-            return DONE;
-        }
-        boolean history = RoomNames.parse(room).map(name -> access.policyOf(name).history()).orElse(false);
-        if (!history) {
-            return Uni.createFrom().failure(RoomcastException.forbidden("join " + room + " first"));
-        }
-        return chat.exists(room).emitOn(FrameLoop.current()).map(exists -> {
-            if (exists) {
-                throw RoomcastException.forbidden("join " + room + " first");
-            }
-            throw RoomcastException.notFound("room " + room + " does not exist");
-        });
+        return joined.require(session, room);
     }
 
     private Actor actor(Session session) {

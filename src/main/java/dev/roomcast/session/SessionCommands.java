@@ -72,6 +72,7 @@ public class SessionCommands {
     private final RoomAccess access;
     private final Instance<RoomHistory> history;
     private final ChatCommands chat;
+    private final PresenceCommands presence;
     private final NodeIdentity node;
     private final RoomcastMetrics metrics;
     private final SessionSettings settings;
@@ -79,8 +80,8 @@ public class SessionCommands {
     private final long heartbeatMs;
 
     SessionCommands(ClientFrameCodec codec, ServerFrames frames, TokenVerifier verifier, Hub hub, Broker broker,
-            RoomAccess access, Instance<RoomHistory> history, ChatCommands chat, NodeIdentity node, RoomcastMetrics metrics,
-            SessionSettings settings, RoomcastConfig config) {
+            RoomAccess access, Instance<RoomHistory> history, ChatCommands chat, PresenceCommands presence,
+            NodeIdentity node, RoomcastMetrics metrics, SessionSettings settings, RoomcastConfig config) {
         this.codec = codec;
         this.frames = frames;
         this.verifier = verifier;
@@ -89,6 +90,7 @@ public class SessionCommands {
         this.access = access;
         this.history = history;
         this.chat = chat;
+        this.presence = presence;
         this.node = node;
         this.metrics = metrics;
         this.settings = settings;
@@ -203,6 +205,7 @@ public class SessionCommands {
             case MESSAGE_UNPIN -> chat.pin(session, frame, false);
             case READ -> chat.read(session, frame);
             case TYPING -> chat.typing(session, frame);
+            case PRESENCE_GET -> presence.get(session, frame);
             default -> throw new RoomcastException(ErrorCode.UNKNOWN_EVENT,
                     "event " + frame.event() + " is not supported by this server");
         };
@@ -376,7 +379,8 @@ public class SessionCommands {
             }
             outcome.reserved = false;
             if (outcome.error == null) {
-                shard.commitPending(session, outcome.room, Channels.room(outcome.room), outcome.hasHistory());
+                shard.commitPending(session, outcome.room, Channels.room(outcome.room), outcome.hasHistory(),
+                        outcome.policy.presence());
                 outcome.pending = true;
             } else {
                 shard.abandon(outcome.room, Channels.room(outcome.room), outcome.hasHistory());

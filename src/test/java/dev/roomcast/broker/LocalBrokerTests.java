@@ -4,22 +4,21 @@ import static io.restassured.RestAssured.get;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.roomcast.testing.LocalBrokerProfile;
 import dev.roomcast.testing.RedisCli;
 import dev.roomcast.testing.ServicesResource;
 import dev.roomcast.testing.Tokens;
 import dev.roomcast.testing.WsClient;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 /** The single-pod broker: the same contract without Redis. */
 @QuarkusTest
-@TestProfile(LocalBrokerTests.LocalBrokerProfile.class)
+@TestProfile(LocalBrokerProfile.class)
 @WithTestResource(ServicesResource.class)
 class LocalBrokerTests extends BrokerContractTests {
 
@@ -38,12 +37,5 @@ class LocalBrokerTests extends BrokerContractTests {
         }
         get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'redis' }.data.broker", equalTo("local"));
-    }
-
-    public static class LocalBrokerProfile implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("roomcast.broker", "local");
-        }
     }
 }

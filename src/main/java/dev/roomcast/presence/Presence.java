@@ -1,0 +1,31 @@
+package dev.roomcast.presence;
+
+import java.util.List;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Who is online, per room and per user, counted in clients across every pod (PROTOCOL.md section 4). The hub reports
+ * each client's comings and goings on this pod; the implementation keeps the counts and announces a user's first
+ * client in a room ({@code presence.join}) and last one leaving it ({@code presence.leave}) to the room, once across
+ * the cluster. Reports never block and never fail: a backend that cannot be reached catches up once it can.
+ */
+public interface Presence {
+
+    /** A client of the user is now in the room (its join was acknowledged). */
+    void joined(String room, String userId);
+
+    /** A client of the user left the room (leave, kick, disconnect). */
+    void left(String room, String userId);
+
+    /** A client of the user authenticated. */
+    void connected(String userId);
+
+    /** An authenticated client of the user disconnected. */
+    void disconnected(String userId);
+
+    /** The users present in the room, in no particular order. */
+    Uni<List<PresentUser>> inRoom(String room);
+
+    Uni<UserPresence> ofUser(String userId);
+}

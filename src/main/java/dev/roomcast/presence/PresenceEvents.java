@@ -1,0 +1,25 @@
+package dev.roomcast.presence;
+
+import java.util.List;
+
+import dev.roomcast.broker.DeliveryType;
+import dev.roomcast.broker.Envelope;
+import dev.roomcast.observability.RoomcastMetrics;
+import io.vertx.core.json.JsonObject;
+
+/** The {@code presence.join} / {@code presence.leave} events a room receives, as PROTOCOL.md section 4 writes them. */
+public final class PresenceEvents {
+
+    public static final String JOIN = "presence.join";
+    public static final String LEAVE = "presence.leave";
+    /** The serverId of presence events published by Redis presence scripts: no pod's, so every pod delivers them. */
+    public static final String SERVER_ID = "presence";
+
+    private PresenceEvents() {
+    }
+
+    static Envelope envelope(String room, String event, String userId) {
+        return new Envelope(SERVER_ID, DeliveryType.ROOM, room, event, new JsonObject().put("userId", userId).encode(),
+                List.of(), null, null, null, RoomcastMetrics.nowMicros());
+    }
+}

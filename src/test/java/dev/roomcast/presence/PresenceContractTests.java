@@ -1,0 +1,159 @@
+package dev.roomcast.presence;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.roomcast.testing.ChatFixtures;
+import dev.roomcast.testing.Tokens;
+import dev.roomcast.testing.WsClient;
+import io.quarkus.test.common.http.TestHTTPResource;
+
+/**
+ * What every {@link Presence} guarantees (PROTOCOL.md section 4), through real WebSocket clients: per user, not per
+ * tab; {@code presence.join} on a user's first client in a room (its own clients included), {@code presence.leave}
+ * when the last one leaves, disconnects or is kicked; {@code presence.get} and the HTTP views count clients. Absence
+ * of an announcement is proven by a marker announcement that comes after it. One subclass per backend.
+ */
+abstract class PresenceContractTests {
+
+    @TestHTTPResource("/")
+    URI base;
+
+    private static String unique(String hint) {
+        return hint + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static JsonNode awaitPresence(WsClient client, String event, String room, String userId) {
+        return client.awaitFrame(frame -> event.equals(frame.path("event").asText())
+                && room.equals(frame.path("room").asText())
+                && userId.equals(frame.path("data").path("userId").asText()), event + " of " + userId + " in " + room);
+    }
+
+    private static boolean isPresenceOf(JsonNode frame, String userId) {
+        return frame.path("event").asText().startsWith("presence.") && userId.equals(frame.path("data").path("userId").asText());
+    }
+
+    @Test
+    void aUsersFirstClientIsAnnouncedOnceAndItsLastDepartureOnce() {
+        String room = "live:" + unique("presence");
+        String ann = unique("ann");
+        String ben = unique("ben");
+        String marker = unique("marker");
+        try (WsClient watcher = WsClient.withBearer(base, Tokens.user(ben))) {
+            watcher.join(room);
+            awaitPresence(watcher, "presence.join", room, ben);
+            try (WsClient tab1 = WsClient.withBearer(base, Tokens.user(ann))) {
+                tab1.join(room);
+                awaitPresence(watcher, "presence.join", room, ann);
+                awaitPresence(tab1, "presence.join", room, ann); // one's own clients hear it too
+                try (WsClient tab2 = WsClient.withBearer(base, Tokens.user(ann))) {
+                    tab2.join(room);
+                    JsonNode present = tab2.request("presence.get", Map.of("room", room)).path("data");
+                    assertEquals(room, present.path("room").asText());
+                    JsonNode annEntry = entryOf(present, ann);
+                    assertEquals(2, annEntry.path("clients").asLong(), present.toString());
+                    assertTrue(Instant.parse(annEntry.path("since").asText()).isBefore(Instant.now().plusSeconds(1)));
+                    assertEquals(1, entryOf(present, ben).path("clients").asLong());
+                    tab2.request("leave", Map.of("rooms", List.of(room)));
+                }
+                // A second tab's arrival and departure are not announced: the marker user's join comes first.
+                try (WsClient markerClient = WsClient.withBearer(base, Tokens.user(marker))) {
+                    markerClient.join(room);
+                    JsonNode next = watcher.awaitFrame(frame -> isPresenceOf(frame, ann) || isPresenceOf(frame, marker),
+                            "the next presence event");
+                    assertEquals(marker, next.path("data").path("userId").asText(), next.toString());
+                }
+                awaitPresence(watcher, "presence.leave", room, marker); // by disconnect
+            }
+            JsonNode left = awaitPresence(watcher, "presence.leave", room, ann);
+            assertEquals(room, left.path("room").asText());
+            JsonNode after = watcher.request("presence.get", Map.of("room", room)).path("data").path("users");
+            assertEquals(1, after.size(), after.toString());
+        }
+    }
+
+    @Test
+    void aKickedMemberLeavesPresence() {
+        String owner = unique("owner");
+        String guest = unique("guest");
+        String room = ChatFixtures.room(base, owner, "presence", guest);
+        try (WsClient ownerClient = WsClient.withBearer(base, Tokens.user(owner));
+                WsClient guestClient = WsClient.withBearer(base, Tokens.user(guest))) {
+            ownerClient.join(room);
+            guestClient.join(room);
+            awaitPresence(ownerClient, "presence.join", room, guest);
+            given().auth().oauth2(Tokens.user(owner)).delete("/api/rooms/" + room + "/members/" + guest)
+                    .then().statusCode(204);
+            awaitPresence(ownerClient, "presence.leave", room, guest);
+            given().auth().oauth2(Tokens.user(owner)).get("/api/rooms/" + room + "/presence").then().statusCode(200)
+                    .body("room", equalTo(room)).body("users.size()", equalTo(1)).body("users[0].userId", equalTo(owner))
+                    .body("users[0].clients", equalTo(1));
+        }
+    }
+
+    @Test
+    void userPresenceCountsClientsAndRemembersWhenTheLastDisconnected() {
+        String user = unique("seen");
+        given().auth().oauth2(Tokens.user("asker")).get("/api/users/" + user + "/presence").then().statusCode(200)
+                .body("userId", equalTo(user)).body("online", equalTo(false)).body("clients", equalTo(0))
+                .body("lastSeen", nullValue());
+        try (WsClient one = WsClient.withBearer(base, Tokens.user(user)); WsClient two = WsClient.withBearer(base, Tokens.user(user))) {
+            awaitUser(user, "clients", 2);
+            given().auth().oauth2(Tokens.user("asker")).get("/api/users/" + user + "/presence").then()
+                    .body("online", equalTo(true)).body("lastSeen", nullValue());
+        }
+        awaitUser(user, "clients", 0);
+        given().auth().oauth2(Tokens.user("asker")).get("/api/users/" + user + "/presence").then()
+                .body("online", equalTo(false)).body("lastSeen", notNullValue());
+    }
+
+    @Test
+    void presenceIsForJoinedRoomsOfPresenceNamespacesAndRoomsOneMayJoin() {
+        String owner = unique("owner");
+        String room = ChatFixtures.room(base, owner, "private");
+        try (WsClient client = WsClient.withBearer(base, Tokens.user(unique("outsider")))) {
+            assertEquals("FORBIDDEN", client.request("presence.get", Map.of("room", "live:" + unique("not-joined")))
+                    .path("data").path("code").asText());
+            assertEquals("FORBIDDEN", client.request("presence.get", Map.of("room", "client:" + client.clientId()))
+                    .path("data").path("code").asText());
+            assertEquals("NOT_FOUND", client.request("presence.get", Map.of("room", "chat:" + unique("missing")))
+                    .path("data").path("code").asText());
+            assertEquals("BAD_REQUEST", client.request("presence.get", Map.of("room", "no room"))
+                    .path("data").path("code").asText());
+        }
+        given().auth().oauth2(Tokens.user(unique("outsider"))).get("/api/rooms/" + room + "/presence").then().statusCode(403);
+        given().auth().oauth2(Tokens.admin(unique("moderator"))).get("/api/rooms/" + room + "/presence").then().statusCode(200);
+        given().auth().oauth2(Tokens.user(owner)).get("/api/rooms/chat:" + unique("missing") + "/presence").then().statusCode(404);
+        given().get("/api/users/anyone/presence").then().statusCode(401);
+    }
+
+    private static JsonNode entryOf(JsonNode present, String userId) {
+        for (JsonNode user : present.path("users")) {
+            if (userId.equals(user.path("userId").asText())) {
+                return user;
+            }
+        }
+        throw new AssertionError(userId + " not present in " + present);
+    }
+
+    private static void awaitUser(String user, String field, int expected) {
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> given().auth().oauth2(Tokens.user("asker"))
+                .get("/api/users/" + user + "/presence").then().statusCode(200).extract().path(field).equals(expected));
+    }
+}
