@@ -23,6 +23,9 @@ import jakarta.annotation.Priority;
  * startup, the service runs on the reactive pool, and both reach the same database.</li>
  * <li>{@code quarkus.shutdown.delay} from {@code roomcast.shutdown.drain}: the server keeps running through the drain
  * window (plus half a second, so that the last 1001 close is written before it stops).</li>
+ * <li>{@code quarkus.http.idle-timeout} from {@code roomcast.heartbeat.timeout} (twice it): a live client is never
+ * that quiet (it beats or is closed with 4002), so the transport's idle timeout only tears down sockets whose close
+ * cannot complete, such as a slow reader closed with 4008 whose close frame waits behind what it does not read.</li>
  * </ul>
  */
 @Priority(Priorities.APPLICATION + 100)
@@ -38,6 +41,10 @@ public class DerivedConfig implements ConfigSourceInterceptor {
     static final String JDBC_URL = "quarkus.datasource.jdbc.url";
     static final String DRAIN = "roomcast.shutdown.drain";
     static final String SHUTDOWN_DELAY = "quarkus.shutdown.delay";
+    static final String HEARTBEAT_TIMEOUT = "roomcast.heartbeat.timeout";
+    static final String IDLE_TIMEOUT = "quarkus.http.idle-timeout";
+    /** Mirrors the default of {@link RoomcastConfig.Heartbeat#timeout()}. */
+    static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(60);
     /** Mirrors the default of {@link RoomcastConfig.Shutdown#drain()}. */
     static final Duration DEFAULT_DRAIN = Duration.ofSeconds(10);
     private static final Duration LAST_CLOSE_MARGIN = Duration.ofMillis(500);
@@ -48,7 +55,7 @@ public class DerivedConfig implements ConfigSourceInterceptor {
     @Override
     public ConfigValue getValue(ConfigSourceInterceptorContext context, String name) {
         ConfigValue value = context.proceed(name);
-        if (value != null) {
+        if (value != null && !(IDLE_TIMEOUT.equals(name) && isBuiltInDefault(value))) {
             return value;
         }
         return switch (name) {
@@ -57,12 +64,19 @@ public class DerivedConfig implements ConfigSourceInterceptor {
             case WS_MAX_MESSAGE -> derived(name, String.valueOf(maxFrameBytes(context)));
             case WS_MAX_FRAME -> derived(name, String.valueOf((long) maxFrameBytes(context) * NETTY_FRAME_FACTOR));
             case SHUTDOWN_DELAY -> derived(name, drain(context).plus(LAST_CLOSE_MARGIN).toString());
+            case IDLE_TIMEOUT -> derived(name, duration(context, HEARTBEAT_TIMEOUT, DEFAULT_HEARTBEAT_TIMEOUT).multipliedBy(2)
+                    .toString());
             case JDBC_URL -> {
                 String reactive = text(context.proceed(REACTIVE_URL));
                 yield reactive == null ? null : derived(name, jdbcUrl(reactive));
             }
             default -> null;
         };
+    }
+
+    /** Quarkus's own default (30 minutes) is not a choice anyone made: the derived value replaces it. */
+    private static boolean isBuiltInDefault(ConfigValue value) {
+        return value.getConfigSourceOrdinal() == Integer.MIN_VALUE;
     }
 
     private static ConfigValue derived(String name, String value) {
@@ -95,8 +109,12 @@ public class DerivedConfig implements ConfigSourceInterceptor {
     }
 
     private static Duration drain(ConfigSourceInterceptorContext context) {
-        String configured = text(context.proceed(DRAIN));
-        return configured == null ? DEFAULT_DRAIN : DurationConverter.parseDuration(configured.trim());
+        return duration(context, DRAIN, DEFAULT_DRAIN);
+    }
+
+    private static Duration duration(ConfigSourceInterceptorContext context, String name, Duration fallback) {
+        String configured = text(context.proceed(name));
+        return configured == null ? fallback : DurationConverter.parseDuration(configured.trim());
     }
 
     private static String text(ConfigValue value) {

@@ -55,6 +55,8 @@ public interface RoomcastConfig {
 
     Presence presence();
 
+    SlowConsumer slowConsumer();
+
     enum BrokerKind {
         LOCAL,
         REDIS
@@ -119,6 +121,17 @@ public interface RoomcastConfig {
          */
         @WithDefault("2s")
         Duration catchUpInterval();
+    }
+
+    interface SlowConsumer {
+        /**
+         * Bytes of live events a connection may have waiting to be written to its socket. Above half of it, ephemeral
+         * events (typing, presence, publish, emits) are dropped for that connection; a persisted event that would
+         * exceed it closes the connection with 4008 (the client recovers by offset). Replies and a join's replay are
+         * not counted.
+         */
+        @WithDefault("1048576")
+        int maxQueuedBytes();
     }
 
     interface Presence {

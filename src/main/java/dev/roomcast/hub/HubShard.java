@@ -114,7 +114,7 @@ public final class HubShard {
         for (int i = 0; i < kept.size(); i += 2) {
             Long offset = (Long) kept.get(i + 1);
             if (pending.wants(offset)) {
-                recipient.write((String) kept.get(i));
+                recipient.write((String) kept.get(i), offset != null);
             }
         }
         if (floor < 0 || local.lastOffset >= floor) {
@@ -218,7 +218,7 @@ public final class HubShard {
             if (!pending.acked) {
                 pending.keep(frame, offset);
             } else if (pending.wants(offset)) {
-                pending.recipient.write(frame);
+                pending.recipient.write(frame, offset != null);
                 hub.metrics().delivered(envelope.type(), 1, envelope.acceptedAtMicros());
                 if (offset != null) {
                     graduate(local, pending); // the stream has passed its floor
@@ -235,7 +235,7 @@ public final class HubShard {
         if (recipient.memberships().allSlot < 0 || isExcluded(recipient, excluded)) {
             return;
         }
-        recipient.write(frame);
+        recipient.write(frame, envelope.offset() != null);
         hub.metrics().delivered(envelope.type(), 1, envelope.acceptedAtMicros());
     }
 
@@ -245,12 +245,13 @@ public final class HubShard {
         int size = room.size;
         boolean filter = excluded.length > 0;
         int written = 0;
+        boolean persisted = envelope.offset() != null;
         for (int i = 0; i < size; i++) {
             Recipient member = members[i];
             if ((authenticatedOnly && !member.isAuthenticated()) || (filter && isExcluded(member, excluded))) {
                 continue;
             }
-            member.write(frame);
+            member.write(frame, persisted);
             written++;
         }
         if (written > 0) {

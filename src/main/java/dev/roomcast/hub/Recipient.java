@@ -14,8 +14,13 @@ public interface Recipient {
     /** Authenticated connections receive broadcasts; unauthenticated ones receive nothing but replies. */
     boolean isAuthenticated();
 
-    /** Writes an already-encoded frame. Never blocks; a closed socket drops it. */
-    void write(String frame);
+    /**
+     * Writes an already-encoded event. Never blocks; a closed socket drops it. A connection that does not read fast
+     * enough drops ephemeral events and is closed (4008) rather than delay a persisted one.
+     *
+     * @param persisted whether the event has an offset (and must not be dropped)
+     */
+    void write(String frame, boolean persisted);
 
     Memberships memberships();
 

@@ -4,6 +4,7 @@ import dev.roomcast.error.CloseCode;
 import dev.roomcast.hub.HubShard;
 import dev.roomcast.hub.Memberships;
 import dev.roomcast.hub.Recipient;
+import dev.roomcast.observability.DropReason;
 import dev.roomcast.security.VerifiedToken;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
@@ -30,6 +31,7 @@ public final class Session implements Recipient {
     private final String clientId;
     private final Memberships memberships = new Memberships();
     private final RateLimiter rateLimiter;
+    private final OutboundQueue outbound = new OutboundQueue();
     private final long openedAtNanos;
     private long lastActivityNanos;
     private State state = State.UNAUTHENTICATED;
@@ -86,19 +88,46 @@ public final class Session implements Recipient {
         return shard;
     }
 
+    /**
+     * A live event. Above half the slow-consumer budget an ephemeral one is dropped; a persisted one that would
+     * exceed the budget closes the connection with 4008 instead of being delayed without end or dropped (the client
+     * recovers by offset when it reconnects). Other clients never wait for this one: writes do not block.
+     */
     @Override
-    public void write(String frame) {
-        if (state == State.CLOSING && connection.isClosed()) {
-            settings.metrics.dropped(dev.roomcast.observability.DropReason.CLOSED);
-            return;
+    public void write(String frame, boolean persisted) {
+        int size = frame.length();
+        int queued = outbound.queuedBytes() + size;
+        if (queued > settings.maxQueuedBytes / 2 && state != State.CLOSING) {
+            if (persisted && queued > settings.maxQueuedBytes) {
+                settings.metrics.dropped(DropReason.SLOW_CONSUMER);
+                close(CloseCode.SLOW_CONSUMER);
+                return;
+            }
+            if (!persisted) {
+                settings.metrics.dropped(DropReason.SLOW_CONSUMER);
+                return;
+            }
         }
-        connection.sendText(frame).subscribe().with(Session::ignore, settings.onWriteFailure);
+        send(frame, size);
     }
 
-    /** Writes a reply to this client (ack, error, pong, connected) and counts it. */
+    /**
+     * Writes a reply to this client (ack, error, pong, connected, a join's replay) and counts it. Replies are not
+     * held to the slow-consumer budget: they answer what the client asked for, and a replay is bounded by retention.
+     */
     void reply(String frame) {
-        write(frame);
+        send(frame, 0);
         settings.metrics.frameSent();
+    }
+
+    private void send(String frame, int counted) {
+        if (state == State.CLOSING) {
+            // Nothing may follow a close frame; after a 4008, nothing more should pile up behind it either.
+            settings.metrics.dropped(DropReason.CLOSED);
+            return;
+        }
+        outbound.add(counted);
+        connection.sendText(frame).subscribe().with(outbound, settings.onWriteFailure);
     }
 
     void touch(long nowNanos) {
@@ -141,16 +170,20 @@ public final class Session implements Recipient {
         invalidRun = 0;
     }
 
-    /** Closes the socket once; later calls are ignored. */
+    /**
+     * Closes the socket once; later calls are ignored. The close is counted now: a slow reader's close frame waits
+     * behind what it has not read, and its socket may end much later.
+     */
     void close(CloseCode code) {
         if (state == State.CLOSING) {
             return;
         }
         state = State.CLOSING;
-        closeCode = code;
         if (connection.isClosed()) {
-            return;
+            return; // closed already, from the other side: the transport's code is counted when the close is handled
         }
+        closeCode = code;
+        settings.metrics.closed(code.code());
         connection.close(new CloseReason(code.code(), code.reason())).subscribe().with(Session::ignore,
                 Session::ignore);
     }

@@ -183,7 +183,9 @@ public class SessionCommands {
         hub.unregisterClient(session);
         hub.closed();
         CloseCode own = session.closeCode();
-        metrics.closed(own != null ? own.code() : reason == null ? 1006 : reason.getCode());
+        if (own == null) {
+            metrics.closed(reason == null ? 1006 : reason.getCode()); // ours were counted as they were sent
+        }
         LOG.debugf("%s closed (%s)", session, own != null ? own : reason);
     }
 

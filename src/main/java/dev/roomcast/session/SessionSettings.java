@@ -19,6 +19,8 @@ public class SessionSettings {
     final RoomcastMetrics metrics;
     /** One shared callback for failed writes, so that a write allocates no handler. */
     final Consumer<Throwable> onWriteFailure;
+    /** {@code roomcast.slow-consumer.max-queued-bytes}. */
+    final int maxQueuedBytes;
 
     SessionSettings(RoomcastConfig config, TokenVerifier verifier, RateLimitPolicy rateLimits, RoomcastMetrics metrics) {
         this.authTimeoutNanos = config.auth().timeout().toNanos();
@@ -27,5 +29,6 @@ public class SessionSettings {
         this.rateLimits = rateLimits;
         this.metrics = metrics;
         this.onWriteFailure = failure -> metrics.dropped(DropReason.CLOSED);
+        this.maxQueuedBytes = config.slowConsumer().maxQueuedBytes();
     }
 }

@@ -1,0 +1,154 @@
+package dev.roomcast.session;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.roomcast.testing.ChatFixtures;
+import dev.roomcast.testing.Metrics;
+import dev.roomcast.testing.ServicesResource;
+import dev.roomcast.testing.StalledClient;
+import dev.roomcast.testing.StalledClient.Backlog;
+import dev.roomcast.testing.Tokens;
+import dev.roomcast.testing.WsClient;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+
+/**
+ * PROTOCOL.md section 8, slow readers: a client that stops reading has ephemeral events dropped for it (counted as
+ * {@code slow_consumer}) and keeps its connection; when persisted events would overflow its budget it is closed with
+ * 4008, having received every persisted event before that in order, and recovers the rest by offset. Meanwhile the
+ * other clients of the room receive everything.
+ */
+@QuarkusTest
+@TestProfile(SlowConsumerTests.SmallBudget.class)
+@WithTestResource(ServicesResource.class)
+class SlowConsumerTests {
+
+    private static final int BUDGET = 64 * 1024;
+    /** Events of about 8 KB: enough of them fill the stalled socket's buffers and then its budget. */
+    private static final String BULK = "x".repeat(8000);
+    /** The longest message text allowed, 16 KB in UTF-8: the socket's own buffers (megabytes here) fill sooner. */
+    private static final String LONG_TEXT = "\uD83D\uDE00".repeat(4000);
+    private static final int MAX_EVENTS = 1000;
+
+    @TestHTTPResource("/")
+    URI base;
+
+    @Test
+    void ephemeralEventsAreDroppedForASlowReaderWhileOthersGetThemAll() {
+        String room = "live:slow-" + System.nanoTime();
+        double droppedBefore = Metrics.value("roomcast_dropped_total{reason=\"slow_consumer\"}");
+        double closedBefore = Metrics.value("roomcast_closes_total{code=\"4008\"}");
+        try (WsClient fast = WsClient.withBearer(base, Tokens.user("fast-reader"));
+                StalledClient slow = StalledClient.connect(base, Tokens.user("slow-reader"))) {
+            fast.join(room);
+            slow.send(WsClient.frame("join", "j", Map.of("rooms", List.of(room))));
+            fast.awaitFrame(frame -> "presence.join".equals(frame.path("event").asText())
+                    && "slow-reader".equals(frame.path("data").path("userId").asText()), "the slow reader in the room");
+
+            int sent = 0;
+            while (sent < MAX_EVENTS && Metrics.value("roomcast_dropped_total{reason=\"slow_consumer\"}") == droppedBefore) {
+                for (int i = 0; i < 20; i++, sent++) {
+                    emit(room, sent);
+                }
+            }
+            for (int i = 0; i < sent; i++) {
+                assertEquals(i, fast.awaitEvent("bulk").path("data").path("n").asInt(), "the fast reader gets every event in order");
+            }
+            assertTrue(Metrics.value("roomcast_dropped_total{reason=\"slow_consumer\"}") > droppedBefore, "events were dropped");
+
+            slow.send(WsClient.frame("ping", "p", Map.of()));
+            Backlog backlog = slow.readUntil(text -> text.contains("\"pong\""), Duration.ofSeconds(20));
+            assertEquals(-1, backlog.closeCode(), "still open, the pong arrived");
+            long received = backlog.texts().stream().filter(text -> text.contains("\"bulk\"")).count();
+            assertTrue(received < sent, "received " + received + " of " + sent);
+            assertEquals(closedBefore, Metrics.value("roomcast_closes_total{code=\"4008\"}"), "ephemeral overflow never closes");
+        }
+    }
+
+    @Test
+    void aSlowReaderThatWouldLosePersistedEventsIsClosedWith4008AndRecoversByOffset() {
+        String room = ChatFixtures.room(base, "slow-owner", "slow", "slow-member");
+        double closedBefore = Metrics.value("roomcast_closes_total{code=\"4008\"}");
+        String epoch;
+        try (WsClient owner = WsClient.withBearer(base, Tokens.user("slow-owner"))) {
+            epoch = owner.join(room).path("data").path("rooms").get(0).path("epoch").asText();
+            int sent = 0;
+            Backlog backlog;
+            try (StalledClient slow = StalledClient.connect(base, Tokens.user("slow-member"))) {
+                slow.send(WsClient.frame("join", "j", Map.of("rooms", List.of(room))));
+                owner.awaitFrame(frame -> "presence.join".equals(frame.path("event").asText())
+                        && "slow-member".equals(frame.path("data").path("userId").asText()), "the slow member in the room");
+                while (sent < MAX_EVENTS && Metrics.value("roomcast_closes_total{code=\"4008\"}") == closedBefore) {
+                    int from = sent;
+                    IntStream.range(from, from + 20).parallel().forEach(n -> given().auth().oauth2(Tokens.user("slow-owner"))
+                            .contentType(ContentType.JSON).body(Map.of("text", LONG_TEXT, "clientMsgId", room + "-" + n))
+                            .post("/api/rooms/" + room + "/messages").then().statusCode(201));
+                    sent += 20;
+                }
+                assertTrue(Metrics.value("roomcast_closes_total{code=\"4008\"}") > closedBefore, "closed after " + sent);
+                for (int offset = 1; offset <= sent; offset++) {
+                    assertEquals(offset, owner.awaitEvent("message.created").path("offset").asLong());
+                }
+                backlog = slow.readAll(Duration.ofSeconds(20));
+            }
+            assertEquals(4008, backlog.closeCode());
+            List<Long> offsets = new ArrayList<>();
+            for (String text : backlog.texts()) {
+                JsonNode frame = read(text);
+                if ("message.created".equals(frame.path("event").asText())) {
+                    offsets.add(frame.path("offset").asLong());
+                }
+            }
+            for (int i = 0; i < offsets.size(); i++) {
+                assertEquals(i + 1, offsets.get(i), "persisted events before the close are all there, in order");
+            }
+            assertTrue(offsets.size() < sent, "the close came before the end: " + offsets.size() + " of " + sent);
+
+            try (WsClient back = WsClient.withBearer(base, Tokens.user("slow-member"))) {
+                JsonNode result = ChatFixtures.joinSince(back, room, offsets.size(), epoch);
+                assertTrue(result.path("recovered").asBoolean(), result.toString());
+                for (long offset = offsets.size() + 1; offset <= sent; offset++) {
+                    assertEquals(offset, back.awaitEvent("message.created").path("offset").asLong());
+                }
+            }
+        }
+    }
+
+    private void emit(String room, int n) {
+        given().auth().oauth2(Tokens.admin("slow-ops")).contentType(ContentType.JSON)
+                .body(Map.of("type", "room", "target", room, "event", "bulk", "data", Map.of("n", n, "pad", BULK)))
+                .post("/api/emit").then().statusCode(202);
+    }
+
+    private static JsonNode read(String text) {
+        try {
+            return WsClient.JSON.readTree(text);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(text, e);
+        }
+    }
+
+    public static class SmallBudget implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("roomcast.slow-consumer.max-queued-bytes", String.valueOf(BUDGET));
+        }
+    }
+}
