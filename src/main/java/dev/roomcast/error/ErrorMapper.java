@@ -1,5 +1,7 @@
 package dev.roomcast.error;
 
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 
 import io.quarkus.security.AuthenticationFailedException;
@@ -43,8 +45,30 @@ public final class ErrorMapper {
         if (cause instanceof WebApplicationException web) {
             return fromStatus(web.getResponse().getStatus(), web.getMessage());
         }
+        if (isDatabaseUnreachable(cause)) {
+            LOG.warnf("database unreachable: %s", cause.getMessage());
+            return RoomcastException.unavailable("the database is unreachable; try again shortly");
+        }
         LOG.error("internal error", cause);
         return new RoomcastException(ErrorCode.INTERNAL, "internal error");
+    }
+
+    /**
+     * The database cannot be reached (refused, connection lost, shutting down): a passing condition, answered as
+     * unavailable (503) rather than as a bug.
+     */
+    private static boolean isDatabaseUnreachable(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.net.ConnectException || cause instanceof ClosedConnectionException) {
+                return true;
+            }
+            // SQLSTATE class 08: connection exception; 57P01..57P03: the server is shutting down or starting.
+            if (cause instanceof PgException pg && pg.getSqlState() != null
+                    && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("57P0"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static RoomcastException fromStatus(int status, String message) {

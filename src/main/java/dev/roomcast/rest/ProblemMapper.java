@@ -22,6 +22,16 @@ public class ProblemMapper {
             AuthenticationFailedException.class, ForbiddenException.class, JsonProcessingException.class,
             MismatchedInputException.class })
     public RestResponse<Problem> map(Throwable failure) {
+        return problem(failure);
+    }
+
+    /** Everything else too (a database that cannot be reached is 503): every error answer has a problem body. */
+    @ServerExceptionMapper(Exception.class)
+    public RestResponse<Problem> mapOther(Exception failure) {
+        return problem(failure);
+    }
+
+    private static RestResponse<Problem> problem(Throwable failure) {
         RoomcastException error = ErrorMapper.map(failure);
         RestResponse.ResponseBuilder<Problem> response = RestResponse.ResponseBuilder
                 .<Problem> create(error.httpStatus())

@@ -30,18 +30,14 @@ class ChatMultiPodIT {
 
     private static final int SENDERS_PER_POD = 2;
     private static final int MESSAGES_PER_SENDER = 500;
-    /** Full speed: the default message.send limit (10/s) would turn this into a minute-long wait. */
-    private static final Map<String, String> UNLIMITED = Map.of(
-            "roomcast.rate-limits.all.rate", "100000", "roomcast.rate-limits.all.burst", "100000",
-            "roomcast.rate-limits.\"message.send\".rate", "100000", "roomcast.rate-limits.\"message.send\".burst", "100000");
 
     private static Pod one;
     private static Pod two;
 
     @BeforeAll
     static void startPods() {
-        one = Pod.start("chat-1", UNLIMITED);
-        two = Pod.start("chat-2", UNLIMITED);
+        one = Pod.start("chat-1", Pod.UNLIMITED_RATES);
+        two = Pod.start("chat-2", Pod.UNLIMITED_RATES);
     }
 
     @AfterAll

@@ -24,6 +24,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Pod implements AutoCloseable {
 
+    /** Rate limits out of the way, for tests that send at full speed (the defaults would make them minute-long waits). */
+    public static final Map<String, String> UNLIMITED_RATES = Map.of(
+            "roomcast.rate-limits.all.rate", "100000", "roomcast.rate-limits.all.burst", "100000",
+            "roomcast.rate-limits.\"message.send\".rate", "100000", "roomcast.rate-limits.\"message.send\".burst", "100000");
+
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
