@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.get;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.URI;
@@ -54,6 +55,25 @@ class GatewayIT {
             assertEquals("hi", client.awaitEvent("notice").path("data").asText());
             given().contentType(ContentType.JSON).body(Map.of("type", "broadcast", "event", "x"))
                     .post("/api/emit").then().statusCode(401).body("code", equalTo("AUTH_REQUIRED"));
+        }
+    }
+
+    /** Chat through the database: migrations, Hibernate Reactive, offsets, the REST API and presence, packaged. */
+    @Test
+    void chatsOverRestAndWebSocket() {
+        String room = "chat:it-" + System.nanoTime();
+        given().auth().oauth2(Tokens.user("dora")).contentType(ContentType.JSON).body(Map.of("room", room, "title", "IT"))
+                .post("/api/rooms").then().statusCode(201).body("epoch", notNullValue());
+        try (WsClient dora = WsClient.withBearer(base, Tokens.user("dora"))) {
+            assertEquals(0, dora.join(room).path("data").path("rooms").get(0).path("offset").asInt());
+            given().auth().oauth2(Tokens.user("dora")).contentType(ContentType.JSON)
+                    .body(Map.of("text", "hello @dora", "clientMsgId", room + "-1"))
+                    .post("/api/rooms/" + room + "/messages").then().statusCode(201).body("message.offset", equalTo(1));
+            assertEquals("hello @dora", dora.awaitEvent("message.created").path("data").path("message").path("text").asText());
+            given().auth().oauth2(Tokens.user("dora")).get("/api/rooms/" + room + "/messages").then().statusCode(200)
+                    .body("items.size()", equalTo(1)).body("items[0].text", equalTo("hello @dora"));
+            given().auth().oauth2(Tokens.user("dora")).get("/api/rooms/" + room + "/presence").then().statusCode(200)
+                    .body("users[0].userId", equalTo("dora"));
         }
     }
 
