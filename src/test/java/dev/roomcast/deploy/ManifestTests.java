@@ -1,0 +1,237 @@
+package dev.roomcast.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
+
+import dev.roomcast.testing.LocalServices;
+import dev.roomcast.testing.Manifests;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.quarkus.runtime.configuration.DurationConverter;
+
+/**
+ * The Kubernetes manifests, as rendered from each overlay, are well-formed and agree with the application: the probe
+ * port, the drain and the grace period, the image names of the build, documented settings only, resources set,
+ * selectors that select, secrets kept out of the production overlay. (That the probe paths answer is
+ * {@link DeploymentFitsTheAppTests}'.)
+ */
+class ManifestTests {
+
+    static final List<String> OVERLAYS = Manifests.OVERLAYS;
+    private static final Path PROJECT = LocalServices.projectDir();
+    /** Margin for Quarkus's own stop after the drain window. */
+    private static final Duration STOP_MARGIN = Duration.ofSeconds(5);
+
+    @ParameterizedTest
+    @FieldSource("OVERLAYS")
+    void theRenderedFilesAreWhatTheOverlaysRenderNow(String overlay) throws IOException {
+        Optional<String> now = Manifests.renderNow(overlay);
+        assumeTrue(now.isPresent(), "kubectl is not installed here: the committed rendering is checked as it is");
+        assertEquals(now.get(), Files.readString(Manifests.rendered(overlay)),
+                "k8s/rendered/" + overlay + ".yaml is stale: run scripts/k8s-render");
+    }
+
+    @ParameterizedTest
+    @FieldSource("OVERLAYS")
+    void everyObjectIsNamedAndTheSetIsComplete(String overlay) {
+        Manifests manifests = Manifests.of(overlay);
+        for (HasMetadata object : manifests.all()) {
+            assertNotNull(object.getApiVersion(), object.toString());
+            assertNotNull(object.getMetadata().getName(), object.toString());
+        }
+        manifests.gateway();
+        manifests.one(Service.class, "roomcast");
+        manifests.one(PodDisruptionBudget.class, "roomcast");
+        manifests.one(HorizontalPodAutoscaler.class, "roomcast");
+        manifests.one(NetworkPolicy.class, "roomcast");
+        manifests.one(Ingress.class, "roomcast");
+        manifests.one(ConfigMap.class, "roomcast-config");
+        if (overlay.equals("dev")) {
+            manifests.one(StatefulSet.class, "postgres");
+            manifests.one(StatefulSet.class, "redis");
+            assertEquals(3, manifests.ofKind(Secret.class).size(), "dev generates its own secrets");
+        } else {
+            assertTrue(manifests.ofKind(Secret.class).isEmpty(), "production secrets are created out of band, never here");
+            assertTrue(manifests.ofKind(StatefulSet.class).isEmpty(), "production uses managed PostgreSQL and Redis");
+        }
+    }
+
+    @ParameterizedTest
+    @FieldSource("OVERLAYS")
+    void probesAndScrapesUseTheApplicationsPort(String overlay) throws IOException {
+        Deployment deployment = Manifests.of(overlay).gateway();
+        Container gateway = gatewayContainer(deployment);
+        ContainerPort http = gateway.getPorts().stream().filter(port -> "http".equals(port.getName())).findFirst().orElseThrow();
+        assertEquals(applicationPort(), http.getContainerPort());
+        for (var probe : List.of(gateway.getStartupProbe(), gateway.getReadinessProbe(), gateway.getLivenessProbe())) {
+            assertNotNull(probe, "startup, readiness and liveness probes");
+            assertEquals("http", probe.getHttpGet().getPort().getStrVal());
+        }
+        assertEquals("/q/health/ready", gateway.getReadinessProbe().getHttpGet().getPath());
+        assertEquals("/q/health/live", gateway.getLivenessProbe().getHttpGet().getPath());
+        Map<String, String> annotations = deployment.getSpec().getTemplate().getMetadata().getAnnotations();
+        assertEquals("true", annotations.get("prometheus.io/scrape"));
+        assertEquals("/q/metrics", annotations.get("prometheus.io/path"));
+        assertEquals(String.valueOf(applicationPort()), annotations.get("prometheus.io/port"));
+    }
+
+    @ParameterizedTest
+    @FieldSource("OVERLAYS")
+    void selectorsSelectTheGatewayAndTheServiceChainHolds(String overlay) {
+        Manifests manifests = Manifests.of(overlay);
+        Deployment deployment = manifests.gateway();
+        Map<String, String> podLabels = deployment.getSpec().getTemplate().getMetadata().getLabels();
+        assertSelects(deployment.getSpec().getSelector().getMatchLabels(), podLabels, "Deployment");
+        Service service = manifests.one(Service.class, "roomcast");
+        assertSelects(service.getSpec().getSelector(), podLabels, "Service");
+        assertEquals("http", service.getSpec().getPorts().get(0).getTargetPort().getStrVal());
+        assertSelects(manifests.one(PodDisruptionBudget.class, "roomcast").getSpec().getSelector().getMatchLabels(), podLabels, "PDB");
+        assertSelects(manifests.one(NetworkPolicy.class, "roomcast").getSpec().getPodSelector().getMatchLabels(), podLabels,
+                "NetworkPolicy");
+        deployment.getSpec().getTemplate().getSpec().getTopologySpreadConstraints()
+                .forEach(spread -> assertSelects(spread.getLabelSelector().getMatchLabels(), podLabels, "topology spread"));
+        HorizontalPodAutoscaler hpa = manifests.one(HorizontalPodAutoscaler.class, "roomcast");
+        assertEquals(deployment.getMetadata().getName(), hpa.getSpec().getScaleTargetRef().getName());
+        assertTrue(hpa.getSpec().getMinReplicas() <= hpa.getSpec().getMaxReplicas());
+        assertTrue(manifests.one(PodDisruptionBudget.class, "roomcast").getSpec().getMaxUnavailable().getIntVal()
+                < hpa.getSpec().getMinReplicas(), "a disruption never takes every pod");
+        var backend = manifests.one(Ingress.class, "roomcast").getSpec().getRules().get(0).getHttp().getPaths().get(0)
+                .getBackend().getService();
+        assertEquals(service.getMetadata().getName(), backend.getName());
+        assertEquals("http", backend.getPort().getName());
+    }
+
+    @ParameterizedTest
+    @FieldSource("OVERLAYS")
+    void theGracePeriodHoldsThePreStopAndTheDrain(String overlay) {
+        Manifests manifests = Manifests.of(overlay);
+        Deployment deployment = manifests.gateway();
+        long grace = deployment.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds();
+        int preStop = gatewayContainer(deployment).getLifecycle().getPreStop().getSleep().getSeconds().intValue();
+        Duration drain = DurationConverter.parseDuration(configMap(manifests).get("ROOMCAST_SHUTDOWN_DRAIN"));
+        // The app keeps running through the drain plus half a second (quarkus.shutdown.delay), then stops.
+        Duration needed = Duration.ofSeconds(preStop).plus(drain).plusMillis(500).plus(STOP_MARGIN);
+        assertTrue(Duration.ofSeconds(grace).compareTo(needed) >= 0,
+                "terminationGracePeriodSeconds " + grace + " < preStop " + preStop + " s + drain " + drain + " + stop");
+    }
+
+    @ParameterizedTest
+    @FieldSource("OVERLAYS")
+    void everyContainerHasItsResourcesSet(String overlay) {
+        Manifests manifests = Manifests.of(overlay);
+        List<PodTemplateSpec> templates = new java.util.ArrayList<>();
+        manifests.ofKind(Deployment.class).forEach(deployment -> templates.add(deployment.getSpec().getTemplate()));
+        manifests.ofKind(StatefulSet.class).forEach(set -> templates.add(set.getSpec().getTemplate()));
+        for (PodTemplateSpec template : templates) {
+            for (Container container : template.getSpec().getContainers()) {
+                var resources = container.getResources();
+                assertNotNull(resources.getRequests().get("cpu"), container.getName() + " cpu request");
+                assertNotNull(resources.getRequests().get("memory"), container.getName() + " memory request");
+                assertNotNull(resources.getLimits().get("memory"), container.getName() + " memory limit");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @FieldSource("OVERLAYS")
+    void theImageIsTheOneTheBuildMakes(String overlay) throws IOException {
+        String version = projectVersion().replace("-SNAPSHOT", "");
+        // dev runs the JVM image (built on a laptop without GraalVM), production the native one.
+        String expected = "roomcast/roomcast:" + version + (overlay.equals("dev") ? "-jvm" : "");
+        assertEquals(expected, gatewayContainer(Manifests.of(overlay).gateway()).getImage());
+        String dockerfile = overlay.equals("dev") ? "Dockerfile.jvm" : "Dockerfile.native-micro";
+        assertTrue(Files.readString(PROJECT.resolve("src/main/docker/" + dockerfile)).contains("-t " + expected + " "),
+                dockerfile + " documents building " + expected);
+    }
+
+    @ParameterizedTest
+    @FieldSource("OVERLAYS")
+    void everyEnvironmentSettingIsADocumentedKey(String overlay) throws IOException {
+        Manifests manifests = Manifests.of(overlay);
+        Set<String> names = new HashSet<>(configMap(manifests).keySet());
+        gatewayContainer(manifests.gateway()).getEnv().stream().map(EnvVar::getName).forEach(names::add);
+        Set<String> documented = documentedKeys().stream().map(ManifestTests::environmentName).collect(Collectors.toSet());
+        for (String name : names) {
+            assertTrue(documented.contains(name), name + " is not the environment form of a key in the README's configuration");
+        }
+        assertFalse(names.isEmpty());
+    }
+
+    // --- helpers ----------------------------------------------------------------------------------------------
+
+    static Container gatewayContainer(Deployment deployment) {
+        return deployment.getSpec().getTemplate().getSpec().getContainers().stream()
+                .filter(container -> container.getName().equals("roomcast")).findFirst().orElseThrow();
+    }
+
+    static Map<String, String> configMap(Manifests manifests) {
+        return manifests.one(ConfigMap.class, "roomcast-config").getData();
+    }
+
+    /** Every key in the README's configuration tables ({@code roomcast.*}, Quarkus and MicroProfile keys). */
+    static Set<String> documentedKeys() throws IOException {
+        String readme = Files.readString(PROJECT.resolve("README.md"));
+        String configuration = readme.substring(readme.indexOf("## Configuration"), readme.indexOf("\n## ", readme.indexOf("## Configuration") + 5));
+        Set<String> keys = new HashSet<>();
+        Matcher key = Pattern.compile("`((?:roomcast|quarkus|mp)\\.[a-z0-9.-]+)`").matcher(configuration);
+        while (key.find()) {
+            keys.add(key.group(1));
+        }
+        return keys;
+    }
+
+    /** The environment variable that sets a property (MicroProfile Config's rule). */
+    static String environmentName(String key) {
+        return key.replaceAll("[^A-Za-z0-9]", "_").toUpperCase();
+    }
+
+    private static int applicationPort() throws IOException {
+        Matcher port = Pattern.compile("(?m)^quarkus\\.http\\.port=(\\d+)$")
+                .matcher(Files.readString(PROJECT.resolve("src/main/resources/application.properties")));
+        assertTrue(port.find(), "quarkus.http.port in application.properties");
+        return Integer.parseInt(port.group(1));
+    }
+
+    private static String projectVersion() throws IOException {
+        String pom = Files.readString(PROJECT.resolve("pom.xml"));
+        Matcher version = Pattern.compile("<artifactId>roomcast</artifactId>\\s*<version>([^<]+)</version>").matcher(pom);
+        assertTrue(version.find(), "the project version in pom.xml");
+        return version.group(1);
+    }
+
+    private static void assertSelects(Map<String, String> selector, Map<String, String> labels, String what) {
+        assertFalse(selector == null || selector.isEmpty(), what + " has a selector");
+        selector.forEach((label, value) -> assertEquals(value, labels.get(label), what + " selects " + label + "=" + value));
+    }
+}
