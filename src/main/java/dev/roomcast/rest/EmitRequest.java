@@ -4,9 +4,11 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
-/** Body of {@code POST /api/emit} (PROTOCOL.md section 7). */
+/** Body of {@code POST /api/emit} (PROTOCOL.md section 7); read by Jackson, so registered for the native image. */
+@RegisterForReflection
 @Schema(description = "A server-side event for a room, a user, a client or everyone")
 public record EmitRequest(
         @Schema(description = "room, user, client or broadcast", required = true, enumeration = { "room", "user",
