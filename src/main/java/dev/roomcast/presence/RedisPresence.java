@@ -51,6 +51,7 @@ public class RedisPresence implements Presence {
     private boolean flushScheduled;
     private boolean syncNeeded = true;
     private boolean syncing;
+    private boolean stopped;
     private long timer = -1;
 
     RedisPresence(RedisBroker redis, NodeIdentity node, Vertx vertx, RoomcastConfig config) {
@@ -69,14 +70,20 @@ public class RedisPresence implements Presence {
         });
     }
 
-    /** Takes this pod's share out of presence now, rather than when its lease ends. */
+    /**
+     * Takes this pod's share out of presence now, rather than when its lease ends. Nothing is sent after it: a tick or
+     * sync that came later would register the pod again.
+     */
     public Uni<Void> stop() {
-        loop.run(() -> {
+        return Uni.createFrom().emitter(emitter -> loop.run(() -> {
+            stopped = true;
             if (timer >= 0) {
                 vertx.cancelTimer(timer);
             }
-        });
-        return run(PresenceScripts.RETIRE, List.of(node.serverId(), now())).replaceWithVoid();
+            queued = new ArrayList<>();
+            run(PresenceScripts.RETIRE, List.of(node.serverId(), now()))
+                    .subscribe().with(ignored -> emitter.complete(null), emitter::fail);
+        }));
     }
 
     @Override
@@ -140,7 +147,7 @@ public class RedisPresence implements Presence {
 
     private void flush() {
         flushScheduled = false;
-        if (queued.isEmpty()) {
+        if (queued.isEmpty() || stopped) {
             return;
         }
         List<String> args = new ArrayList<>(queued.size() + 2);
@@ -163,12 +170,15 @@ public class RedisPresence implements Presence {
     }
 
     private void tick() {
+        if (stopped) {
+            return;
+        }
         run(PresenceScripts.TICK, List.of(node.serverId(), Long.toString(ttlMillis), now()))
                 .subscribe().with(registered -> loop.run(() -> {
                     if (registered.toInteger() == 1) {
                         syncNeeded = true;
                     }
-                    if (syncNeeded && !syncing) {
+                    if (syncNeeded && !syncing && !stopped) {
                         sync();
                     }
                 }), failure -> loop.run(() -> {

@@ -15,14 +15,17 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.roomcast.broker.Channels;
 import dev.roomcast.testing.ChatFixtures;
 import dev.roomcast.testing.Pod;
+import dev.roomcast.testing.RedisCli;
 import dev.roomcast.testing.Tokens;
 import dev.roomcast.testing.WsClient;
 
 /**
  * A pod drains (SIGTERM) while one of its clients keeps sending: sends in flight finish, every acknowledged message
- * reaches the subscriber on the other pod, in order and once, and the drained user leaves presence there.
+ * reaches the subscriber on the other pod, in order and once, the drained user leaves presence there, and the pod gives
+ * its presence lease back as it stops.
  */
 class DrainIT {
 
@@ -67,6 +70,9 @@ class DrainIT {
             reader.awaitFrame(frame -> "presence.leave".equals(frame.path("event").asText())
                     && "drain-sender".equals(frame.path("data").path("userId").asText()), "the drained user's presence.leave");
             assertTrue(stopping.awaitExit(Duration.ofSeconds(15)), "the pod exits after the drain");
+            String pod = sender.connectedFrame().path("data").path("pod").asText();
+            assertEquals("", RedisCli.run("ZSCORE", Channels.PRESENCE_PODS, pod), "the stopped pod gave its presence lease back");
+            assertEquals("0", RedisCli.run("EXISTS", Channels.PRESENCE_POD_PREFIX + pod));
         } finally {
             stopping.close();
             survivor.close();
