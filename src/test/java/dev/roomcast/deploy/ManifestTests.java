@@ -83,6 +83,7 @@ class ManifestTests {
             assertEquals(3, manifests.ofKind(Secret.class).size(), "dev generates its own secrets");
         } else {
             assertTrue(manifests.ofKind(Secret.class).isEmpty(), "production secrets are created out of band, never here");
+            assertFalse("roomcast-dev".equals(configMap(manifests).get("MP_JWT_VERIFY_ISSUER")), "the dev issuer stays in dev");
             assertTrue(manifests.ofKind(StatefulSet.class).isEmpty(), "production uses managed PostgreSQL and Redis");
         }
     }
