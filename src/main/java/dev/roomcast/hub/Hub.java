@@ -7,10 +7,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.roomcast.RoomcastConfig;
 import dev.roomcast.broker.Broker;
-import dev.roomcast.presence.Presence;
 import dev.roomcast.broker.DeliveryType;
 import dev.roomcast.broker.Envelope;
 import dev.roomcast.observability.RoomcastMetrics;
+import dev.roomcast.presence.Presence;
 import dev.roomcast.room.RoomNames;
 import dev.roomcast.transport.ServerFrames;
 import io.quarkus.runtime.Startup;
@@ -49,8 +49,8 @@ public class Hub {
     private final long sweepMillis;
 
     @Inject
-    Hub(Provider<Broker> broker, Provider<Presence> presence, OffsetSequencer sequencer, ServerFrames frames, RoomcastMetrics metrics, Vertx vertx,
-            RoomcastConfig config) {
+    Hub(Provider<Broker> broker, Provider<Presence> presence, OffsetSequencer sequencer, ServerFrames frames,
+            RoomcastMetrics metrics, Vertx vertx, RoomcastConfig config) {
         this.broker = broker;
         this.presence = presence;
         this.sequencer = sequencer;

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -20,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.roomcast.testing.ChatFixtures;
+import dev.roomcast.testing.Ids;
 import dev.roomcast.testing.Tokens;
 import dev.roomcast.testing.WsClient;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -35,10 +35,6 @@ abstract class PresenceContractTests {
     @TestHTTPResource("/")
     URI base;
 
-    private static String unique(String hint) {
-        return hint + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
     private static JsonNode awaitPresence(WsClient client, String event, String room, String userId) {
         return client.awaitFrame(frame -> event.equals(frame.path("event").asText())
                 && room.equals(frame.path("room").asText())
@@ -51,10 +47,10 @@ abstract class PresenceContractTests {
 
     @Test
     void aUsersFirstClientIsAnnouncedOnceAndItsLastDepartureOnce() {
-        String room = "live:" + unique("presence");
-        String ann = unique("ann");
-        String ben = unique("ben");
-        String marker = unique("marker");
+        String room = "live:" + Ids.unique("presence");
+        String ann = Ids.unique("ann");
+        String ben = Ids.unique("ben");
+        String marker = Ids.unique("marker");
         try (WsClient watcher = WsClient.withBearer(base, Tokens.user(ben))) {
             watcher.join(room);
             awaitPresence(watcher, "presence.join", room, ben);
@@ -90,8 +86,8 @@ abstract class PresenceContractTests {
 
     @Test
     void aKickedMemberLeavesPresence() {
-        String owner = unique("owner");
-        String guest = unique("guest");
+        String owner = Ids.unique("owner");
+        String guest = Ids.unique("guest");
         String room = ChatFixtures.room(base, owner, "presence", guest);
         try (WsClient ownerClient = WsClient.withBearer(base, Tokens.user(owner));
                 WsClient guestClient = WsClient.withBearer(base, Tokens.user(guest))) {
@@ -109,7 +105,7 @@ abstract class PresenceContractTests {
 
     @Test
     void userPresenceCountsClientsAndRemembersWhenTheLastDisconnected() {
-        String user = unique("seen");
+        String user = Ids.unique("seen");
         given().auth().oauth2(Tokens.user("asker")).get("/api/users/" + user + "/presence").then().statusCode(200)
                 .body("userId", equalTo(user)).body("online", equalTo(false)).body("clients", equalTo(0))
                 .body("lastSeen", nullValue());
@@ -125,21 +121,21 @@ abstract class PresenceContractTests {
 
     @Test
     void presenceIsForJoinedRoomsOfPresenceNamespacesAndRoomsOneMayJoin() {
-        String owner = unique("owner");
+        String owner = Ids.unique("owner");
         String room = ChatFixtures.room(base, owner, "private");
-        try (WsClient client = WsClient.withBearer(base, Tokens.user(unique("outsider")))) {
-            assertEquals("FORBIDDEN", client.request("presence.get", Map.of("room", "live:" + unique("not-joined")))
+        try (WsClient client = WsClient.withBearer(base, Tokens.user(Ids.unique("outsider")))) {
+            assertEquals("FORBIDDEN", client.request("presence.get", Map.of("room", "live:" + Ids.unique("not-joined")))
                     .path("data").path("code").asText());
             assertEquals("FORBIDDEN", client.request("presence.get", Map.of("room", "client:" + client.clientId()))
                     .path("data").path("code").asText());
-            assertEquals("NOT_FOUND", client.request("presence.get", Map.of("room", "chat:" + unique("missing")))
+            assertEquals("NOT_FOUND", client.request("presence.get", Map.of("room", "chat:" + Ids.unique("missing")))
                     .path("data").path("code").asText());
             assertEquals("BAD_REQUEST", client.request("presence.get", Map.of("room", "no room"))
                     .path("data").path("code").asText());
         }
-        given().auth().oauth2(Tokens.user(unique("outsider"))).get("/api/rooms/" + room + "/presence").then().statusCode(403);
-        given().auth().oauth2(Tokens.admin(unique("moderator"))).get("/api/rooms/" + room + "/presence").then().statusCode(200);
-        given().auth().oauth2(Tokens.user(owner)).get("/api/rooms/chat:" + unique("missing") + "/presence").then().statusCode(404);
+        given().auth().oauth2(Tokens.user(Ids.unique("outsider"))).get("/api/rooms/" + room + "/presence").then().statusCode(403);
+        given().auth().oauth2(Tokens.admin(Ids.unique("moderator"))).get("/api/rooms/" + room + "/presence").then().statusCode(200);
+        given().auth().oauth2(Tokens.user(owner)).get("/api/rooms/chat:" + Ids.unique("missing") + "/presence").then().statusCode(404);
         given().get("/api/users/anyone/presence").then().statusCode(401);
     }
 

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.roomcast.testing.Pod;
+import dev.roomcast.testing.Ids;
 import dev.roomcast.testing.Tokens;
 import dev.roomcast.testing.WsClient;
 
@@ -45,10 +45,6 @@ class PresenceMultiPodIT {
         Pod.closeAll(one, two);
     }
 
-    private static String unique(String hint) {
-        return hint + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
     private static boolean isPresenceOf(JsonNode frame, String... userIds) {
         return frame.path("event").asText().startsWith("presence.")
                 && List.of(userIds).contains(frame.path("data").path("userId").asText());
@@ -65,10 +61,10 @@ class PresenceMultiPodIT {
 
     @Test
     void aUserWithTabsOnTwoPodsIsAnnouncedOnceAndLeavesOnce() {
-        String room = "live:" + unique("tabs");
-        String user = unique("tabs");
-        String marker = unique("marker");
-        try (WsClient watcher = WsClient.withBearer(one.base(), Tokens.user(unique("watcher")))) {
+        String room = "live:" + Ids.unique("tabs");
+        String user = Ids.unique("tabs");
+        String marker = Ids.unique("marker");
+        try (WsClient watcher = WsClient.withBearer(one.base(), Tokens.user(Ids.unique("watcher")))) {
             watcher.join(room);
             try (WsClient tabOne = WsClient.withBearer(one.base(), Tokens.user(user));
                     WsClient tabTwo = WsClient.withBearer(two.base(), Tokens.user(user))) {
@@ -97,10 +93,10 @@ class PresenceMultiPodIT {
 
     @Test
     void aKilledPodsClientsLeavePresenceWithinTheTtl() {
-        String room = "live:" + unique("crash");
-        String victim = unique("victim");
+        String room = "live:" + Ids.unique("crash");
+        String victim = Ids.unique("victim");
         Pod doomed = Pod.start("presence-doomed", CONFIG);
-        try (WsClient watcher = WsClient.withBearer(one.base(), Tokens.user(unique("watcher")))) {
+        try (WsClient watcher = WsClient.withBearer(one.base(), Tokens.user(Ids.unique("watcher")))) {
             watcher.join(room);
             WsClient onDoomed = WsClient.withBearer(doomed.base(), Tokens.user(victim));
             onDoomed.join(room);

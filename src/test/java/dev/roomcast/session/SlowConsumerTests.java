@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 
@@ -43,8 +42,6 @@ class SlowConsumerTests {
     private static final int BUDGET = 64 * 1024;
     /** Events of about 8 KB: enough of them fill the stalled socket's buffers and then its budget. */
     private static final String BULK = "x".repeat(8000);
-    /** The longest message text allowed, 16 KB in UTF-8: the socket's own buffers (megabytes here) fill sooner. */
-    private static final String LONG_TEXT = "\uD83D\uDE00".repeat(4000);
     private static final int MAX_EVENTS = 1000;
 
     @TestHTTPResource("/")
@@ -95,13 +92,8 @@ class SlowConsumerTests {
                 slow.send(WsClient.frame("join", "j", Map.of("rooms", List.of(room))));
                 owner.awaitFrame(frame -> "presence.join".equals(frame.path("event").asText())
                         && "slow-member".equals(frame.path("data").path("userId").asText()), "the slow member in the room");
-                while (sent < MAX_EVENTS && Metrics.value("roomcast_closes_total{code=\"4008\"}") == closedBefore) {
-                    int from = sent;
-                    IntStream.range(from, from + 20).parallel().forEach(n -> given().auth().oauth2(Tokens.user("slow-owner"))
-                            .contentType(ContentType.JSON).body(Map.of("text", LONG_TEXT, "clientMsgId", room + "-" + n))
-                            .post("/api/rooms/" + room + "/messages").then().statusCode(201));
-                    sent += 20;
-                }
+                sent = ChatFixtures.postUntil(base, "slow-owner", room, MAX_EVENTS,
+                        () -> Metrics.value("roomcast_closes_total{code=\"4008\"}") > closedBefore, () -> { });
                 assertTrue(Metrics.value("roomcast_closes_total{code=\"4008\"}") > closedBefore, "closed after " + sent);
                 for (int offset = 1; offset <= sent; offset++) {
                     assertEquals(offset, owner.awaitEvent("message.created").path("offset").asLong());

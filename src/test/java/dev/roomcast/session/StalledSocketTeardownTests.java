@@ -7,7 +7,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -23,7 +22,6 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.http.ContentType;
 
 /**
  * A reader that never reads again holds no socket for long. Closed with 4008, its close frame waits behind what it
@@ -34,8 +32,6 @@ import io.restassured.http.ContentType;
 @TestProfile(StalledSocketTeardownTests.ShortHeartbeat.class)
 @WithTestResource(ServicesResource.class)
 class StalledSocketTeardownTests {
-
-    private static final String LONG_TEXT = "\uD83D\uDE00".repeat(4000);
 
     @TestHTTPResource("/")
     URI base;
@@ -49,15 +45,9 @@ class StalledSocketTeardownTests {
             slow.send(WsClient.frame("join", "j", Map.of("rooms", List.of(room))));
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> given().auth().oauth2(Tokens.user("teardown-owner"))
                     .get("/api/rooms/" + room + "/presence").then().extract().path("users.size()").equals(1));
-            int sent = 0;
-            while (sent < 1000 && closes() == closedBefore) {
-                slow.send(WsClient.frame("heartbeat", null, Map.of())); // it writes, so only the budget closes it
-                int from = sent;
-                IntStream.range(from, from + 20).parallel().forEach(n -> given().auth().oauth2(Tokens.user("teardown-owner"))
-                        .contentType(ContentType.JSON).body(Map.of("text", LONG_TEXT, "clientMsgId", room + "-" + n))
-                        .post("/api/rooms/" + room + "/messages").then().statusCode(201));
-                sent += 20;
-            }
+            // It writes (heartbeats), so only the budget closes it.
+            ChatFixtures.postUntil(base, "teardown-owner", room, 1000, () -> closes() > closedBefore,
+                    () -> slow.send(WsClient.frame("heartbeat", null, Map.of())));
             assertTrue(closes() > closedBefore, "the stalled reader was closed with 4008");
             // It never reads again, nor answers the close: the server drops the socket on its own.
             Awaitility.await().atMost(Duration.ofSeconds(30))

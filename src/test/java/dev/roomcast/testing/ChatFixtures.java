@@ -18,7 +18,7 @@ public final class ChatFixtures {
 
     /** A fresh {@code chat:} room name, so that tests sharing a database never collide. */
     public static String newRoomName(String hint) {
-        return "chat:" + hint + "-" + UUID.randomUUID().toString().substring(0, 8);
+        return "chat:" + Ids.unique(hint);
     }
 
     /** Creates the room as its owner and adds the members. */
@@ -57,5 +57,27 @@ public final class ChatFixtures {
             }
             return epoch;
         }
+    }
+
+    /** The longest message text allowed, 16 KB in UTF-8: a few hundred fill a socket's buffers. */
+    public static final String LONGEST_TEXT = "\uD83D\uDE00".repeat(4000);
+
+    /**
+     * Posts the longest messages over REST, twenty at a time in parallel, until {@code enough} says so or {@code max}
+     * are sent; before each batch runs {@code beforeBatch}. Returns how many were sent.
+     */
+    public static int postUntil(URI base, String author, String room, int max, java.util.function.BooleanSupplier enough,
+            Runnable beforeBatch) {
+        int sent = 0;
+        while (sent < max && !enough.getAsBoolean()) {
+            beforeBatch.run();
+            int from = sent;
+            java.util.stream.IntStream.range(from, from + 20).parallel().forEach(n -> given().baseUri(base.toString())
+                    .auth().oauth2(Tokens.user(author)).contentType(ContentType.JSON)
+                    .body(Map.of("text", LONGEST_TEXT, "clientMsgId", room + "-" + n))
+                    .post("/api/rooms/" + room + "/messages").then().statusCode(201));
+            sent += 20;
+        }
+        return sent;
     }
 }
