@@ -25,9 +25,20 @@ public interface RoomcastConfig {
 
     Heartbeat heartbeat();
 
-    /** Rooms a connection may be in at once, not counting its automatic {@code user:} and {@code client:} rooms. */
+    /**
+     * Rooms a connection may be in at once, not counting its automatic {@code user:} and {@code client:} rooms; also the
+     * most rooms one {@code join} or {@code leave} frame may name.
+     */
     @WithDefault("100")
     int maxRoomsPerClient();
+
+    /** Sessions one user may hold at once, across every pod and transport: one more is refused (429, or 1008). */
+    @WithDefault("100")
+    int maxConnectionsPerUser();
+
+    /** Chat rooms one user may own: creating one more is refused with 403 {@code LIMIT_EXCEEDED}. */
+    @WithDefault("1000")
+    int maxRoomsPerUser();
 
     /** Largest inbound WebSocket frame (and message) in bytes; larger closes with 1009. */
     @WithDefault("65536")
@@ -46,6 +57,17 @@ public interface RoomcastConfig {
      */
     @WithName("rate-limits")
     Map<String, RateLimit> rateLimits();
+
+    /**
+     * Token buckets per user and pod for the HTTP API: {@code reads} (GET, HEAD) and {@code writes} (every other
+     * method). Defaults (in application.properties): reads 50/s burst 100, writes 20/s burst 40.
+     */
+    @WithName("rest-rate-limits")
+    Map<String, RateLimit> restRateLimits();
+
+    Cluster cluster();
+
+    Notifications notifications();
 
     Redis redis();
 
@@ -66,6 +88,27 @@ public interface RoomcastConfig {
         /** Time an unauthenticated socket has to send {@code authenticate} before close 4001. */
         @WithDefault("5s")
         Duration timeout();
+
+        /**
+         * Sockets a pod holds open without authentication (waiting for {@code authenticate}); upgrades without a token
+         * beyond it are refused with 503.
+         */
+        @WithDefault("1000")
+        int maxUnauthenticated();
+    }
+
+    interface Cluster {
+        /**
+         * The secret every pod signs its Redis bodies with (HMAC-SHA256), at least 16 bytes, the same on every pod.
+         * Unset: pods trust every body on their channels (development on one machine only).
+         */
+        java.util.Optional<String> secret();
+    }
+
+    interface Notifications {
+        /** Stored notifications older than this are deleted (hourly). */
+        @WithDefault("30d")
+        Duration maxAge();
     }
 
     interface Heartbeat {
@@ -114,6 +157,10 @@ public interface RoomcastConfig {
         @WithDefault("7d")
         Duration maxAge();
 
+        /** Events one recovery may replay: a client that missed more gets {@code recovered:false} and reloads. */
+        @WithDefault("1000")
+        int maxReplay();
+
         /**
          * How often each pod compares the rooms it streams with the event log. An event committed at least this long
          * ago and still not delivered here (Redis lost it, or Redis is down) is read from the log; a room deleted
@@ -125,10 +172,10 @@ public interface RoomcastConfig {
 
     interface SlowConsumer {
         /**
-         * Bytes of live events a connection may have waiting to be written to its socket. Above half of it, ephemeral
-         * events (typing, presence, publish, emits) are dropped for that connection; a persisted event that would
-         * exceed it closes the connection with 4008 (the client recovers by offset). Replies and a join's replay are
-         * not counted.
+         * Characters a connection may have waiting to be written to its socket, every frame counted (events, replies, a
+         * join's replay, and what a joining connection's rooms keep for it until its ack). Above half of it, ephemeral
+         * events (typing, presence, publish, emits) are dropped for that connection; anything else that would exceed it
+         * closes the connection with 4008 (the client recovers by offset). A replay waits for room rather than overflow.
          */
         @WithDefault("1048576")
         int maxQueuedBytes();

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.roomcast.testing.Management;
 import dev.roomcast.testing.ServicesResource;
 import dev.roomcast.testing.Tokens;
 import dev.roomcast.testing.WsClient;
@@ -24,7 +25,7 @@ import io.restassured.http.ContentType;
 
 /**
  * The packaged application (JVM jar here, native binary with -Pnative), prod profile: connect and authenticate, a
- * room round trip, the emit API, health and metrics.
+ * room round trip, the emit API, health and metrics on the management port.
  */
 @QuarkusIntegrationTest
 @WithTestResource(ServicesResource.class)
@@ -78,11 +79,13 @@ class GatewayIT {
     }
 
     @Test
-    void servesHealthMetricsAndOpenApi() {
-        get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
-        get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
-        get("/q/metrics").then().statusCode(200).body(containsString("roomcast_connections"))
+    void servesHealthAndMetricsOnTheManagementPortAndOpenApiPublicly() {
+        Management.given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        Management.given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        Management.given().get("/q/metrics").then().statusCode(200).body(containsString("roomcast_connections"))
                 .body(containsString("roomcast_delivery_latency_seconds_bucket"));
+        get("/q/health/ready").then().statusCode(404);
+        get("/q/metrics").then().statusCode(404);
         get("/q/openapi").then().statusCode(200).body(containsString("/api/emit"));
     }
 }

@@ -17,17 +17,21 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Writes and reads the Redis message body. Besides the contract's fields ({@code serverId, type, target,
- * event, data, exclude}) pods add {@code from}, {@code offset}, {@code traceId}, {@code ts} and {@code leave} for
- * their own traffic; an emitter's body needs only the contract's fields. {@code data} is copied through as raw JSON
- * text, token by token, without building a tree.
+ * event, data, exclude}) pods add {@code from}, {@code offset}, {@code traceId}, {@code ts}, {@code leave} and
+ * {@code leaveSparesAdmins} for their own traffic, and sign what they write ({@link BodySigner}); an emitter's body
+ * needs only the contract's fields. A body that is not signed by a pod loses the pod-only fields ({@code from},
+ * {@code offset}, {@code leave}) and is delivered as an emitted event; an unsigned presence notice is dropped. {@code data}
+ * is copied through as raw JSON text, token by token, without building a tree.
  */
 @ApplicationScoped
 public class EnvelopeCodec {
 
     private final JsonFactory factory;
+    private final BodySigner signer;
 
-    EnvelopeCodec(ObjectMapper mapper) {
+    EnvelopeCodec(ObjectMapper mapper, BodySigner signer) {
         this.factory = mapper.getFactory();
+        this.signer = signer;
     }
 
     public String encode(Envelope envelope) {
@@ -66,12 +70,15 @@ public class EnvelopeCodec {
             g.writeNumberField("ts", envelope.acceptedAtMicros());
             if (envelope.leave() != null) {
                 g.writeStringField("leave", envelope.leave());
+                if (envelope.leaveSparesAdmins()) {
+                    g.writeBooleanField("leaveSparesAdmins", true);
+                }
             }
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return out.toString();
+        return signer.sign(out.toString());
     }
 
     /**
@@ -89,6 +96,10 @@ public class EnvelopeCodec {
         Long offset = null;
         String traceId = null;
         String leave = null;
+        boolean leaveSparesAdmins = false;
+        String sig = null;
+        int sigStart = -1;
+        int sigEnd = -1;
         long ts = receivedAtMicros;
         try (JsonParser p = factory.createParser(body)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -96,6 +107,7 @@ public class EnvelopeCodec {
             }
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
+                int fieldStart = "sig".equals(field) ? (int) p.currentTokenLocation().getCharOffset() : -1;
                 JsonToken value = p.nextToken();
                 switch (field) {
                     case "serverId" -> serverId = text(p, value, field);
@@ -109,6 +121,15 @@ public class EnvelopeCodec {
                     case "offset" -> offset = value == JsonToken.VALUE_NULL ? null : number(p, value, field);
                     case "ts" -> ts = number(p, value, field);
                     case "leave" -> leave = value == JsonToken.VALUE_NULL ? null : text(p, value, field);
+                    case "leaveSparesAdmins" -> leaveSparesAdmins = value == JsonToken.VALUE_TRUE;
+                    case "sig" -> {
+                        if (sig != null) {
+                            throw new InvalidEnvelopeException("sig appears twice");
+                        }
+                        sigStart = fieldStart;
+                        sig = text(p, value, field);
+                        sigEnd = (int) p.currentLocation().getCharOffset();
+                    }
                     default -> p.skipChildren();
                 }
             }
@@ -130,8 +151,15 @@ public class EnvelopeCodec {
         if (!EventNames.isEmittable(event)) {
             throw new InvalidEnvelopeException("event is missing, malformed or reserved");
         }
-        return new Envelope(serverId, deliveryType, deliveryType == DeliveryType.BROADCAST ? null : target, event, data,
-                exclude, from, offset, traceId, ts, leave);
+        Envelope envelope = new Envelope(serverId, deliveryType, deliveryType == DeliveryType.BROADCAST ? null : target,
+                event, data, exclude, from, offset, traceId, ts, leave, leaveSparesAdmins);
+        if (!signer.enabled() || (sig != null && signer.verify(body, sigStart, sigEnd, sig))) {
+            return envelope;
+        }
+        if (EventNames.isPresenceNotice(event)) {
+            throw new InvalidEnvelopeException(event + " without a valid pod signature");
+        }
+        return envelope.withoutPodFields();
     }
 
     private String copyRaw(JsonParser p) throws IOException {

@@ -27,8 +27,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Recovery by offset (PROTOCOL.md 5.3) from the room's event log: a {@code since} with the room's epoch whose missed
- * events are all still retained is recovered with exactly those events, in order; anything else is not, and the
- * client reloads over REST. Also where each pod's offset sequencer learns where its rooms stand and fills its gaps.
+ * events are all still retained, and at most {@code roomcast.history.max-replay} of them, is recovered with exactly those
+ * events, in order, read a page at a time; anything else is not, and the client reloads over REST. Also where each pod's offset sequencer learns where its rooms stand and fills its gaps.
  */
 @ApplicationScoped
 public class ChatHistory implements RoomHistory, OffsetSource {
@@ -43,6 +43,7 @@ public class ChatHistory implements RoomHistory, OffsetSource {
     private final Vertx vertx;
     private final Duration maxAge;
     private final long maxEvents;
+    private final int maxReplay;
 
     ChatHistory(RoomRepository rooms, RoomEventRepository events, ChatMembership membership, NodeIdentity node,
             Vertx vertx, RoomcastConfig config) {
@@ -53,30 +54,33 @@ public class ChatHistory implements RoomHistory, OffsetSource {
         this.vertx = vertx;
         this.maxAge = config.history().maxAge();
         this.maxEvents = config.history().maxEvents();
+        this.maxReplay = config.history().maxReplay();
     }
 
     @Override
     public Uni<JoinPosition> position(RoomName name, Since since, String userId, boolean admin) {
         return Panache.withSession(() -> membership.requireAllowed(userId, admin, name.full()).flatMap(room -> {
-            JoinPosition unrecovered = new JoinPosition(room.lastOffset, room.epoch, false, List.of());
+            JoinPosition unrecovered = new JoinPosition(room.lastOffset, room.epoch, false, room.lastOffset);
             if (since == null || !room.epoch.equals(since.epoch()) || since.offset() > room.lastOffset
-                    || room.lastOffset - since.offset() > maxEvents) {
+                    || room.lastOffset - since.offset() > Math.min(maxEvents, maxReplay)) {
                 return Uni.createFrom().item(unrecovered);
             }
+            JoinPosition recovered = new JoinPosition(room.lastOffset, room.epoch, true, since.offset());
             if (since.offset() == room.lastOffset) {
-                return Uni.createFrom().item(new JoinPosition(room.lastOffset, room.epoch, true, List.of()));
+                return Uni.createFrom().item(recovered);
             }
-            // Every offset up to lastOffset was committed with it; one missing now was pruned, and then the client
-            // cannot recover by replay.
+            // Every offset up to lastOffset was committed with it; one missing now was pruned (or is past the age limit),
+            // and then the client cannot recover by replay.
             OffsetDateTime cutoff = ChatService.now().minus(maxAge);
-            return events.between(room.name, since.offset(), room.lastOffset).map(missed -> {
-                boolean complete = missed.size() == room.lastOffset - since.offset()
-                        && missed.stream().noneMatch(event -> event.createdAt.isBefore(cutoff));
-                return complete
-                        ? new JoinPosition(room.lastOffset, room.epoch, true, missed.stream().map(this::envelope).toList())
-                        : unrecovered;
-            });
+            return events.countRetained(room.name, since.offset(), room.lastOffset, cutoff)
+                    .map(retained -> retained == room.lastOffset - since.offset() ? recovered : unrecovered);
         }));
+    }
+
+    @Override
+    public Uni<List<Envelope>> replay(String room, long after, long until, int limit) {
+        return Panache.withSession(() -> events.page(room, after, until, limit))
+                .map(found -> found.stream().map(this::envelope).toList());
     }
 
     @Override
@@ -91,11 +95,12 @@ public class ChatHistory implements RoomHistory, OffsetSource {
                 .collect().in(HashMap<String, StreamPosition>::new, Map::putAll)));
     }
 
-    /** The events strictly after {@code after}, up to {@code until}, as envelopes: for pods filling a gap. */
+    /** The events strictly after {@code after}, up to {@code until}, as envelopes, and the room's position: for gap fills. */
     @Override
-    public Uni<List<Envelope>> between(String room, long after, long until) {
-        return DuplicatedContexts.call(vertx, () -> Panache.withSession(() -> events.between(room, after, until)))
-                .map(found -> found.stream().map(this::envelope).toList());
+    public Uni<LogSlice> between(String room, long after, long until) {
+        return DuplicatedContexts.call(vertx, () -> Panache.withSession(() -> rooms.positions(List.of(room))
+                .flatMap(now -> events.between(room, after, until)
+                        .map(found -> new LogSlice(found.stream().map(this::envelope).toList(), now.get(room))))));
     }
 
     private Envelope envelope(RoomEvent event) {

@@ -8,8 +8,8 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Who may join a {@code chat:} room: its members; admins too (to moderate); never a banned user. A room that does not
- * exist is NOT_FOUND.
+ * Who may join a {@code chat:} room: its members, unless banned; admins always (to moderate: a ban never applies to an
+ * admin). A room that does not exist is NOT_FOUND.
  */
 @ApplicationScoped
 public class ChatMembership implements RoomMembership {
@@ -35,12 +35,12 @@ public class ChatMembership implements RoomMembership {
             if (found == null) {
                 throw RoomcastException.notFound("room " + room + " does not exist");
             }
+            if (admin) {
+                return Uni.createFrom().item(found);
+            }
             return bans.isBanned(room, userId).flatMap(banned -> {
                 if (banned) {
                     throw RoomcastException.forbidden("banned from " + room);
-                }
-                if (admin) {
-                    return Uni.createFrom().item(found);
                 }
                 return members.find(room, userId).map(member -> {
                     if (member == null) {

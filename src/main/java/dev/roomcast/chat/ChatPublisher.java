@@ -40,11 +40,11 @@ public class ChatPublisher {
         for (PersistedEvent event : outcome.roomEvents()) {
             sent.add(broker.publish(new Envelope(node.serverId(), DeliveryType.ROOM, event.room(), event.event(),
                     event.data(), List.of(), null, event.offset(), traceId, acceptedAt,
-                    event.removesMembers() ? event.room() : null)));
+                    event.removesMembers() ? event.room() : null, false)));
         }
         for (UserEvent event : outcome.userEvents()) {
             sent.add(broker.publish(new Envelope(node.serverId(), DeliveryType.USER, event.userId(), event.event(),
-                    event.data(), List.of(), null, null, traceId, acceptedAt, event.leave())));
+                    event.data(), List.of(), null, null, traceId, acceptedAt, event.leave(), event.sparesAdmins())));
         }
         return Uni.join().all(sent).andCollectFailures().replaceWithVoid().onFailure().recoverWithUni(failure -> {
             LOG.warnf("committed chat events not handed to Redis (%s); other pods will read them from the log",

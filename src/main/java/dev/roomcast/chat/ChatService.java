@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.roomcast.RoomcastConfig;
 import dev.roomcast.error.RoomcastException;
+import dev.roomcast.security.InputRules;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -63,19 +64,21 @@ public class ChatService {
     }
 
     /**
-     * {@code message.send}. A repeat of the same {@code clientMsgId} by the same user returns the original message and
-     * creates nothing; a concurrent repeat (another pod) loses on the unique constraint and returns the original too.
+     * {@code message.send}. A repeat of the same {@code clientMsgId} by the same user in the same room returns the
+     * original message and creates nothing; a concurrent repeat (another pod) loses on the unique constraint and returns the original too.
      */
     public Uni<ChatOutcome> send(Actor actor, String room, String rawText, String clientMsgId, Long threadId) {
         String text = validText(rawText);
-        if (clientMsgId == null || clientMsgId.isBlank() || clientMsgId.length() > MAX_CLIENT_MSG_ID) {
-            throw RoomcastException.badRequest("clientMsgId must be 1 to " + MAX_CLIENT_MSG_ID + " characters");
+        if (clientMsgId == null || clientMsgId.isBlank() || clientMsgId.length() > MAX_CLIENT_MSG_ID
+                || InputRules.hasControl(clientMsgId, false)) {
+            throw RoomcastException.badRequest("clientMsgId must be 1 to " + MAX_CLIENT_MSG_ID
+                    + " characters without control characters");
         }
-        return Panache.withTransaction(() -> messages.findByClientMsgId(actor.userId(), clientMsgId)
+        return Panache.withTransaction(() -> messages.findByClientMsgId(room, actor.userId(), clientMsgId)
                 .flatMap(existing -> existing != null ? repeated(existing)
                         : create(actor, room, text, clientMsgId, threadId)))
                 .onFailure(ChatService::isDuplicateClientMsgId)
-                .recoverWithUni(() -> Panache.withSession(() -> messages.findByClientMsgId(actor.userId(), clientMsgId)
+                .recoverWithUni(() -> Panache.withSession(() -> messages.findByClientMsgId(room, actor.userId(), clientMsgId)
                         .flatMap(this::repeated)));
     }
 
@@ -324,6 +327,9 @@ public class ChatService {
             return Uni.createFrom().item(List.of());
         }
         return members.membersAmong(room, List.copyOf(mentioned)).flatMap(recipients -> {
+            if (recipients.isEmpty()) {
+                return Uni.createFrom().item(List.<UserEvent> of()); // mentions of non-members are plain text
+            }
             List<Notification> stored = new ArrayList<>(recipients.size());
             List<UserEvent> delivered = new ArrayList<>(recipients.size());
             for (String userId : recipients) {
@@ -360,12 +366,15 @@ public class ChatService {
         if (codePoints < 1 || codePoints > MAX_TEXT_CODE_POINTS) {
             throw RoomcastException.badRequest("text must be 1 to " + MAX_TEXT_CODE_POINTS + " characters after trimming");
         }
+        if (InputRules.hasControl(text, true)) {
+            throw RoomcastException.badRequest("text must not hold control characters other than tab and newline");
+        }
         return text;
     }
 
     private static String validEmoji(String emoji) {
         if (emoji == null || emoji.isBlank() || emoji.codePointCount(0, emoji.length()) > MAX_EMOJI_CODE_POINTS
-                || emoji.chars().anyMatch(Character::isWhitespace)) {
+                || emoji.chars().anyMatch(Character::isWhitespace) || InputRules.hasControl(emoji, false)) {
             throw RoomcastException.badRequest("emoji must be 1 to " + MAX_EMOJI_CODE_POINTS + " characters, no spaces");
         }
         return emoji;

@@ -12,8 +12,8 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * History pages and threads for members (PROTOCOL.md section 6), ascending by offset. A page fetches one message more
- * than asked to tell whether more exist in the paging direction.
+ * History pages and thread pages for members (PROTOCOL.md section 6), ascending by offset. A page fetches one message
+ * more than asked to tell whether more exist in the paging direction.
  */
 @ApplicationScoped
 public class MessageQueries {
@@ -38,16 +38,12 @@ public class MessageQueries {
 
     /** {@code before} = the {@code limit} just below it; {@code after} = the first {@code limit} above it; neither = the latest. */
     public Uni<ObjectNode> page(Actor actor, String room, Long before, Long after, Integer limit) {
-        int size = limit == null ? DEFAULT_LIMIT : limit;
-        if (size < 1 || size > MAX_LIMIT) {
-            throw RoomcastException.badRequest("limit must be 1 to " + MAX_LIMIT);
-        }
+        int size = pageSize(limit);
         if (before != null && after != null) {
             throw RoomcastException.badRequest("give before or after, not both");
         }
-        if ((before != null && before < 0) || (after != null && after < 0)) {
-            throw RoomcastException.badRequest("offsets are 0 or more");
-        }
+        requireOffset(before);
+        requireOffset(after);
         return Panache.withSession(() -> readable(actor, room).flatMap(ignored -> {
             Uni<List<Message>> fetched = after != null ? messages.after(room, after, size + 1)
                     : messages.before(room, before != null ? before : Long.MAX_VALUE, size + 1);
@@ -55,29 +51,49 @@ public class MessageQueries {
                 boolean hasMore = found.size() > size;
                 // Ascending either way: the extra one is the newest when paging forward, the oldest when paging back.
                 List<Message> page = !hasMore ? found : after != null ? found.subList(0, size) : found.subList(1, size + 1);
-                return render(page).map(items -> {
-                    ObjectNode body = views.object();
-                    body.set("items", items);
-                    body.put("hasMore", hasMore);
-                    return body;
-                });
+                return body(page, hasMore);
             });
         }));
     }
 
-    /** A thread's replies, ascending. */
-    public Uni<ObjectNode> thread(Actor actor, String room, long parentId) {
+    /** A thread's replies, ascending: the first {@code limit} above offset {@code after} (0 when absent). */
+    public Uni<ObjectNode> thread(Actor actor, String room, long parentId, Long after, Integer limit) {
+        int size = pageSize(limit);
+        requireOffset(after);
         return Panache.withSession(() -> readable(actor, room).flatMap(ignored -> messages.findById(parentId))
                 .flatMap(parent -> {
                     if (parent == null || !parent.room.equals(room)) {
                         throw RoomcastException.notFound("message " + parentId + " does not exist in " + room);
                     }
-                    return messages.thread(room, parentId).flatMap(this::render).map(items -> {
-                        ObjectNode body = views.object();
-                        body.set("items", items);
-                        return body;
+                    return messages.thread(room, parentId, after == null ? 0 : after, size + 1).flatMap(found -> {
+                        boolean hasMore = found.size() > size;
+                        return body(hasMore ? found.subList(0, size) : found, hasMore);
                     });
                 }));
+    }
+
+    private static int pageSize(Integer limit) {
+        int size = limit == null ? DEFAULT_LIMIT : limit;
+        if (size < 1 || size > MAX_LIMIT) {
+            throw RoomcastException.badRequest("limit must be 1 to " + MAX_LIMIT);
+        }
+        return size;
+    }
+
+    private static void requireOffset(Long offset) {
+        if (offset != null && offset < 0) {
+            throw RoomcastException.badRequest("offsets are 0 or more");
+        }
+    }
+
+    /** {@code {"items":[MESSAGE...],"hasMore":BOOL}}. */
+    private Uni<ObjectNode> body(List<Message> page, boolean hasMore) {
+        return render(page).map(items -> {
+            ObjectNode body = views.object();
+            body.set("items", items);
+            body.put("hasMore", hasMore);
+            return body;
+        });
     }
 
     private Uni<ArrayNode> render(List<Message> page) {

@@ -17,8 +17,9 @@ public class MessageRepository implements PanacheRepositoryBase<Message, Long> {
                 .setParameter("id", messageId).getSingleResultOrNull());
     }
 
-    public Uni<Message> findByClientMsgId(String userId, String clientMsgId) {
-        return find("userId = ?1 and clientMsgId = ?2", userId, clientMsgId).firstResult();
+    /** The user's message of this {@code clientMsgId} in the room: idempotency is per user and room. */
+    public Uni<Message> findByClientMsgId(String room, String userId, String clientMsgId) {
+        return find("room = ?1 and userId = ?2 and clientMsgId = ?3", room, userId, clientMsgId).firstResult();
     }
 
     /** Up to {@code count} messages just below offset {@code before}, ascending. */
@@ -32,8 +33,10 @@ public class MessageRepository implements PanacheRepositoryBase<Message, Long> {
         return find("room = ?1 and offset > ?2 order by offset asc", room, after).range(0, count - 1).list();
     }
 
-    public Uni<List<Message>> thread(String room, long parentId) {
-        return list("room = ?1 and threadId = ?2 order by offset asc", room, parentId);
+    /** Up to {@code count} replies of a thread just above offset {@code after}, ascending. */
+    public Uni<List<Message>> thread(String room, long parentId, long after, int count) {
+        return find("room = ?1 and threadId = ?2 and offset > ?3 order by offset asc", room, parentId, after)
+                .range(0, count - 1).list();
     }
 
     /** Messages by others above an offset, thread replies included, deleted ones not: PROTOCOL.md's {@code unread}. */

@@ -1,12 +1,13 @@
 package dev.roomcast.chat;
 
+import java.time.OffsetDateTime;
 import java.util.List;
 
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** Stored notifications, newest first. */
+/** Stored notifications, newest first; they go with their room (a foreign key) and after {@code roomcast.notifications.max-age}. */
 @ApplicationScoped
 public class NotificationRepository implements PanacheRepositoryBase<Notification, Long> {
 
@@ -15,5 +16,10 @@ public class NotificationRepository implements PanacheRepositoryBase<Notificatio
         String query = unreadOnly ? "userId = ?1 and read = false order by createdAt desc, id desc"
                 : "userId = ?1 order by createdAt desc, id desc";
         return find(query, userId).range(0, limit - 1).list();
+    }
+
+    /** Deletes the notifications created before the cutoff. */
+    public Uni<Long> pruneBefore(OffsetDateTime cutoff) {
+        return delete("createdAt < ?1", cutoff);
     }
 }

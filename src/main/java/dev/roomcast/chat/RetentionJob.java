@@ -16,9 +16,10 @@ import io.vertx.core.Vertx;
 import org.jboss.logging.Logger;
 
 /**
- * Applies {@code roomcast.history.max-age} to every room, busy or quiet, every hour (the event count limit is applied
- * as rooms write). Recovery also checks the age itself, so an event past the cutoff is never replayed even before this
- * job removes it. Every pod runs it; the delete is idempotent.
+ * Applies {@code roomcast.history.max-age} to every room, busy or quiet, and {@code roomcast.notifications.max-age} to
+ * stored notifications, every hour (the event count limit is applied as rooms write). Recovery also checks the age
+ * itself, so an event past the cutoff is never replayed even before this job removes it. Every pod runs it; the
+ * deletes are idempotent.
  */
 @ApplicationScoped
 public class RetentionJob {
@@ -28,15 +29,20 @@ public class RetentionJob {
 
     private final RoomRepository rooms;
     private final RoomEventRepository events;
+    private final NotificationRepository notifications;
     private final Vertx vertx;
     private final Duration maxAge;
+    private final Duration notificationMaxAge;
     private long timer = -1;
 
-    RetentionJob(RoomRepository rooms, RoomEventRepository events, Vertx vertx, RoomcastConfig config) {
+    RetentionJob(RoomRepository rooms, RoomEventRepository events, NotificationRepository notifications, Vertx vertx,
+            RoomcastConfig config) {
         this.rooms = rooms;
         this.events = events;
+        this.notifications = notifications;
         this.vertx = vertx;
         this.maxAge = config.history().maxAge();
+        this.notificationMaxAge = config.notifications().maxAge();
     }
 
     void start(@Observes StartupEvent event) {
@@ -59,8 +65,17 @@ public class RetentionJob {
                 .collect().with(Collectors.summingLong(Long::longValue)));
     }
 
+    /** Notifications older than their age limit: one delete. */
+    Uni<Long> pruneNotifications() {
+        OffsetDateTime cutoff = ChatService.now().minus(notificationMaxAge);
+        return DuplicatedContexts.call(vertx, () -> Panache.withTransaction(() -> notifications.pruneBefore(cutoff)));
+    }
+
     private void prunePeriodically() {
         prune().subscribe().with(count -> LOG.debugf("retention removed %d events older than %s", count, maxAge),
                 failure -> LOG.warnf("retention pass failed: %s", failure.getMessage()));
+        pruneNotifications().subscribe().with(
+                count -> LOG.debugf("retention removed %d notifications older than %s", count, notificationMaxAge),
+                failure -> LOG.warnf("notification retention failed: %s", failure.getMessage()));
     }
 }

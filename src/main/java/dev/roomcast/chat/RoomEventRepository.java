@@ -16,12 +16,15 @@ public class RoomEventRepository implements PanacheRepositoryBase<RoomEvent, Roo
         return list("room = ?1 and offset > ?2 and offset <= ?3 order by offset", room, after, until);
     }
 
-    /** The oldest offset of the room still within retention (not older than the cutoff), or null when none is. */
-    public Uni<Long> oldestOffset(String room, OffsetDateTime cutoff) {
-        return getSession().flatMap(session -> session
-                .createSelectionQuery("select min(e.offset) from RoomEvent e where e.room = :room and e.createdAt >= :cutoff",
-                        Long.class)
-                .setParameter("room", room).setParameter("cutoff", cutoff).getSingleResultOrNull());
+    /** A page of events with {@code after < offset <= until}, in offset order. */
+    public Uni<List<RoomEvent>> page(String room, long after, long until, int limit) {
+        return find("room = ?1 and offset > ?2 and offset <= ?3 order by offset", room, after, until).range(0, limit - 1)
+                .list();
+    }
+
+    /** How many events with {@code after < offset <= until} the log holds that are not older than the cutoff. */
+    public Uni<Long> countRetained(String room, long after, long until, OffsetDateTime cutoff) {
+        return count("room = ?1 and offset > ?2 and offset <= ?3 and createdAt >= ?4", room, after, until, cutoff);
     }
 
     /** Rooms holding events older than the cutoff: the ones the age limit has work in. */

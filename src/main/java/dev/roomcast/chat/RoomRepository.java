@@ -22,6 +22,17 @@ public class RoomRepository implements PanacheRepositoryBase<Room, String> {
         return findById(name, LockModeType.PESSIMISTIC_WRITE);
     }
 
+    /**
+     * Rooms the user owns, counted under a transaction-scoped lock of the owner's own, so that two creations by one user
+     * at once are counted one after the other.
+     */
+    public Uni<Long> countOwnedLocked(String owner) {
+        return getSession().flatMap(session -> session
+                .createNativeQuery("select count(*) from rooms, (select pg_advisory_xact_lock(hashtext(:owner))) locked "
+                        + "where owner_id = :owner", Long.class)
+                .setParameter("owner", owner).getSingleResult());
+    }
+
     /** Epoch and last offset of each of these rooms that exists. */
     public Uni<Map<String, StreamPosition>> positions(List<String> names) {
         return getSession().flatMap(session -> session

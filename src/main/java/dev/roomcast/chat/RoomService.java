@@ -7,10 +7,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.roomcast.error.ErrorCode;
 import dev.roomcast.error.RoomcastException;
+import dev.roomcast.security.InputRules;
 import dev.roomcast.room.NamespacePolicy;
 import dev.roomcast.room.RoomAccess;
 import dev.roomcast.room.RoomName;
 import dev.roomcast.room.RoomNames;
+import dev.roomcast.RoomcastConfig;
 import dev.roomcast.RoomcastConfig.JoinRule;
 import dev.roomcast.transport.EventNames;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -26,6 +28,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class RoomService {
 
     private static final char[] EPOCH_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
+    private static final int MAX_TITLE = 200;
 
     private final RoomRepository rooms;
     private final MemberRepository members;
@@ -34,18 +37,23 @@ public class RoomService {
     private final RoomAccess access;
     private final ChatViews views;
     private final SecureRandom random = new SecureRandom();
+    private final int maxRoomsPerUser;
 
     RoomService(RoomRepository rooms, MemberRepository members, BanRepository bans, RoomEventRepository events,
-            RoomAccess access, ChatViews views) {
+            RoomAccess access, ChatViews views, RoomcastConfig config) {
         this.rooms = rooms;
         this.members = members;
         this.bans = bans;
         this.events = events;
         this.access = access;
         this.views = views;
+        this.maxRoomsPerUser = config.maxRoomsPerUser();
     }
 
-    /** Creates a room of a members-only namespace with history ({@code chat:}); the caller becomes owner and member. */
+    /**
+     * Creates a room of a members-only namespace with history ({@code chat:}); the caller becomes owner and member. A
+     * user owns at most {@code roomcast.max-rooms-per-user} rooms (403 {@code LIMIT_EXCEEDED}).
+     */
     public Uni<ObjectNode> create(Actor actor, String name, String title) {
         RoomName room = RoomNames.parse(name).orElseThrow(() -> RoomcastException.badRequest("malformed room name"));
         NamespacePolicy policy = access.policyOf(room);
@@ -53,7 +61,13 @@ public class RoomService {
             throw RoomcastException.badRequest("rooms are created in namespaces with history and members, such as chat:");
         }
         String validTitle = validTitle(title);
-        return Panache.withTransaction(() -> rooms.findById(name).flatMap(existing -> {
+        return Panache.withTransaction(() -> rooms.countOwnedLocked(actor.userId()).flatMap(owned -> {
+            if (owned >= maxRoomsPerUser) {
+                throw new RoomcastException(ErrorCode.LIMIT_EXCEEDED, "a user may own at most " + maxRoomsPerUser + " rooms",
+                        java.util.Map.of(), 403);
+            }
+            return rooms.findById(name);
+        }).flatMap(existing -> {
             if (existing != null) {
                 throw new RoomcastException(ErrorCode.CONFLICT, "room " + name + " exists");
             }
@@ -177,7 +191,8 @@ public class RoomService {
 
     private ChatOutcome removed(String room, String userId, String reason) {
         String data = views.json(views.object().put("room", room).put("reason", reason));
-        return new ChatOutcome(views.object(), List.of(), List.of(new UserEvent(userId, "member.removed", data, room)));
+        return new ChatOutcome(views.object(), List.of(), List.of(new UserEvent(userId, "member.removed", data, room,
+                "banned".equals(reason))));
     }
 
     private Uni<ChatOutcome> signal(Room room, String event) {
@@ -241,10 +256,7 @@ public class RoomService {
         if (title == null) {
             return null;
         }
-        String trimmed = title.strip();
-        if (trimmed.length() > 200) {
-            throw RoomcastException.badRequest("title must be at most 200 characters");
-        }
+        String trimmed = InputRules.line(title.strip(), MAX_TITLE, "title");
         return trimmed.isEmpty() ? null : trimmed;
     }
 

@@ -45,6 +45,11 @@ public final class ErrorMapper {
         if (cause instanceof WebApplicationException web) {
             return fromStatus(web.getResponse().getStatus(), web.getMessage());
         }
+        if (isRefusedValue(cause)) {
+            // The input checks should have caught it; the database's word stands rather than become a 500.
+            LOG.debugf("database refused a value: %s", cause.getMessage());
+            return RoomcastException.badRequest("a value was not accepted");
+        }
         if (isDatabaseUnreachable(cause)) {
             LOG.warnf("database unreachable: %s", cause.getMessage());
             return RoomcastException.unavailable("the database is unreachable; try again shortly");
@@ -65,6 +70,16 @@ public final class ErrorMapper {
             // SQLSTATE class 08: connection exception; 57P01..57P03: the server is shutting down or starting.
             if (cause instanceof PgException pg && pg.getSqlState() != null
                     && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("57P0"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** SQLSTATE class 22, data exception: a value too long, out of range, or with a character text cannot hold (NUL). */
+    private static boolean isRefusedValue(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("22")) {
                 return true;
             }
         }

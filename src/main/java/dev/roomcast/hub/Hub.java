@@ -38,6 +38,8 @@ public class Hub {
     /** Authenticated connections by client id, for client-addressed deliveries. */
     private final ConcurrentHashMap<String, Recipient> clients = new ConcurrentHashMap<>();
     private final AtomicInteger connections = new AtomicInteger();
+    /** Open connections that have not yet presented a token: bounded by {@code roomcast.auth.max-unauthenticated}. */
+    private final AtomicInteger unauthenticated = new AtomicInteger();
 
     private final Provider<Broker> broker;
     private final Provider<Presence> presence;
@@ -91,25 +93,36 @@ public class Hub {
         return shard;
     }
 
-    /** Counts a new connection; called once it is registered on its shard. */
+    /** Counts a new connection, unauthenticated until it presents a token; called once it is on its shard. */
     public void opened() {
         connections.incrementAndGet();
+        unauthenticated.incrementAndGet();
     }
 
-    public void closed() {
+    /** A connection presented a token (valid: it goes on authenticating). */
+    public void authenticating() {
+        unauthenticated.decrementAndGet();
+    }
+
+    public void closed(boolean wasUnauthenticated) {
         connections.decrementAndGet();
+        if (wasUnauthenticated) {
+            unauthenticated.decrementAndGet();
+        }
     }
 
-    /** An authenticated connection: reachable by client id, and online for presence. */
+    /** Connections of this pod that have not presented a token yet. */
+    public int unauthenticatedCount() {
+        return unauthenticated.get();
+    }
+
+    /** An authenticated connection: reachable by client id. */
     public void registerClient(Recipient recipient) {
         clients.put(recipient.clientId(), recipient);
-        presence.get().connected(recipient.userId());
     }
 
     public void unregisterClient(Recipient recipient) {
-        if (clients.remove(recipient.clientId(), recipient)) {
-            presence.get().disconnected(recipient.userId());
-        }
+        clients.remove(recipient.clientId(), recipient);
     }
 
     /**

@@ -111,6 +111,7 @@ public final class HubShard {
         }
         List<Object> kept = pending.buffer;
         pending.buffer = null;
+        pending.release();
         for (int i = 0; i < kept.size(); i += 2) {
             Long offset = (Long) kept.get(i + 1);
             if (pending.wants(offset)) {
@@ -162,6 +163,9 @@ public final class HubShard {
         if (slot < 0) {
             PendingMember pending = local.pendingOf(recipient);
             announced = pending != null && pending.acked;
+            if (pending != null) {
+                pending.release();
+            }
             local.removePending(recipient);
         } else {
             announced = true;
@@ -188,15 +192,15 @@ public final class HubShard {
             local.lastOffset = envelope.offset();
         }
         if (envelope.leave() != null) {
-            evict(local, envelope.leave());
+            evict(local, envelope.leave(), envelope.leaveSparesAdmins());
         }
     }
 
     /**
      * After a delivery that removes its recipients from a room: the members of {@code recipients} (a room, or the
-     * user's automatic room) leave {@code room}, pending joins included.
+     * user's automatic room) leave {@code room}, pending joins included; admins' sessions stay when {@code sparesAdmins}.
      */
-    private void evict(LocalRoom recipients, String room) {
+    private void evict(LocalRoom recipients, String room, boolean sparesAdmins) {
         List<Recipient> leaving = new ArrayList<>(recipients.size + (recipients.pending == null ? 0 : recipients.pending.size()));
         for (int i = 0; i < recipients.size; i++) {
             leaving.add(recipients.members[i]);
@@ -205,7 +209,9 @@ public final class HubShard {
             recipients.pending.forEach(pending -> leaving.add(pending.recipient));
         }
         for (Recipient recipient : leaving) {
-            leave(recipient, room);
+            if (!(sparesAdmins && recipient.isAdmin())) {
+                leave(recipient, room);
+            }
         }
     }
 

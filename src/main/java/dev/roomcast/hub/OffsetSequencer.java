@@ -199,13 +199,27 @@ public class OffsetSequencer {
         }
         stream.filling = true;
         int generation = stream.generation;
-        Uni.createFrom().deferred(() -> source.get().between(stream.room, after, until)).subscribe().with(found -> loop.run(() -> {
+        // What waits now arrived before the read below: if real, it was committed before it, so at most the last offset.
+        long waitingBefore = stream.waiting.isEmpty() ? Long.MIN_VALUE : stream.waiting.lastKey();
+        Uni.createFrom().deferred(() -> source.get().between(stream.room, after, until)).subscribe().with(slice -> loop.run(() -> {
             if (!stream.isCurrent(streams, generation)) {
                 return;
             }
             stream.filling = false;
-            found.forEach(stream::offer);
-            if (found.size() < until - after && !deliverThrough(stream, until)) {
+            StreamPosition now = slice.now();
+            if (now == null || !now.epoch().equals(stream.epoch)) {
+                stream.waiting.clear();
+                caughtUp(stream, now); // deleted or recreated meanwhile
+                return;
+            }
+            if (waitingBefore > now.lastOffset()) {
+                LOG.warnf("%s: dropped events claiming offsets above the committed %d", stream.room, now.lastOffset());
+                stream.waiting.subMap(now.lastOffset(), false, waitingBefore, true).clear();
+            }
+            // A fill never moves the stream past what is committed.
+            long through = Math.min(until, now.lastOffset());
+            slice.events().forEach(stream::offer);
+            if (slice.events().size() < through - after && !deliverThrough(stream, through)) {
                 return;
             }
             drain(stream);
@@ -301,7 +315,7 @@ public class OffsetSequencer {
     private static Envelope deleted(String room) {
         String data = new JsonObject().put("room", room).encode();
         return new Envelope(null, DeliveryType.ROOM, room, EventNames.ROOM_DELETED, data, List.of(), null, null, null,
-                RoomcastMetrics.nowMicros(), room);
+                RoomcastMetrics.nowMicros(), room, false);
     }
 
     /** One room's ordered stream on this pod. */

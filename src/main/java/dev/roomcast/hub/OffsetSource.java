@@ -13,6 +13,13 @@ public interface OffsetSource {
     /** Where each of these rooms stands now; a room that does not exist is absent from the map. */
     Uni<Map<String, StreamPosition>> positions(Collection<String> rooms);
 
-    /** The logged events with {@code after < offset <= until}, in offset order (fewer when retention pruned some). */
-    Uni<List<Envelope>> between(String room, long after, long until);
+    /**
+     * The logged events with {@code after < offset <= until}, in offset order (fewer when retention pruned some), and
+     * where the room stands now (null when it does not exist).
+     */
+    Uni<LogSlice> between(String room, long after, long until);
+
+    /** What a gap fill read: the events found, and the room's position at the time. */
+    record LogSlice(List<Envelope> events, StreamPosition now) {
+    }
 }

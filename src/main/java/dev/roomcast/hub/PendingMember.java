@@ -12,6 +12,8 @@ final class PendingMember {
 
     final Recipient recipient;
     List<Object> buffer = new ArrayList<>(4); // frame, offset (Long or null), frame, offset, ...
+    /** Characters kept in the buffer, counted against the connection's budget until written. */
+    int heldBytes;
     long floor = -1;
     boolean acked;
 
@@ -20,8 +22,17 @@ final class PendingMember {
     }
 
     void keep(String frame, Long offset) {
-        buffer.add(frame);
-        buffer.add(offset);
+        if (recipient.hold(frame.length(), offset != null)) {
+            buffer.add(frame);
+            buffer.add(offset);
+            heldBytes += frame.length();
+        }
+    }
+
+    /** Its kept frames are no longer held for it (written, or the join ended). */
+    void release() {
+        recipient.unhold(heldBytes);
+        heldBytes = 0;
     }
 
     /** Whether the frame is to be written now; after the ack, a persisted event at or below the floor is not. */

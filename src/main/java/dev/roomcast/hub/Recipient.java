@@ -11,6 +11,9 @@ public interface Recipient {
     /** The authenticated user's id (null before authentication). */
     String userId();
 
+    /** Whether the connection's token carries the admin role. */
+    boolean isAdmin();
+
     /** Authenticated connections receive broadcasts; unauthenticated ones receive nothing but replies. */
     boolean isAuthenticated();
 
@@ -21,6 +24,16 @@ public interface Recipient {
      * @param persisted whether the event has an offset (and must not be dropped)
      */
     void write(String frame, boolean persisted);
+
+    /**
+     * Counts a live event kept for this connection while it joins the room, as {@link #write} would count it.
+     *
+     * @return whether to keep it (false: dropped, or the connection is being closed for it)
+     */
+    boolean hold(int size, boolean persisted);
+
+    /** Kept events of this size were written or dropped: they no longer count as held. */
+    void unhold(int size);
 
     Memberships memberships();
 

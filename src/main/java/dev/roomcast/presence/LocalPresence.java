@@ -68,8 +68,15 @@ public class LocalPresence implements Presence {
     }
 
     @Override
-    public void connected(String userId) {
-        loop.run(() -> users.computeIfAbsent(userId, ignored -> new Present(Instant.now().toString())).clients++);
+    public Uni<Boolean> admit(String userId, int max) {
+        return onLoop(() -> {
+            Present user = users.get(userId);
+            if (user != null && user.clients >= max) {
+                return false;
+            }
+            users.computeIfAbsent(userId, ignored -> new Present(Instant.now().toString())).clients++;
+            return true;
+        });
     }
 
     @Override

@@ -18,10 +18,13 @@ public interface Presence {
     /** A client of the user left the room (leave, kick, disconnect). */
     void left(String room, String userId);
 
-    /** A client of the user authenticated. */
-    void connected(String userId);
+    /**
+     * A client of the user is authenticating: counts it, unless the user already holds {@code max} connections across
+     * every pod. Completes with whether it was counted; when it was, {@link #disconnected} must follow once it ends.
+     */
+    Uni<Boolean> admit(String userId, int max);
 
-    /** An authenticated client of the user disconnected. */
+    /** An admitted client of the user ended. */
     void disconnected(String userId);
 
     /** The users present in the room, in no particular order. */

@@ -5,13 +5,14 @@ import java.util.List;
 import dev.roomcast.broker.DeliveryType;
 import dev.roomcast.broker.Envelope;
 import dev.roomcast.observability.RoomcastMetrics;
+import dev.roomcast.transport.EventNames;
 import io.vertx.core.json.JsonObject;
 
 /** The {@code presence.join} / {@code presence.leave} events a room receives, as PROTOCOL.md section 4 writes them. */
 public final class PresenceEvents {
 
-    public static final String JOIN = "presence.join";
-    public static final String LEAVE = "presence.leave";
+    public static final String JOIN = EventNames.PRESENCE_JOIN;
+    public static final String LEAVE = EventNames.PRESENCE_LEAVE;
     /** The serverId of presence events published by Redis presence scripts: no pod's, so every pod delivers them. */
     public static final String SERVER_ID = "presence";
 

@@ -14,6 +14,7 @@ import dev.roomcast.observability.RoomcastMetrics;
 import dev.roomcast.room.RoomAccess;
 import dev.roomcast.room.RoomName;
 import dev.roomcast.room.RoomNames;
+import dev.roomcast.security.InputRules;
 import dev.roomcast.security.Roles;
 import dev.roomcast.transport.EventNames;
 import io.smallrye.mutiny.Uni;
@@ -39,6 +40,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @SecurityScheme(securitySchemeName = "jwt", type = SecuritySchemeType.HTTP, scheme = "bearer", bearerFormat = "JWT")
 @SecurityRequirement(name = "jwt")
 public class EmitResource {
+
+    /** Client ids are {@code {serverId}.{n}}: far shorter than this. */
+    private static final int MAX_CLIENT_ID = 128;
+    private static final int MAX_EXCLUDE = 1000;
 
     private final Broker broker;
     private final NodeIdentity node;
@@ -87,7 +92,11 @@ public class EmitResource {
         if (type != DeliveryType.BROADCAST && (target == null || target.isBlank())) {
             throw RoomcastException.badRequest("target is required for type " + request.type());
         }
-        if (type == DeliveryType.ROOM) {
+        if (type == DeliveryType.USER) {
+            InputRules.userId(target, "target");
+        } else if (type == DeliveryType.CLIENT) {
+            InputRules.line(target, MAX_CLIENT_ID, "target");
+        } else if (type == DeliveryType.ROOM) {
             RoomName room = RoomNames.parse(target).orElseThrow(() -> RoomcastException.badRequest("malformed room name"));
             access.policyOf(room);
             // The automatic rooms are reached as their user or client, on the channels they are received on.
@@ -100,8 +109,14 @@ public class EmitResource {
             }
         }
         List<String> exclude = request.exclude() == null ? List.of() : request.exclude();
-        if (exclude.stream().anyMatch(clientId -> clientId == null)) {
-            throw RoomcastException.badRequest("exclude must list client ids");
+        if (exclude.size() > MAX_EXCLUDE) {
+            throw RoomcastException.badRequest("exclude lists at most " + MAX_EXCLUDE + " client ids");
+        }
+        for (String clientId : exclude) {
+            if (clientId == null) {
+                throw RoomcastException.badRequest("exclude must list client ids");
+            }
+            InputRules.line(clientId, MAX_CLIENT_ID, "exclude[]");
         }
         return new Envelope(node.serverId(), type, type == DeliveryType.BROADCAST ? null : target, request.event(),
                 raw(request), exclude, null, null, null, RoomcastMetrics.nowMicros());

@@ -40,6 +40,9 @@ public class ProblemMapper {
         if (error.code() == ErrorCode.AUTH_REQUIRED) {
             response.header("WWW-Authenticate", "Bearer");
         }
+        if (error.details().get("retryAfterMs") instanceof Long waitMillis) {
+            response.header("Retry-After", Math.max(1, (waitMillis + 999) / 1000)); // whole seconds, never zero
+        }
         return response.build();
     }
 }

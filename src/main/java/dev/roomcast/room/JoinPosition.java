@@ -1,12 +1,13 @@
 package dev.roomcast.room;
 
-import java.util.List;
-
-import dev.roomcast.broker.Envelope;
-
 /**
- * A history room at the moment of a join: its last offset and epoch, whether the client's {@code since} could be
- * recovered, and the events it missed (in offset order) when it could.
+ * A history room at the moment of a join: its last offset and epoch, and whether the client's {@code since} can be
+ * recovered: then the {@code missed} events after {@code since} follow the ack, read page by page as the client reads.
  */
-public record JoinPosition(long lastOffset, String epoch, boolean recovered, List<Envelope> missed) {
+public record JoinPosition(long lastOffset, String epoch, boolean recovered, long since) {
+
+    /** How many events the recovery replays. */
+    public long missed() {
+        return recovered ? lastOffset - since : 0;
+    }
 }

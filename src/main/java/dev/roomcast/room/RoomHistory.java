@@ -1,5 +1,8 @@
 package dev.roomcast.room;
 
+import java.util.List;
+
+import dev.roomcast.broker.Envelope;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -15,4 +18,10 @@ public interface RoomHistory {
      * @param since null for a join without recovery
      */
     Uni<JoinPosition> position(RoomName room, Since since, String userId, boolean admin);
+
+    /**
+     * Up to {@code limit} logged events of the room with {@code after < offset <= until}, in offset order: a page of a
+     * recovery's replay. Fewer than asked when the log no longer holds them.
+     */
+    Uni<List<Envelope>> replay(String room, long after, long until, int limit);
 }

@@ -10,9 +10,11 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
 /**
- * Verifies a JWT against the configured key and issuer with SmallRye JWT's parser: the same check for the
- * handshake (header or query parameter), the {@code authenticate} frame and {@code refresh}. The work is CPU
- * only (the key is loaded once), so it is safe on the event loop.
+ * Verifies a JWT against the configured key, issuer and (when {@code mp.jwt.verify.audiences} is set) audience with
+ * SmallRye JWT's parser, the one the HTTP API's authentication uses too: the same check for the handshake (header or
+ * query parameter), the {@code authenticate} frame and {@code refresh}; {@code sub} must be a valid user id
+ * ({@link InputRules#isUserId}, as {@link SubjectRule} requires over HTTP). The work is CPU only (the key is loaded
+ * once), so it is safe on the event loop.
  */
 @ApplicationScoped
 public class TokenVerifier {
@@ -36,8 +38,8 @@ public class TokenVerifier {
         try {
             JsonWebToken jwt = parser.parse(token);
             String subject = jwt.getSubject();
-            if (subject == null || subject.isBlank()) {
-                LOG.debug("token refused: no sub claim");
+            if (!InputRules.isUserId(subject)) {
+                LOG.debug("token refused: no valid sub claim");
                 return Optional.empty();
             }
             long exp = jwt.getExpirationTime();

@@ -43,7 +43,7 @@ final class JoinOutcome {
             result.put("offset", position.lastOffset());
             result.put("epoch", position.epoch());
             result.put("recovered", position.recovered());
-            result.put("missed", position.missed().size());
+            result.put("missed", position.missed());
         }
         if (error != null) {
             ObjectNode detail = result.putObject("error");

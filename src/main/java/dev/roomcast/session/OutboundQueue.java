@@ -16,6 +16,8 @@ final class OutboundQueue implements Consumer<Object> {
     private int head;
     private int count;
     private int queuedBytes;
+    /** Called after each completed write while someone waits for room (a paced replay); null otherwise. */
+    private Runnable drainListener;
 
     int queuedBytes() {
         return queuedBytes;
@@ -40,6 +42,18 @@ final class OutboundQueue implements Consumer<Object> {
         queuedBytes -= sizes[head];
         head = (head + 1) & (sizes.length - 1);
         count--;
+        notifyDrain();
+    }
+
+    void onDrain(Runnable listener) {
+        drainListener = listener;
+    }
+
+    void notifyDrain() {
+        Runnable listener = drainListener;
+        if (listener != null) {
+            listener.run();
+        }
     }
 
     private void grow() {

@@ -51,8 +51,8 @@ public class RateLimitPolicy {
         return perEvent.length;
     }
 
-    record Limit(double rate, double burst, double perNano) {
-        static Limit of(RoomcastConfig.RateLimit config) {
+    public record Limit(double rate, double burst, double perNano) {
+        public static Limit of(RoomcastConfig.RateLimit config) {
             if (config.rate() <= 0 || config.burst() < 1) {
                 throw new IllegalStateException("a rate limit needs rate > 0 and burst >= 1");
             }

@@ -8,6 +8,7 @@ import dev.roomcast.observability.DropReason;
 import dev.roomcast.security.VerifiedToken;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.mutiny.Uni;
 
 /**
  * One connection's state: who it is, where it is in its lifecycle (unauthenticated, authenticating,
@@ -32,12 +33,16 @@ public final class Session implements Recipient {
     private final Memberships memberships = new Memberships();
     private final RateLimiter rateLimiter;
     private final OutboundQueue outbound = new OutboundQueue();
+    /** Characters of live events kept for this connection by rooms it is joining (see {@link #hold}). */
+    private int heldBytes;
     private final long openedAtNanos;
     private long lastActivityNanos;
     private State state = State.UNAUTHENTICATED;
     private String userId;
     private boolean admin;
     private long expiresAtEpochSecond = Long.MAX_VALUE;
+    /** Whether the session holds one of its user's connection slots, given back when it ends. */
+    private boolean holdsSlot;
     private int invalidRun;
     private int framesHandled;
     private CloseCode closeCode;
@@ -61,6 +66,7 @@ public final class Session implements Recipient {
         return userId;
     }
 
+    @Override
     public boolean isAdmin() {
         return admin;
     }
@@ -95,29 +101,93 @@ public final class Session implements Recipient {
      */
     @Override
     public void write(String frame, boolean persisted) {
-        int size = frame.length();
-        int queued = outbound.queuedBytes() + size;
-        if (queued > settings.maxQueuedBytes / 2 && state != State.CLOSING) {
-            if (persisted && queued > settings.maxQueuedBytes) {
-                settings.metrics.dropped(DropReason.SLOW_CONSUMER);
-                close(CloseCode.SLOW_CONSUMER);
-                return;
-            }
-            if (!persisted) {
-                settings.metrics.dropped(DropReason.SLOW_CONSUMER);
-                return;
-            }
+        if (admits(frame.length(), persisted)) {
+            send(frame, frame.length());
         }
-        send(frame, size);
     }
 
     /**
-     * Writes a reply to this client (ack, error, pong, connected, a join's replay) and counts it. Replies are not
-     * held to the slow-consumer budget: they answer what the client asked for, and a replay is bounded by retention.
+     * A live event of a room this connection is joining, kept until its ack is written: counted against the budget
+     * like a write, and dropped or refused (4008) the same way.
+     */
+    @Override
+    public boolean hold(int size, boolean persisted) {
+        if (!admits(size, persisted)) {
+            return false;
+        }
+        heldBytes += size;
+        return true;
+    }
+
+    @Override
+    public void unhold(int size) {
+        heldBytes -= size;
+    }
+
+    /**
+     * Writes a reply to this client (ack, error, pong, connected, a join's replay). Replies count against the budget like
+     * persisted events: a client that asks without reading is closed with 4008 rather than have answers pile up.
      */
     void reply(String frame) {
-        send(frame, 0);
-        settings.metrics.frameSent();
+        if (admits(frame.length(), true)) {
+            send(frame, frame.length());
+            settings.metrics.frameSent();
+        }
+    }
+
+    /** Whether a frame of this size fits the budget now, with what is queued and held. */
+    boolean fits(int size) {
+        return outbound.queuedBytes() + heldBytes + size <= settings.maxQueuedBytes;
+    }
+
+    /**
+     * Completes, on this connection's loop, once a frame of this size fits the budget: at once when it does, else when
+     * the socket has written enough. Fails when it cannot fit even with nothing queued (4008), or the connection closes.
+     */
+    Uni<Void> room(int size) {
+        if (fits(size)) {
+            return Uni.createFrom().voidItem();
+        }
+        if (state == State.CLOSING) {
+            return Uni.createFrom().failure(new IllegalStateException("closed"));
+        }
+        if (outbound.queuedBytes() == 0) {
+            overflowed();
+            return Uni.createFrom().failure(new IllegalStateException("slow consumer"));
+        }
+        return Uni.createFrom().emitter(emitter -> outbound.onDrain(() -> {
+            if (state == State.CLOSING) {
+                outbound.onDrain(null);
+                emitter.fail(new IllegalStateException("closed"));
+            } else if (fits(size)) {
+                outbound.onDrain(null);
+                emitter.complete(null);
+            } else if (outbound.queuedBytes() == 0) {
+                outbound.onDrain(null);
+                overflowed();
+                emitter.fail(new IllegalStateException("slow consumer"));
+            }
+        }));
+    }
+
+    private boolean admits(int size, boolean persisted) {
+        long total = (long) outbound.queuedBytes() + heldBytes + size;
+        if (total > settings.maxQueuedBytes / 2 && state != State.CLOSING) {
+            if (!persisted) {
+                settings.metrics.dropped(DropReason.SLOW_CONSUMER);
+                return false;
+            }
+            if (total > settings.maxQueuedBytes) {
+                overflowed();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void overflowed() {
+        settings.metrics.dropped(DropReason.SLOW_CONSUMER);
+        close(CloseCode.SLOW_CONSUMER);
     }
 
     private void send(String frame, int counted) {
@@ -139,8 +209,8 @@ public final class Session implements Recipient {
         return clientId + "/" + (++framesHandled);
     }
 
-    long tryAcquire(String event, long nowNanos) {
-        return rateLimiter.tryAcquire(event, nowNanos);
+    long tryAcquire(String event, int cost, long nowNanos) {
+        return rateLimiter.tryAcquire(event, cost, nowNanos);
     }
 
     void authenticating(VerifiedToken token) {
@@ -148,6 +218,14 @@ public final class Session implements Recipient {
         userId = token.userId();
         admin = token.admin();
         expiresAtEpochSecond = token.expiresAtEpochSecond();
+    }
+
+    void holdSlot() {
+        holdsSlot = true;
+    }
+
+    boolean holdsSlot() {
+        return holdsSlot;
     }
 
     void authenticated() {
@@ -179,6 +257,7 @@ public final class Session implements Recipient {
             return;
         }
         state = State.CLOSING;
+        outbound.notifyDrain();
         if (connection.isClosed()) {
             return; // closed already, from the other side: the transport's code is counted when the close is handled
         }
@@ -186,6 +265,12 @@ public final class Session implements Recipient {
         settings.metrics.closed(code.code());
         connection.close(new CloseReason(code.code(), code.reason())).subscribe().with(Session::ignore,
                 Session::ignore);
+    }
+
+    /** The socket is gone (closed by either side): nothing more is written, and whoever waits for room stops. */
+    void ended() {
+        state = State.CLOSING;
+        outbound.notifyDrain();
     }
 
     /** The code this server closed with, or null when the close came from the client or the transport. */

@@ -63,6 +63,8 @@ public class SessionCommands {
     /** PROTOCOL.md section 2: the 20th consecutive BAD_REQUEST or UNKNOWN_EVENT is answered, then the socket closes. */
     static final int MAX_INVALID_RUN = 20;
     private static final Uni<Void> DONE = Uni.createFrom().voidItem();
+    /** RFC 6455's "no status received", what the transport reports for a socket that ended without a close frame. */
+    private static final int NO_STATUS = 1005;
 
     private final ClientFrameCodec codec;
     private final ServerFrames frames;
@@ -76,12 +78,15 @@ public class SessionCommands {
     private final NodeIdentity node;
     private final RoomcastMetrics metrics;
     private final SessionSettings settings;
+    private final UserConnectionLimit connectionLimit;
+    private final Replay replay;
     private final int maxRooms;
     private final long heartbeatMs;
 
     SessionCommands(ClientFrameCodec codec, ServerFrames frames, TokenVerifier verifier, Hub hub, Broker broker,
             RoomAccess access, Instance<RoomHistory> history, ChatCommands chat, PresenceCommands presence,
-            NodeIdentity node, RoomcastMetrics metrics, SessionSettings settings, RoomcastConfig config) {
+            NodeIdentity node, RoomcastMetrics metrics, SessionSettings settings, UserConnectionLimit connectionLimit,
+            Replay replay, RoomcastConfig config) {
         this.codec = codec;
         this.frames = frames;
         this.verifier = verifier;
@@ -94,6 +99,8 @@ public class SessionCommands {
         this.node = node;
         this.metrics = metrics;
         this.settings = settings;
+        this.connectionLimit = connectionLimit;
+        this.replay = replay;
         this.maxRooms = config.maxRoomsPerClient();
         this.heartbeatMs = config.heartbeat().timeout().toMillis() / 2;
     }
@@ -107,9 +114,20 @@ public class SessionCommands {
         return session;
     }
 
-    /** Authenticates at once when the handshake carried a valid token; else the socket waits for {@code authenticate}. */
-    public Uni<Void> start(Session session, VerifiedToken handshakeToken) {
-        return handshakeToken == null ? DONE : authenticate(session, handshakeToken, null, null);
+    /**
+     * Authenticates at once when the handshake carried a valid token (and reserved the user's connection slot); else the
+     * socket waits for {@code authenticate}.
+     */
+    public Uni<Void> start(Session session, VerifiedToken handshakeToken, UserConnectionLimit.Reservation slot) {
+        if (handshakeToken == null) {
+            return DONE;
+        }
+        if (slot == null || !slot.claim()) {
+            // The reservation outlived its window before the socket opened: take a slot now, as a first message would.
+            return admitted(session, handshakeToken, null, null);
+        }
+        session.holdSlot();
+        return authenticate(session, handshakeToken, null, null);
     }
 
     public Uni<Void> handle(Session session, String text) {
@@ -124,7 +142,7 @@ public class SessionCommands {
             frame = codec.decode(text);
         } catch (FrameDecodeException e) {
             metrics.frameReceived(e.event() == null ? ClientEvent.OTHER : e.event());
-            if (!rateLimited(session, e.event(), e.id(), null, now)) {
+            if (!rateLimited(session, e.event(), 1, e.id(), null, now)) {
                 refuse(session, e.id(), null, e.event(), RoomcastException.badRequest(e.getMessage()));
             }
             return DONE;
@@ -133,7 +151,7 @@ public class SessionCommands {
             MDC.put("traceId", frame.traceId());
         }
         metrics.frameReceived(frame.event());
-        if (rateLimited(session, frame.event(), frame.id(), frame.traceId(), now)) {
+        if (rateLimited(session, frame.event(), cost(frame), frame.id(), frame.traceId(), now)) {
             return DONE;
         }
         // PROTOCOL.md section 2: before authentication anything but authenticate, heartbeat and ping, known or not,
@@ -179,12 +197,19 @@ public class SessionCommands {
     }
 
     public void closed(Session session, CloseReason reason) {
+        boolean wasUnauthenticated = session.isUnauthenticated();
+        session.ended();
         session.shard().unregister(session);
         hub.unregisterClient(session);
-        hub.closed();
+        hub.closed(wasUnauthenticated);
+        if (session.holdsSlot()) {
+            connectionLimit.release(session.userId());
+        }
         CloseCode own = session.closeCode();
         if (own == null) {
-            metrics.closed(reason == null ? 1006 : reason.getCode()); // ours were counted as they were sent
+            // Ours were counted as they were sent. A connection that ended without a close frame (the transport reports
+            // 1005, "no status": an empty close frame is reported as 1000) counts as 1006, connection lost.
+            metrics.closed(reason == null || reason.getCode() == NO_STATUS ? CloseCode.CONNECTION_LOST.code() : reason.getCode());
         }
         LOG.debugf("%s closed (%s)", session, own != null ? own : reason);
     }
@@ -224,7 +249,28 @@ public class SessionCommands {
             session.close(CloseCode.AUTH_FAILED);
             return DONE;
         }
-        return authenticate(session, verified.get(), frame.id(), frame.traceId());
+        return admitted(session, verified.get(), frame.id(), frame.traceId());
+    }
+
+    /** Takes one of the user's connection slots, then authenticates; a user at the limit is closed with 1008. */
+    private Uni<Void> admitted(Session session, VerifiedToken token, String id, String traceId) {
+        session.authenticating(token);
+        hub.authenticating();
+        return connectionLimit.admit(token.userId()).emitOn(FrameLoop.current()).chain(admitted -> {
+            if (session.isClosing()) {
+                if (admitted) {
+                    connectionLimit.release(token.userId()); // closed while waiting: nobody will hold it
+                }
+                return DONE;
+            }
+            if (!admitted) {
+                LOG.debugf("%s: the user holds the most connections allowed", session);
+                session.close(CloseCode.CONNECTION_LIMIT);
+                return DONE;
+            }
+            session.holdSlot();
+            return authenticate(session, token, id, traceId);
+        });
     }
 
     /**
@@ -232,6 +278,9 @@ public class SessionCommands {
      * session here) and only then says {@code connected}: nothing sent to the user afterwards is missed.
      */
     private Uni<Void> authenticate(Session session, VerifiedToken token, String id, String traceId) {
+        if (session.isUnauthenticated()) {
+            hub.authenticating();
+        }
         session.authenticating(token);
         HubShard shard = session.shard();
         String userRoom = RoomNames.userRoom(token.userId());
@@ -290,16 +339,17 @@ public class SessionCommands {
      * <li>reservations: the pod subscribes to each room's channel if needed (and, for rooms with history, knows where
      * the room's ordered stream starts); a reservation completes once that is active;</li>
      * <li>the connection enters each room as a pending member: the room's frames are kept for it from now on;</li>
-     * <li>for rooms with history, the room's position is read from the event log, with the events missed since
-     * {@code since} when they can be recovered: after entering, so that nothing falls between the two;</li>
-     * <li>in one event-loop task: the ack, then each room's missed events, then what was kept (without what the replay
-     * already covered), and the connection goes live.</li>
+     * <li>for rooms with history, the room's position is read from the event log, and whether the events missed since
+     * {@code since} can be recovered: after entering, so that nothing falls between the two;</li>
+     * <li>the ack; then room by room, the missed events (read and written a page at a time, as fast as the client
+     * reads: {@link Replay}), what was kept meanwhile (without what the replay already covered), and the connection goes
+     * live in the room.</li>
      * </ol>
      * So no event of a room precedes the ack, the missed events come before any newer one, and nothing is lost or
      * repeated in between.
      */
     private Uni<Void> handleJoin(Session session, ClientFrame frame) {
-        JsonNode rooms = Fields.requiredArray(frame.data(), "rooms");
+        JsonNode rooms = roomList(frame);
         JsonNode since = frame.data().get("since");
         if (since != null && !since.isObject() && !since.isNull()) {
             throw RoomcastException.badRequest("data.since must be an object");
@@ -350,7 +400,7 @@ public class SessionCommands {
                 .invoke(() -> enterPending(session, distinct))
                 .chain(() -> readPositions(session, distinct))
                 .emitOn(loop)
-                .invoke(() -> finishJoin(session, frame, outcomes, distinct));
+                .chain(() -> finishJoin(session, frame, outcomes, distinct, loop));
     }
 
     private Uni<Void> reserveWithinLimit(Session session, Iterable<JoinOutcome> distinctOutcomes) {
@@ -442,8 +492,8 @@ public class SessionCommands {
         });
     }
 
-    private void finishJoin(Session session, ClientFrame frame, List<JoinOutcome> outcomes,
-            Collection<JoinOutcome> distinct) {
+    private Uni<Void> finishJoin(Session session, ClientFrame frame, List<JoinOutcome> outcomes,
+            Collection<JoinOutcome> distinct, FrameLoop loop) {
         HubShard shard = session.shard();
         for (JoinOutcome outcome : distinct) {
             if (outcome.pending && outcome.error != null) {
@@ -471,24 +521,30 @@ public class SessionCommands {
                 }
             }
         }
+        Uni<Void> chain = DONE;
         for (JoinOutcome outcome : distinct) {
-            if (!outcome.pending) {
-                continue;
+            if (outcome.pending) {
+                outcome.pending = false;
+                chain = chain.chain(() -> replay.recover(session, outcome.room, outcome.position, loop))
+                        .invoke(() -> shard.completeJoin(session, outcome.room,
+                                outcome.position == null ? -1 : outcome.position.lastOffset()));
             }
-            outcome.pending = false;
-            long floor = -1;
-            if (outcome.position != null) {
-                for (Envelope missed : outcome.position.missed()) {
-                    session.reply(frames.delivery(missed));
-                }
-                floor = outcome.position.lastOffset();
-            }
-            shard.completeJoin(session, outcome.room, floor);
         }
+        // A replay that could not finish closed the session (4008): the frame itself was answered.
+        return chain.onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    /** {@code data.rooms}: an array naming at most {@code roomcast.max-rooms-per-client} rooms, else the frame is refused. */
+    private JsonNode roomList(ClientFrame frame) {
+        JsonNode rooms = Fields.requiredArray(frame.data(), "rooms");
+        if (rooms.size() > maxRooms) {
+            throw RoomcastException.badRequest("a " + frame.event() + " names at most " + maxRooms + " rooms");
+        }
+        return rooms;
     }
 
     private Uni<Void> handleLeave(Session session, ClientFrame frame) {
-        JsonNode rooms = Fields.requiredArray(frame.data(), "rooms");
+        JsonNode rooms = roomList(frame);
         ObjectNode data = frames.mapper().createObjectNode();
         ArrayNode left = data.putArray("rooms");
         for (JsonNode item : rooms) {
@@ -534,8 +590,20 @@ public class SessionCommands {
         }
     }
 
-    private boolean rateLimited(Session session, String event, String id, String traceId, long now) {
-        long waitMillis = session.tryAcquire(event, now);
+    /**
+     * Tokens a frame takes from its event's bucket: a {@code join} one per room it names (at most the rooms a frame may
+     * name: a longer one is refused as a whole anyway), any other frame one.
+     */
+    private int cost(ClientFrame frame) {
+        if (frame.kind() != ClientEvent.JOIN || frame.data() == null) {
+            return 1;
+        }
+        JsonNode rooms = frame.data().get("rooms");
+        return rooms == null || !rooms.isArray() ? 1 : Math.max(1, Math.min(rooms.size(), maxRooms));
+    }
+
+    private boolean rateLimited(Session session, String event, int cost, String id, String traceId, long now) {
+        long waitMillis = session.tryAcquire(event, cost, now);
         if (waitMillis == 0) {
             return false;
         }

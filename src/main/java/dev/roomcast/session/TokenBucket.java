@@ -1,21 +1,22 @@
 package dev.roomcast.session;
 
 /**
- * A token bucket for one connection and one limit. A connection's frames are handled one at a time on its event
- * loop, so the bucket needs no atomics: two fields, refilled lazily on each take.
+ * A token bucket for one connection (or one user's HTTP requests) and one limit. A connection's frames are handled one
+ * at a time on its event loop, so the bucket needs no atomics: two fields, refilled lazily on each take; a shared one
+ * is guarded by its owner.
  */
-final class TokenBucket {
+public final class TokenBucket {
 
     private double tokens;
     private long stampNanos;
 
-    TokenBucket(double burst, long nowNanos) {
+    public TokenBucket(double burst, long nowNanos) {
         this.tokens = burst;
         this.stampNanos = nowNanos;
     }
 
     /** Adds the tokens earned since the last call and reports what is available. */
-    double refill(RateLimitPolicy.Limit limit, long nowNanos) {
+    public double refill(RateLimitPolicy.Limit limit, long nowNanos) {
         long elapsed = nowNanos - stampNanos;
         if (elapsed > 0) {
             tokens = Math.min(limit.burst(), tokens + elapsed * limit.perNano());
@@ -24,12 +25,13 @@ final class TokenBucket {
         return tokens;
     }
 
-    void take() {
-        tokens -= 1;
+    /** Takes {@code cost} tokens; the level may go below zero (a debt the refill pays back). */
+    public void take(double cost) {
+        tokens -= cost;
     }
 
-    /** Milliseconds until one token is available, given the current level. */
-    static long millisUntilOne(double tokens, RateLimitPolicy.Limit limit) {
-        return (long) Math.ceil((1 - tokens) / limit.rate() * 1000);
+    /** Milliseconds until {@code need} tokens are available, given the current level. */
+    public static long millisUntil(double need, double tokens, RateLimitPolicy.Limit limit) {
+        return (long) Math.ceil((need - tokens) / limit.rate() * 1000);
     }
 }

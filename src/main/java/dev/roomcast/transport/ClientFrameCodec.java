@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.roomcast.security.InputRules;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -58,10 +59,11 @@ public class ClientFrameCodec {
                         }
                     }
                     case "traceId" -> {
-                        if (value == JsonToken.VALUE_STRING) {
+                        if (value == JsonToken.VALUE_STRING && InputRules.isTraceId(parser.getText())) {
                             traceId = parser.getText();
                         } else {
-                            problem = first(problem, "traceId must be a string");
+                            // Echoed on replies and written to logs: only its own alphabet (a newline would forge a line).
+                            problem = first(problem, "traceId must match [A-Za-z0-9._:/-]{1,64}");
                             parser.skipChildren();
                         }
                     }

@@ -12,6 +12,11 @@ public final class EventNames {
     /** The last event of a deleted room: its recipients leave the room as they receive it. */
     public static final String ROOM_DELETED = "room.deleted";
 
+    /** A user's first client joined a room (PROTOCOL.md section 4): announced by pods only. */
+    public static final String PRESENCE_JOIN = "presence.join";
+    /** A user's last client left a room: announced by pods only. */
+    public static final String PRESENCE_LEAVE = "presence.leave";
+
     private static final int MAX_LENGTH = 64;
 
     private EventNames() {
@@ -35,6 +40,11 @@ public final class EventNames {
     /** Whether a server-side or relayed event may carry this name. */
     public static boolean isEmittable(String name) {
         return name != null && isWellFormed(name) && !RESERVED.contains(name);
+    }
+
+    /** Whether the event is a pod's presence notice, which a Redis body carries only when a pod signed it. */
+    public static boolean isPresenceNotice(String name) {
+        return PRESENCE_JOIN.equals(name) || PRESENCE_LEAVE.equals(name);
     }
 
     private static boolean isLetter(char c) {

@@ -41,7 +41,8 @@ public class GatewaySocket {
     public Uni<Void> onOpen(WebSocketConnection connection) {
         Session session = commands.open(connection);
         connection.userData().put(SESSION, session);
-        return commands.start(session, connection.userData().get(HandshakeAuthentication.TOKEN));
+        return commands.start(session, connection.userData().get(HandshakeAuthentication.TOKEN),
+                connection.userData().get(HandshakeAuthentication.SLOT));
     }
 
     @OnTextMessage
@@ -84,7 +85,7 @@ public class GatewaySocket {
             if (!connection.isClosed()) {
                 connection.close(new CloseReason(transportCode, transportCode == CloseCode.MESSAGE_TOO_BIG.code()
                         ? CloseCode.MESSAGE_TOO_BIG.reason()
-                        : "protocol error")).subscribe().with(v -> {
+                        : CloseCode.PROTOCOL_ERROR.reason())).subscribe().with(v -> {
                         }, f -> {
                         });
             }

@@ -4,12 +4,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.roomcast.RoomcastConfig;
+import dev.roomcast.hub.Hub;
 import dev.roomcast.node.Drain;
 import dev.roomcast.security.TokenVerifier;
 import dev.roomcast.security.VerifiedToken;
+import dev.roomcast.session.UserConnectionLimit;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.quarkus.websockets.next.UserData;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,25 +22,36 @@ import jakarta.enterprise.context.ApplicationScoped;
 /**
  * Authentication at the handshake: a token in {@code Authorization: Bearer} or {@code ?access_token=} (for
  * browsers, which cannot set headers on a WebSocket) is verified before the upgrade. Invalid or expired: HTTP 401
- * and no socket. Valid: the verified identity travels to the connection in its {@link UserData}. No token: the
- * socket opens unauthenticated and must send {@code authenticate}. A draining pod refuses every upgrade with 503.
+ * and no socket. A user who already holds {@code roomcast.max-connections-per-user} sessions: HTTP 429. Valid: the
+ * verified identity and the user's connection slot travel to the connection in its {@link UserData}. No token: the
+ * socket opens unauthenticated and must send {@code authenticate}, unless the pod already holds
+ * {@code roomcast.auth.max-unauthenticated} such sockets (503). A draining pod refuses every upgrade with 503.
  */
 @ApplicationScoped
 public class HandshakeAuthentication implements HttpUpgradeCheck {
 
     public static final UserData.TypedKey<VerifiedToken> TOKEN = new UserData.TypedKey<>("roomcast.token");
+    public static final UserData.TypedKey<UserConnectionLimit.Reservation> SLOT = new UserData.TypedKey<>("roomcast.slot");
     private static final Map<String, List<String>> CHALLENGE = Map.of("WWW-Authenticate",
             List.of("Bearer error=\"invalid_token\""));
     private static final String BEARER = "Bearer ";
 
     private static final Map<String, List<String>> RETRY_ELSEWHERE = Map.of("Retry-After", List.of("1"));
+    private static final Map<String, List<String>> RETRY_LATER = Map.of("Retry-After", List.of("5"));
 
     private final TokenVerifier verifier;
+    private final UserConnectionLimit connectionLimit;
+    private final Hub hub;
     private final Drain drain;
+    private final int maxUnauthenticated;
 
-    HandshakeAuthentication(TokenVerifier verifier, Drain drain) {
+    HandshakeAuthentication(TokenVerifier verifier, UserConnectionLimit connectionLimit, Hub hub, Drain drain,
+            RoomcastConfig config) {
         this.verifier = verifier;
+        this.connectionLimit = connectionLimit;
+        this.hub = hub;
         this.drain = drain;
+        this.maxUnauthenticated = config.auth().maxUnauthenticated();
     }
 
     @Override
@@ -50,14 +66,31 @@ public class HandshakeAuthentication implements HttpUpgradeCheck {
             token = request.getParam("access_token");
         }
         if (token == null) {
-            return CheckResult.permitUpgrade();
+            return hub.unauthenticatedCount() >= maxUnauthenticated ? CheckResult.rejectUpgrade(503, RETRY_ELSEWHERE)
+                    : CheckResult.permitUpgrade();
         }
         Optional<VerifiedToken> verified = verifier.verify(token);
         if (verified.isEmpty()) {
             return CheckResult.rejectUpgrade(401, CHALLENGE);
         }
-        context.userData().put(TOKEN, verified.get());
-        return CheckResult.permitUpgrade();
+        // The count is answered on another loop; the upgrade goes on on the request's own.
+        Context requestContext = Vertx.currentContext();
+        return connectionLimit.reserve(verified.get().userId())
+                .emitOn(step -> {
+                    if (requestContext == null) {
+                        step.run();
+                    } else {
+                        requestContext.runOnContext(ignored -> step.run());
+                    }
+                })
+                .map(reservation -> {
+                    if (reservation == null) {
+                        return CheckResult.rejectUpgradeSync(429, RETRY_LATER);
+                    }
+                    context.userData().put(TOKEN, verified.get());
+                    context.userData().put(SLOT, reservation);
+                    return CheckResult.permitUpgradeSync();
+                });
     }
 
     private static String bearerToken(String authorization) {

@@ -1,12 +1,12 @@
 package dev.roomcast.broker;
 
-import static io.restassured.RestAssured.get;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 
 import org.junit.jupiter.api.Test;
 
+import dev.roomcast.testing.Management;
 import dev.roomcast.testing.LocalBrokerProfile;
 import dev.roomcast.testing.RedisCli;
 import dev.roomcast.testing.ServicesResource;
@@ -35,7 +35,7 @@ class LocalBrokerTests extends BrokerContractTests {
             assertEquals(0, RedisCli.subscribers(Channels.room("live:solo")));
             assertEquals(0, RedisCli.subscribers(Channels.user("solo")));
         }
-        get("/q/health/ready").then().statusCode(200)
+        Management.given().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'redis' }.data.broker", equalTo("local"));
     }
 }

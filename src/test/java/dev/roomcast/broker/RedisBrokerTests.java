@@ -12,13 +12,13 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.roomcast.testing.Metrics;
 import dev.roomcast.testing.RedisCli;
 import dev.roomcast.testing.ServicesResource;
 import dev.roomcast.testing.Tokens;
 import dev.roomcast.testing.WsClient;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
 
 /** The Redis broker: the contract, plus the channels, the emitter contract and subscription lifecycle of section 7. */
 @QuarkusTest
@@ -101,7 +101,7 @@ class RedisBrokerTests extends BrokerContractTests {
 
     private static double invalidDrops() {
         java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("(?m)^roomcast_dropped_total\\{reason=\"invalid\"[^}]*} (\\S+)$")
-                .matcher(RestAssured.get("/q/metrics").asString());
+                .matcher(Metrics.text());
         assertTrue(matcher.find(), "roomcast_dropped_total{reason=invalid} exported");
         return Double.parseDouble(matcher.group(1));
     }

@@ -1,6 +1,5 @@
 package dev.roomcast.broker;
 
-import static io.restassured.RestAssured.get;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.roomcast.testing.Management;
 import dev.roomcast.testing.LocalServices;
 import dev.roomcast.testing.RedisCli;
 import dev.roomcast.testing.ServicesResource;
@@ -39,7 +39,7 @@ class RedisReconnectTests {
     @AfterEach
     void redisIsBack() {
         LocalServices.run("start-redis");
-        await().atMost(Duration.ofSeconds(20)).until(() -> get("/q/health/ready").statusCode() == 200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> Management.readinessStatus() == 200);
     }
 
     @Test
@@ -48,7 +48,7 @@ class RedisReconnectTests {
             member.join("live:restart");
 
             LocalServices.run("stop-redis");
-            await().atMost(Duration.ofSeconds(10)).until(() -> get("/q/health/ready").statusCode() == 503);
+            await().atMost(Duration.ofSeconds(10)).until(() -> Management.readinessStatus() == 503);
             JsonNode refused = member.join("live:during-outage").path("data").path("rooms").get(0);
             assertEquals(false, refused.path("joined").asBoolean(), refused.toString());
             assertEquals("INTERNAL", refused.path("error").path("code").asText());
@@ -59,7 +59,7 @@ class RedisReconnectTests {
             }
 
             LocalServices.run("start-redis");
-            await().atMost(Duration.ofSeconds(20)).until(() -> get("/q/health/ready").statusCode() == 200);
+            await().atMost(Duration.ofSeconds(20)).until(() -> Management.readinessStatus() == 200);
             // Readiness waits for the permanent subscriptions; room channels are resubscribed in the same batch.
             await().atMost(Duration.ofSeconds(5)).until(() -> RedisCli.subscribers("ws:room:live:restart") == 1);
             RedisCli.publish("ws:room:live:restart", "{\"serverId\":\"emitter\",\"type\":\"room\",\"target\":\"live:restart\",\"event\":\"back\"}");

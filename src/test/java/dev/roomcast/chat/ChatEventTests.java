@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -94,6 +95,22 @@ class ChatEventTests {
             JsonNode next = dina.awaitEvent("message.created");
             assertEquals("marker", next.path("data").path("message").path("text").asText(), "no second message.created");
             assertEquals(2, next.path("offset").asLong(), "the repeat took no offset");
+        }
+    }
+
+    @Test
+    void theSameClientMsgIdInAnotherRoomIsANewMessage() {
+        String first = ChatFixtures.room(base, "paul", "idem-a");
+        String second = ChatFixtures.room(base, "paul", "idem-b");
+        try (WsClient paul = WsClient.withBearer(base, Tokens.user("paul"))) {
+            paul.join(first, second);
+            JsonNode one = paul.request("message.send", Map.of("room", first, "text", "in a", "clientMsgId", "shared"))
+                    .path("data").path("message");
+            JsonNode other = paul.request("message.send", Map.of("room", second, "text", "in b", "clientMsgId", "shared"))
+                    .path("data").path("message");
+            assertNotEquals(one.path("id"), other.path("id"));
+            assertEquals(second, other.path("room").asText());
+            assertEquals("in b", other.path("text").asText());
         }
     }
 
@@ -228,6 +245,28 @@ class ChatEventTests {
         given().auth().oauth2(Tokens.user("mia")).get("/api/notifications?unread=true").then().statusCode(200)
                 .body("items.size()", equalTo(0));
         given().auth().oauth2(Tokens.user("kate")).get("/api/notifications").then().statusCode(200)
+                .body("items.size()", equalTo(0));
+    }
+
+    @Test
+    void aMessageMentioningOnlyNonMembersIsSentAndItsRetryReturnsIt() {
+        String room = ChatFixtures.room(base, "noah", "non-members", "olga");
+        try (WsClient noah = WsClient.withBearer(base, Tokens.user("noah")); WsClient olga = WsClient.withBearer(base, Tokens.user("olga"))) {
+            noah.join(room);
+            olga.join(room);
+            JsonNode first = noah.request("message.send", Map.of("room", room, "text", "hi @nobody", "clientMsgId", "m-1"));
+            assertEquals("ack", first.path("event").asText(), first.toString());
+            JsonNode retry = noah.request("message.send", Map.of("room", room, "text", "hi @nobody", "clientMsgId", "m-1"));
+            assertEquals(first.path("data").path("message").path("id"), retry.path("data").path("message").path("id"));
+            assertEquals("ack", noah.request("message.send", Map.of("room", room, "text", "@here everyone", "clientMsgId", "m-2"))
+                    .path("event").asText());
+            assertEquals("hi @nobody", olga.awaitEvent("message.created").path("data").path("message").path("text").asText());
+            assertEquals("@here everyone", olga.awaitEvent("message.created").path("data").path("message").path("text").asText());
+        }
+        given().auth().oauth2(Tokens.user("noah")).contentType("application/json")
+                .body(Map.of("text", "over REST, @nobody", "clientMsgId", "m-3")).post("/api/rooms/" + room + "/messages")
+                .then().statusCode(201);
+        given().auth().oauth2(Tokens.user("nobody")).get("/api/notifications").then().statusCode(200)
                 .body("items.size()", equalTo(0));
     }
 }

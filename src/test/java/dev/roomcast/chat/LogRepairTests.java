@@ -18,7 +18,10 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.roomcast.broker.Channels;
 import dev.roomcast.testing.ChatFixtures;
+import dev.roomcast.testing.PodBodies;
+import dev.roomcast.testing.RedisCli;
 import dev.roomcast.testing.ServicesResource;
 import dev.roomcast.testing.Tokens;
 import dev.roomcast.testing.WsClient;
@@ -64,6 +67,23 @@ class LogRepairTests {
             ChatFixtures.send(owner, room, "after");
             assertEquals(offset + 1, owner.awaitEvent("message.created").path("offset").asLong(),
                     "the stream goes on after the repaired offset");
+        }
+    }
+
+    @Test
+    void aGapFillNeverMovesPastTheCommittedOffset() {
+        String room = ChatFixtures.room(base, "repair-owner", "beyond-committed");
+        try (WsClient owner = WsClient.withBearer(base, Tokens.user("repair-owner"))) {
+            owner.join(room);
+            // Even a body a pod signed (a bug, or a pod of another cluster on the same Redis) cannot skip the stream ahead.
+            RedisCli.publish(Channels.room(room), PodBodies.signed("{\"serverId\":\"pod\",\"type\":\"room\",\"target\":\""
+                    + room + "\",\"event\":\"message.created\",\"data\":{\"bogus\":true},\"offset\":1000000}"));
+            ChatFixtures.send(owner, room, "first");
+            JsonNode first = owner.awaitEvent("message.created");
+            assertEquals(1, first.path("offset").asLong(), first.toString());
+            assertEquals("first", first.path("data").path("message").path("text").asText());
+            ChatFixtures.send(owner, room, "second");
+            assertEquals(2, owner.awaitEvent("message.created").path("offset").asLong());
         }
     }
 

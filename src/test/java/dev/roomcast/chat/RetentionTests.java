@@ -26,7 +26,8 @@ import io.restassured.http.ContentType;
 
 /**
  * {@code roomcast.history.max-events} (50 here): once retention no longer covers a client's gap it is told
- * {@code recovered:false}; a gap still covered is recovered. History over REST is not pruned.
+ * {@code recovered:false}; so is a client that missed more than {@code roomcast.history.max-replay} (20 here); a gap
+ * still covered is recovered. History over REST is not pruned.
  */
 @QuarkusTest
 @TestProfile(ShortLimitsProfile.class)
@@ -52,10 +53,18 @@ class RetentionTests {
             JsonNode tooOld = ChatFixtures.joinSince(keeper, room, 10, epoch);
             assertFalse(tooOld.path("recovered").asBoolean(), tooOld.toString());
             keeper.request("leave", Map.of("rooms", List.of(room)));
-            JsonNode covered = ChatFixtures.joinSince(keeper, room, 60, epoch);
+            JsonNode tooMany = ChatFixtures.joinSince(keeper, room, 75, epoch);
+            assertFalse(tooMany.path("recovered").asBoolean(), "retained, but more than max-replay: " + tooMany);
+            assertEquals(0, tooMany.path("missed").asInt());
+        }
+        // A connection of its own: this profile allows two joins per connection.
+        try (WsClient keeper = WsClient.withBearer(base, Tokens.user("keeper"))) {
+            JsonNode covered = ChatFixtures.joinSince(keeper, room, 85, epoch);
             assertTrue(covered.path("recovered").asBoolean(), covered.toString());
-            assertEquals(40, covered.path("missed").asInt());
-            assertEquals(61, keeper.awaitEvent("message.created").path("offset").asLong());
+            assertEquals(15, covered.path("missed").asInt());
+            for (long offset = 86; offset <= 100; offset++) {
+                assertEquals(offset, keeper.awaitEvent("message.created").path("offset").asLong());
+            }
         }
         JsonNode oldest = given().auth().oauth2(Tokens.user("keeper")).get("/api/rooms/" + room + "/messages?after=0&limit=1")
                 .then().statusCode(200).extract().as(JsonNode.class);

@@ -160,6 +160,52 @@ class RoomApiTests {
         }
     }
 
+    @Test
+    void threadRepliesArePaged() {
+        String room = ChatFixtures.room(base, "tess", "thread-pages");
+        long parent;
+        try (WsClient tess = WsClient.withBearer(base, Tokens.user("tess"))) {
+            tess.join(room);
+            parent = ChatFixtures.send(tess, room, "parent").path("id").asLong();
+            for (int i = 0; i < 5; i++) {
+                JsonNode ack = tess.request("message.send", Map.of("room", room, "text", "reply " + i, "clientMsgId", "t-" + i,
+                        "threadId", parent));
+                assertEquals("ack", ack.path("event").asText(), ack.toString());
+            }
+        }
+        String thread = "/api/rooms/" + room + "/messages/" + parent + "/thread";
+        JsonNode first = as("tess").get(thread + "?limit=2").then().statusCode(200).extract().as(JsonNode.class);
+        assertEquals(List.of("reply 0", "reply 1"), texts(first.path("items")));
+        assertTrue(first.path("hasMore").asBoolean());
+        long after = first.path("items").get(1).path("offset").asLong();
+        JsonNode second = as("tess").get(thread + "?limit=2&after=" + after).then().statusCode(200).extract().as(JsonNode.class);
+        assertEquals(List.of("reply 2", "reply 3"), texts(second.path("items")));
+        after = second.path("items").get(1).path("offset").asLong();
+        JsonNode last = as("tess").get(thread + "?after=" + after).then().statusCode(200).extract().as(JsonNode.class);
+        assertEquals(List.of("reply 4"), texts(last.path("items")));
+        assertFalse(last.path("hasMore").asBoolean());
+        as("tess").get(thread + "?limit=201").then().statusCode(400).body("code", equalTo("BAD_REQUEST"));
+        as("tess").get(thread + "?after=x").then().statusCode(400);
+    }
+
+    @Test
+    void aBanNeverAppliesToAnAdmin() {
+        String room = ChatFixtures.room(base, "vera", "admin-ban", "wade");
+        try (WsClient admin = WsClient.withBearer(base, Tokens.admin("wade")); WsClient vera = WsClient.withBearer(base, Tokens.user("vera"))) {
+            given().auth().oauth2(Tokens.user("vera")).post("/api/rooms/" + room + "/bans/wade").then().statusCode(204);
+            JsonNode joined = admin.join(room).path("data").path("rooms").get(0);
+            assertTrue(joined.path("joined").asBoolean(), "an admin joins a room it was banned from: " + joined);
+            vera.join(room);
+            given().auth().oauth2(Tokens.user("vera")).delete("/api/rooms/" + room + "/bans/wade").then().statusCode(204);
+            given().auth().oauth2(Tokens.user("vera")).post("/api/rooms/" + room + "/bans/wade").then().statusCode(204);
+            assertEquals("banned", admin.awaitEvent("member.removed").path("data").path("reason").asText());
+            ChatFixtures.send(vera, room, "still here?");
+            assertEquals("still here?", admin.awaitEvent("message.created").path("data").path("message").path("text").asText(),
+                    "a ban does not remove an admin's session either");
+            given().auth().oauth2(Tokens.admin("wade")).get("/api/rooms/" + room + "/messages").then().statusCode(200);
+        }
+    }
+
     private JsonNode page(String room, String query) {
         return as("paula").get("/api/rooms/" + room + "/messages" + (query.isEmpty() ? "" : "?" + query)).then().statusCode(200)
                 .extract().as(JsonNode.class);

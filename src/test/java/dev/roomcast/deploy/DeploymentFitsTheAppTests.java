@@ -1,6 +1,5 @@
 package dev.roomcast.deploy;
 
-import static io.restassured.RestAssured.get;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
@@ -11,6 +10,7 @@ import java.util.Map;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
+import dev.roomcast.testing.Management;
 import dev.roomcast.testing.Manifests;
 import dev.roomcast.testing.ServicesResource;
 import io.fabric8.kubernetes.api.model.Container;
@@ -19,8 +19,9 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
- * What the manifests ask of the running application holds: every probe and the scrape path answer, and every
- * {@code roomcast.*} setting they give is a key the application has.
+ * What the manifests ask of the running application holds: every probe and the scrape path answer on the management
+ * interface, and every {@code roomcast.*} setting they give is a key the application has. (That they use the
+ * management port is {@link ManifestTests}'.)
  */
 @QuarkusTest
 @WithTestResource(ServicesResource.class)
@@ -33,10 +34,10 @@ class DeploymentFitsTheAppTests {
             Container gateway = ManifestTests.gatewayContainer(deployment);
             for (var probe : List.of(gateway.getStartupProbe(), gateway.getReadinessProbe(), gateway.getLivenessProbe())) {
                 String path = probe.getHttpGet().getPath();
-                assertEquals(200, get(path).statusCode(), overlay + ": " + path);
+                assertEquals(200, Management.given().get(path).statusCode(), overlay + ": " + path);
             }
             String scrape = deployment.getSpec().getTemplate().getMetadata().getAnnotations().get("prometheus.io/path");
-            assertEquals(200, get(scrape).statusCode(), overlay + ": " + scrape);
+            assertEquals(200, Management.given().get(scrape).statusCode(), overlay + ": " + scrape);
         }
     }
 

@@ -75,36 +75,80 @@ class ManifestTests {
         manifests.one(PodDisruptionBudget.class, "roomcast");
         manifests.one(HorizontalPodAutoscaler.class, "roomcast");
         manifests.one(NetworkPolicy.class, "roomcast");
-        manifests.one(Ingress.class, "roomcast");
+        manifests.one(Ingress.class, "roomcast-api");
+        manifests.one(Ingress.class, "roomcast-streams");
         manifests.one(ConfigMap.class, "roomcast-config");
         if (overlay.equals("dev")) {
             manifests.one(StatefulSet.class, "postgres");
             manifests.one(StatefulSet.class, "redis");
-            assertEquals(3, manifests.ofKind(Secret.class).size(), "dev generates its own secrets");
+            assertEquals(4, manifests.ofKind(Secret.class).size(), "dev generates its own secrets");
         } else {
             assertTrue(manifests.ofKind(Secret.class).isEmpty(), "production secrets are created out of band, never here");
             assertFalse("roomcast-dev".equals(configMap(manifests).get("MP_JWT_VERIFY_ISSUER")), "the dev issuer stays in dev");
             assertTrue(manifests.ofKind(StatefulSet.class).isEmpty(), "production uses managed PostgreSQL and Redis");
+            assertNotNull(configMap(manifests).get("MP_JWT_VERIFY_AUDIENCES"), "production checks the token's audience");
         }
     }
 
     @ParameterizedTest
     @FieldSource("OVERLAYS")
-    void probesAndScrapesUseTheApplicationsPort(String overlay) throws IOException {
+    void probesAndScrapesUseTheManagementPort(String overlay) throws IOException {
         Deployment deployment = Manifests.of(overlay).gateway();
         Container gateway = gatewayContainer(deployment);
-        ContainerPort http = gateway.getPorts().stream().filter(port -> "http".equals(port.getName())).findFirst().orElseThrow();
-        assertEquals(applicationPort(), http.getContainerPort());
+        assertEquals(applicationPort("quarkus.http.port"), containerPort(gateway, "http"));
+        int management = applicationPort("quarkus.management.port");
+        assertEquals(management, containerPort(gateway, "management"));
         for (var probe : List.of(gateway.getStartupProbe(), gateway.getReadinessProbe(), gateway.getLivenessProbe())) {
             assertNotNull(probe, "startup, readiness and liveness probes");
-            assertEquals("http", probe.getHttpGet().getPort().getStrVal());
+            assertEquals("management", probe.getHttpGet().getPort().getStrVal());
         }
         assertEquals("/q/health/ready", gateway.getReadinessProbe().getHttpGet().getPath());
         assertEquals("/q/health/live", gateway.getLivenessProbe().getHttpGet().getPath());
         Map<String, String> annotations = deployment.getSpec().getTemplate().getMetadata().getAnnotations();
         assertEquals("true", annotations.get("prometheus.io/scrape"));
         assertEquals("/q/metrics", annotations.get("prometheus.io/path"));
-        assertEquals(String.valueOf(applicationPort()), annotations.get("prometheus.io/port"));
+        assertEquals(String.valueOf(management), annotations.get("prometheus.io/port"));
+    }
+
+    @ParameterizedTest
+    @FieldSource("OVERLAYS")
+    void onlyThePublicApiLeavesTheClusterAndTokensInQueriesAreNotLogged(String overlay) {
+        Set<String> paths = new HashSet<>();
+        for (Ingress ingress : Manifests.of(overlay).ofKind(Ingress.class)) {
+            Map<String, String> annotations = ingress.getMetadata().getAnnotations();
+            for (var rule : ingress.getSpec().getRules()) {
+                for (var path : rule.getHttp().getPaths()) {
+                    paths.add(path.getPath());
+                    assertEquals("http", path.getBackend().getService().getPort().getName(), path.getPath());
+                    if (path.getPath().equals("/ws") || path.getPath().equals("/sse")) {
+                        // Browsers pass ?access_token= on the streams; an SSE frame must not wait in a proxy buffer.
+                        assertEquals("false", annotations.get("nginx.ingress.kubernetes.io/enable-access-log"), path.getPath());
+                        assertEquals("off", annotations.get("nginx.ingress.kubernetes.io/proxy-buffering"), path.getPath());
+                        assertTrue(Integer.parseInt(annotations.get("nginx.ingress.kubernetes.io/proxy-read-timeout")) >= 3600);
+                    }
+                }
+            }
+        }
+        assertEquals(Set.of("/ws", "/sse", "/api", "/q/openapi"), paths);
+    }
+
+    @ParameterizedTest
+    @FieldSource("OVERLAYS")
+    void podsHoldNoServiceAccountTokenAndReachOnlyTheirPeers(String overlay) {
+        Manifests manifests = Manifests.of(overlay);
+        assertEquals(Boolean.FALSE, manifests.gateway().getSpec().getTemplate().getSpec().getAutomountServiceAccountToken());
+        NetworkPolicy policy = manifests.one(NetworkPolicy.class, "roomcast");
+        for (var rule : policy.getSpec().getEgress()) {
+            assertFalse(rule.getTo() == null || rule.getTo().isEmpty(), "an egress rule open to any address: " + rule);
+            rule.getTo().stream().filter(peer -> peer.getIpBlock() != null)
+                    .forEach(peer -> assertFalse(peer.getIpBlock().getCidr().endsWith("/0"), "egress to everywhere"));
+        }
+        for (var rule : policy.getSpec().getIngress()) {
+            assertFalse(rule.getFrom() == null || rule.getFrom().isEmpty(), "an ingress rule open to anyone: " + rule);
+        }
+        EnvVar secret = gatewayContainer(manifests.gateway()).getEnv().stream()
+                .filter(env -> env.getName().equals("ROOMCAST_CLUSTER_SECRET")).findFirst().orElseThrow();
+        assertTrue(secret.getValueFrom().getSecretKeyRef().getName().startsWith("roomcast-cluster"), "the cluster secret is a Secret");
     }
 
     @ParameterizedTest
@@ -127,10 +171,11 @@ class ManifestTests {
         assertTrue(hpa.getSpec().getMinReplicas() <= hpa.getSpec().getMaxReplicas());
         assertTrue(manifests.one(PodDisruptionBudget.class, "roomcast").getSpec().getMaxUnavailable().getIntVal()
                 < hpa.getSpec().getMinReplicas(), "a disruption never takes every pod");
-        var backend = manifests.one(Ingress.class, "roomcast").getSpec().getRules().get(0).getHttp().getPaths().get(0)
-                .getBackend().getService();
-        assertEquals(service.getMetadata().getName(), backend.getName());
-        assertEquals("http", backend.getPort().getName());
+        for (Ingress ingress : manifests.ofKind(Ingress.class)) {
+            for (var path : ingress.getSpec().getRules().get(0).getHttp().getPaths()) {
+                assertEquals(service.getMetadata().getName(), path.getBackend().getService().getName(), path.getPath());
+            }
+        }
     }
 
     @ParameterizedTest
@@ -189,6 +234,15 @@ class ManifestTests {
         assertFalse(names.isEmpty());
     }
 
+    @org.junit.jupiter.api.Test
+    void theDevScriptListensOnLoopbackOnly() throws IOException {
+        // The dev profile trusts a key whose private half is in this repository: nothing outside the machine may reach it.
+        String script = Files.readString(PROJECT.resolve("scripts/dev"));
+        String launch = script.substring(script.indexOf("exec java"));
+        assertTrue(launch.contains("-Dquarkus.http.host=127.0.0.1"), launch);
+        assertTrue(launch.contains("-Dquarkus.management.host=127.0.0.1"), launch);
+    }
+
     // --- helpers ----------------------------------------------------------------------------------------------
 
     static Container gatewayContainer(Deployment deployment) {
@@ -217,11 +271,17 @@ class ManifestTests {
         return key.replaceAll("[^A-Za-z0-9]", "_").toUpperCase();
     }
 
-    private static int applicationPort() throws IOException {
-        Matcher port = Pattern.compile("(?m)^quarkus\\.http\\.port=(\\d+)$")
+    private static int applicationPort(String key) throws IOException {
+        Matcher port = Pattern.compile("(?m)^" + Pattern.quote(key) + "=(\\d+)$")
                 .matcher(Files.readString(PROJECT.resolve("src/main/resources/application.properties")));
-        assertTrue(port.find(), "quarkus.http.port in application.properties");
+        assertTrue(port.find(), key + " in application.properties");
         return Integer.parseInt(port.group(1));
+    }
+
+    private static int containerPort(Container container, String name) {
+        ContainerPort port = container.getPorts().stream().filter(candidate -> name.equals(candidate.getName())).findFirst()
+                .orElseThrow(() -> new AssertionError("no container port named " + name));
+        return port.getContainerPort();
     }
 
     private static String projectVersion() throws IOException {

@@ -1,6 +1,5 @@
 package dev.roomcast.faults;
 
-import static io.restassured.RestAssured.get;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -16,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.roomcast.testing.Management;
 import dev.roomcast.testing.ChatFixtures;
 import dev.roomcast.testing.LocalServices;
 import dev.roomcast.testing.ServicesResource;
@@ -42,7 +42,7 @@ class PostgresOutageTests {
     @AfterEach
     void postgresIsBack() {
         LocalServices.run("start-postgres");
-        await().atMost(WITHIN).until(() -> get("/q/health/ready").statusCode() == 200);
+        await().atMost(WITHIN).until(() -> Management.readinessStatus() == 200);
     }
 
     @Test
@@ -55,7 +55,7 @@ class PostgresOutageTests {
             reader.join(chat, live);
 
             LocalServices.run("stop-postgres");
-            await().atMost(WITHIN).until(() -> get("/q/health/ready").statusCode() == 503);
+            await().atMost(WITHIN).until(() -> Management.readinessStatus() == 503);
 
             JsonNode refused = writer.request("message.send", Map.of("room", chat, "text", "lost?", "clientMsgId", "pg-1"));
             assertEquals("error", refused.path("event").asText(), refused.toString());
@@ -75,7 +75,7 @@ class PostgresOutageTests {
             assertEquals("pg-writer", reader.awaitEvent("still.here").path("from").path("userId").asText());
 
             LocalServices.run("start-postgres");
-            await().atMost(WITHIN).until(() -> get("/q/health/ready").statusCode() == 200);
+            await().atMost(WITHIN).until(() -> Management.readinessStatus() == 200);
 
             JsonNode sent = writer.request("message.send", Map.of("room", chat, "text", "back", "clientMsgId", "pg-1"));
             assertEquals("ack", sent.path("event").asText(), sent.toString());

@@ -81,18 +81,33 @@ class RoomTests {
     @Test
     void roomLimitRefusesTheRoomsOverItWithLimitExceeded() {
         try (WsClient client = WsClient.withBearer(base, Tokens.user("victor"))) {
-            List<String> rooms = numberedRooms("live:limit-", 101);
-            rooms.add("user:victor");
-            JsonNode results = client.request("join", Map.of("rooms", rooms)).path("data").path("rooms");
+            JsonNode results = client.request("join", Map.of("rooms", numberedRooms("live:limit-", 100))).path("data").path("rooms");
             for (int i = 0; i < 100; i++) {
                 assertTrue(results.get(i).path("joined").asBoolean(), results.get(i).toString());
             }
-            assertRefused(results.get(100), "live:limit-100", "LIMIT_EXCEEDED");
+            results = client.requestPatiently("join", Map.of("rooms", List.of("live:limit-100", "user:victor")))
+                    .path("data").path("rooms");
+            assertRefused(results.get(0), "live:limit-100", "LIMIT_EXCEEDED");
             // Automatic rooms do not count toward the limit.
-            assertJoined(results.get(101), "user:victor");
+            assertJoined(results.get(1), "user:victor");
             JsonNode left = client.request("leave", Map.of("rooms", List.of("live:limit-0"))).path("data").path("rooms");
             assertEquals("live:limit-0", left.get(0).asText());
-            assertJoined(client.join("live:limit-100").path("data").path("rooms").get(0), "live:limit-100");
+            assertJoined(client.requestPatiently("join", Map.of("rooms", List.of("live:limit-100"))).path("data").path("rooms")
+                    .get(0), "live:limit-100");
+        }
+    }
+
+    @Test
+    void aJoinOrLeaveNamingMoreRoomsThanTheLimitIsRefusedAsAWhole() {
+        try (WsClient client = WsClient.withBearer(base, Tokens.user("wanda"))) {
+            List<String> tooMany = numberedRooms("live:whole-", 101);
+            JsonNode join = client.request("join", Map.of("rooms", tooMany));
+            assertEquals("error", join.path("event").asText(), join.toString());
+            assertEquals("BAD_REQUEST", join.path("data").path("code").asText());
+            JsonNode leave = client.request("leave", Map.of("rooms", tooMany));
+            assertEquals("BAD_REQUEST", leave.path("data").path("code").asText(), leave.toString());
+            assertEquals(0, client.request("leave", Map.of("rooms", List.of("live:whole-0"))).path("data").path("rooms").size(),
+                    "nothing of the refused join was executed");
         }
     }
 
@@ -100,7 +115,8 @@ class RoomTests {
     void aRefusedRoomTakesNoSlotUnderTheRoomLimit() {
         try (WsClient client = WsClient.withBearer(base, Tokens.user("yara"))) {
             client.request("join", Map.of("rooms", numberedRooms("live:slot-", 99)));
-            JsonNode results = client.join("chat:nowhere", "live:last-slot", "live:one-too-many").path("data").path("rooms");
+            JsonNode results = client.requestPatiently("join", Map.of("rooms", List.of("chat:nowhere", "live:last-slot",
+                    "live:one-too-many"))).path("data").path("rooms");
             assertRefused(results.get(0), "chat:nowhere", "NOT_FOUND");
             assertJoined(results.get(1), "live:last-slot");
             assertRefused(results.get(2), "live:one-too-many", "LIMIT_EXCEEDED");

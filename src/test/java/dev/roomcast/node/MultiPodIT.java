@@ -30,13 +30,15 @@ import io.restassured.http.ContentType;
  */
 class MultiPodIT {
 
+    private static final int PER_USER = 3;
+
     private static Pod one;
     private static Pod two;
 
     @BeforeAll
     static void startPods() {
-        one = Pod.start("multipod-1", Map.of());
-        two = Pod.start("multipod-2", Map.of());
+        one = Pod.start("multipod-1", Map.of("roomcast.max-connections-per-user", String.valueOf(PER_USER)));
+        two = Pod.start("multipod-2", Map.of("roomcast.max-connections-per-user", String.valueOf(PER_USER)));
     }
 
     @AfterAll
@@ -134,6 +136,31 @@ class MultiPodIT {
             onTwo.awaitEvent("looped");
             onOne.awaitEvent("marker");
             assertTrue(onOne.drain().stream().noneMatch(f -> is(f, "looped")), "pod one delivered its own message again");
+        }
+    }
+
+    @Test
+    void aUsersConnectionLimitHoldsAcrossPods() {
+        String user = "capped-" + System.nanoTime();
+        WsClient first = WsClient.withBearer(one.base(), Tokens.user(user));
+        try (WsClient second = WsClient.withBearer(one.base(), Tokens.user(user));
+                WsClient third = WsClient.withBearer(two.base(), Tokens.user(user))) {
+            assertEquals(429, WsClient.refusedStatus(two.base(), "access_token=" + Tokens.user(user), Map.of()));
+            try (WsClient late = WsClient.open(one.base())) {
+                late.send(WsClient.frame("authenticate", "a", Map.of("token", Tokens.user(user))));
+                assertEquals(1008, late.awaitClose());
+            }
+            first.close();
+            WsClient fourth = await().atMost(Duration.ofSeconds(10)).until(() -> {
+                try {
+                    return WsClient.withBearer(two.base(), Tokens.user(user));
+                } catch (IllegalStateException refused) {
+                    return null;
+                }
+            }, client -> client != null);
+            fourth.close();
+        } finally {
+            first.close();
         }
     }
 

@@ -2,15 +2,12 @@ package dev.roomcast.observability;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.roomcast.testing.Metrics;
 import dev.roomcast.testing.Pod;
 
 /**
@@ -20,11 +17,9 @@ import dev.roomcast.testing.Pod;
 class MetricsAtStartupIT {
 
     @Test
-    void everyMetricIsThereBeforeAnyTraffic() throws IOException, InterruptedException {
+    void everyMetricIsThereBeforeAnyTraffic() {
         try (Pod pod = Pod.start("metrics-at-startup", Map.of())) {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(pod.base().resolve("/q/metrics")).build(), HttpResponse.BodyHandlers.ofString());
-            String metrics = response.body();
+            String metrics = Metrics.text(pod.management());
             for (String series : List.of(
                     "roomcast_connections",
                     "roomcast_frames_received_total{event=\"join\"",
@@ -38,6 +33,8 @@ class MetricsAtStartupIT {
                     "roomcast_delivery_latency_seconds_bucket{le=\"+Inf\"",
                     "roomcast_delivery_latency_seconds_count",
                     "roomcast_closes_total{code=\"1000\"",
+                    "roomcast_closes_total{code=\"1002\"",
+                    "roomcast_closes_total{code=\"1006\"",
                     "roomcast_closes_total{code=\"4008\"",
                     "roomcast_rate_limited_total{event=\"message.send\"",
                     "roomcast_dropped_total{reason=\"slow_consumer\"",

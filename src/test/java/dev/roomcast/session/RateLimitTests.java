@@ -12,13 +12,13 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.roomcast.testing.Metrics;
 import dev.roomcast.testing.ServicesResource;
 import dev.roomcast.testing.Tokens;
 import dev.roomcast.testing.WsClient;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
 
 /**
  * PROTOCOL.md section 8: token buckets per connection; a refused frame gets RATE_LIMITED with retryAfterMs and is
@@ -59,6 +59,28 @@ class RateLimitTests {
     }
 
     @Test
+    void aJoinIsChargedOneTokenPerRoomItNames() {
+        try (WsClient client = WsClient.withBearer(base, Tokens.user("greedy"))) {
+            JsonNode first = client.request("join", Map.of("rooms", numberedRooms("live:greedy-a-", 30)));
+            assertEquals("ack", first.path("event").asText(), first.toString());
+            JsonNode second = client.request("join", Map.of("rooms", numberedRooms("live:greedy-b-", 30)));
+            assertEquals("RATE_LIMITED", second.path("data").path("code").asText(), "30 rooms, then 30 more: " + second);
+            // The wait covers what the second join costs: (30 - what is left of the burst of 40) at 20 tokens per second.
+            assertTrue(second.path("data").path("retryAfterMs").asLong() >= 900, second.toString());
+            JsonNode left = client.request("leave", Map.of("rooms", List.of("live:greedy-b-0")));
+            assertEquals(0, left.path("data").path("rooms").size(), "the refused join was not executed");
+        }
+    }
+
+    private static List<String> numberedRooms(String prefix, int count) {
+        List<String> rooms = new java.util.ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            rooms.add(prefix + i);
+        }
+        return rooms;
+    }
+
+    @Test
     void allFramesShareOneBucketOfBurstOneHundred() {
         try (WsClient client = WsClient.withBearer(base, Tokens.user("chatty"))) {
             long started = System.nanoTime();
@@ -76,7 +98,7 @@ class RateLimitTests {
             // all: burst 100 at 50/s.
             assertAllowedWithinBucket(130 - limited, 100, 50, started);
             assertFalse(client.isClosed(), "rate limiting never closes the socket");
-            String metrics = RestAssured.get("/q/metrics").asString();
+            String metrics = Metrics.text();
             assertTrue(metrics.matches("(?s).*roomcast_rate_limited_total\\{event=\"ping\"[^}]*} [1-9].*"), "ping counted");
         }
     }

@@ -2,6 +2,7 @@ package dev.roomcast.session;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -16,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.roomcast.testing.ChatFixtures;
 import dev.roomcast.testing.Metrics;
+import dev.roomcast.testing.Pod;
 import dev.roomcast.testing.ServicesResource;
 import dev.roomcast.testing.StalledClient;
 import dev.roomcast.testing.StalledClient.Backlog;
@@ -123,6 +125,47 @@ class SlowConsumerTests {
         }
     }
 
+    @Test
+    void aClientThatAsksWithoutReadingIsClosedWith4008() {
+        double closedBefore = Metrics.value("roomcast_closes_total{code=\"4008\"}");
+        // Each reply echoes the frame's id: what it asks for piles up unread in the server until the budget ends it.
+        String id = "i".repeat(8000);
+        try (StalledClient asker = StalledClient.connect(base, Tokens.user("asks-without-reading"))) {
+            for (int i = 1; i <= 2000; i++) {
+                asker.send("{\"event\":\"ping\",\"id\":\"" + id + "\"}");
+                if (i % 100 == 0 && Metrics.value("roomcast_closes_total{code=\"4008\"}") > closedBefore) {
+                    break;
+                }
+            }
+            assertTrue(Metrics.value("roomcast_closes_total{code=\"4008\"}") > closedBefore, "replies are held to the budget");
+            assertEquals(4008, asker.readAll(Duration.ofSeconds(20)).closeCode());
+        }
+    }
+
+    @Test
+    void aRecoveryLargerThanTheBudgetIsStreamedAsTheClientReads() {
+        String room = ChatFixtures.room(base, "replay-owner", "paced", "replay-reader");
+        int messages = 40; // about 8000 characters each: five times the budget in all
+        String epoch;
+        try (WsClient owner = WsClient.withBearer(base, Tokens.user("replay-owner"))) {
+            epoch = owner.join(room).path("data").path("rooms").get(0).path("epoch").asText();
+            for (int i = 0; i < messages; i++) {
+                given().auth().oauth2(Tokens.user("replay-owner")).contentType(ContentType.JSON)
+                        .body(Map.of("text", ChatFixtures.LONGEST_TEXT, "clientMsgId", "paced-" + i))
+                        .post("/api/rooms/" + room + "/messages").then().statusCode(201);
+            }
+        }
+        try (WsClient reader = WsClient.withBearer(base, Tokens.user("replay-reader"))) {
+            JsonNode result = ChatFixtures.joinSince(reader, room, 0, epoch);
+            assertTrue(result.path("recovered").asBoolean(), result.toString());
+            assertEquals(messages, result.path("missed").asInt());
+            for (int offset = 1; offset <= messages; offset++) {
+                assertEquals(offset, reader.awaitEvent("message.created").path("offset").asLong());
+            }
+            assertFalse(reader.isClosed(), "a reading client is never closed for its own replay");
+        }
+    }
+
     private void emit(String room, int n) {
         given().auth().oauth2(Tokens.admin("slow-ops")).contentType(ContentType.JSON)
                 .body(Map.of("type", "room", "target", room, "event", "bulk", "data", Map.of("n", n, "pad", BULK)))
@@ -140,7 +183,10 @@ class SlowConsumerTests {
     public static class SmallBudget implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("roomcast.slow-consumer.max-queued-bytes", String.valueOf(BUDGET));
+            // The room's writers post hundreds of messages over REST at full speed.
+            Map<String, String> config = new java.util.HashMap<>(Pod.UNLIMITED_RATES);
+            config.put("roomcast.slow-consumer.max-queued-bytes", String.valueOf(BUDGET));
+            return config;
         }
     }
 }

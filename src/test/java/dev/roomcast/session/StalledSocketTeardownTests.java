@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.roomcast.testing.ChatFixtures;
 import dev.roomcast.testing.Metrics;
+import dev.roomcast.testing.Pod;
 import dev.roomcast.testing.ServicesResource;
 import dev.roomcast.testing.StalledClient;
 import dev.roomcast.testing.Tokens;
@@ -62,7 +63,11 @@ class StalledSocketTeardownTests {
     public static class ShortHeartbeat implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("roomcast.slow-consumer.max-queued-bytes", "65536", "roomcast.heartbeat.timeout", "3s");
+            // The room's writer posts hundreds of messages over REST at full speed.
+            Map<String, String> config = new java.util.HashMap<>(Pod.UNLIMITED_RATES);
+            config.put("roomcast.slow-consumer.max-queued-bytes", "65536");
+            config.put("roomcast.heartbeat.timeout", "3s");
+            return config;
         }
     }
 }

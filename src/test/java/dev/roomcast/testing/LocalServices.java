@@ -14,6 +14,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LocalServices {
 
+    /** The cluster secret of every app under test: pods sign their Redis bodies, and tests can sign as a pod would. */
+    public static final String CLUSTER_SECRET = "roomcast-test-cluster-secret-0123456789";
+
+    /** {@code quarkus.management.test-port} of application.properties. */
+    private static final String MANAGEMENT_TEST_PORT = "9001";
+
     private static Map<String, String> settings;
     private static boolean startedHere;
 
@@ -82,8 +88,12 @@ public final class LocalServices {
         config.put("quarkus.redis.hosts", env.get("ROOMCAST_REDIS_URL"));
         config.put("mp.jwt.verify.publickey.location", Tokens.TEST_PUBLIC_KEY.toAbsolutePath().toString());
         config.put("mp.jwt.verify.issuer", Tokens.ISSUER);
+        config.put("roomcast.cluster.secret", CLUSTER_SECRET);
         // Packaged apps under test stop fast unless a test sets its own drain window.
         config.put("roomcast.shutdown.drain", "1s");
+        // A @QuarkusIntegrationTest's app runs the prod profile: its management interface goes where the test looks for
+        // it (quarkus.management.test-port). In-process tests use the test port anyway; pods set their own.
+        config.put("quarkus.management.port", MANAGEMENT_TEST_PORT);
         return config;
     }
 

@@ -1,17 +1,48 @@
 package dev.roomcast.testing;
 
-import static io.restassured.RestAssured.given;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 
-/** Reads one series from the application's {@code /q/metrics}. */
+/** Reads the Prometheus text of {@code /q/metrics} on a management interface, the one way every test scrapes. */
 public final class Metrics {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private Metrics() {
     }
 
+    /** The metrics of the application under test. */
+    public static String text() {
+        return text(Management.uri());
+    }
+
+    /** The metrics of the application whose management interface is at {@code management}. */
+    public static String text(URI management) {
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(management.resolve("/q/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new AssertionError("/q/metrics answered " + response.statusCode());
+            }
+            return response.body();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** @param series name and labels exactly as Prometheus text shows them, e.g. {@code roomcast_closes_total{code="4008"}} */
     public static double value(String series) {
-        String body = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        for (String line : body.split("\n")) {
+        return value(Management.uri(), series);
+    }
+
+    public static double value(URI management, String series) {
+        for (String line : text(management).split("\n")) {
             if (line.startsWith(series + " ")) {
                 return Double.parseDouble(line.substring(series.length() + 1).trim());
             }

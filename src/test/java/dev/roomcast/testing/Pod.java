@@ -24,22 +24,29 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Pod implements AutoCloseable {
 
-    /** Rate limits out of the way, for tests that send at full speed (the defaults would make them minute-long waits). */
+    /**
+     * Rate limits out of the way (WebSocket and HTTP), for tests that send at full speed (the defaults would make them
+     * minute-long waits).
+     */
     public static final Map<String, String> UNLIMITED_RATES = Map.of(
             "roomcast.rate-limits.all.rate", "100000", "roomcast.rate-limits.all.burst", "100000",
-            "roomcast.rate-limits.\"message.send\".rate", "100000", "roomcast.rate-limits.\"message.send\".burst", "100000");
+            "roomcast.rate-limits.\"message.send\".rate", "100000", "roomcast.rate-limits.\"message.send\".burst", "100000",
+            "roomcast.rest-rate-limits.writes.rate", "100000", "roomcast.rest-rate-limits.writes.burst", "100000",
+            "roomcast.rest-rate-limits.reads.rate", "100000", "roomcast.rest-rate-limits.reads.burst", "100000");
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
     private final Process process;
     private final URI base;
+    private final URI management;
     private final Path log;
 
-    private Pod(String name, Process process, URI base, Path log) {
+    private Pod(String name, Process process, URI base, URI management, Path log) {
         this.name = name;
         this.process = process;
         this.base = base;
+        this.management = management;
         this.log = log;
     }
 
@@ -50,8 +57,10 @@ public final class Pod implements AutoCloseable {
             throw new IllegalStateException(jar + " is missing: package the application first (./mvnw verify does)");
         }
         int port = freePort();
+        int managementPort = freePort();
         Map<String, String> config = new LinkedHashMap<>(LocalServices.appConfig());
         config.put("quarkus.http.port", String.valueOf(port));
+        config.put("quarkus.management.port", String.valueOf(managementPort));
         config.put("roomcast.broker", "redis");
         config.putAll(extraConfig);
         List<String> command = new ArrayList<>();
@@ -63,7 +72,8 @@ public final class Pod implements AutoCloseable {
             Path log = LocalServices.projectDir().resolve("target/pods/" + name + ".log");
             Files.createDirectories(log.getParent());
             Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            Pod pod = new Pod(name, process, URI.create("http://127.0.0.1:" + port), log);
+            Pod pod = new Pod(name, process, URI.create("http://127.0.0.1:" + port),
+                    URI.create("http://127.0.0.1:" + managementPort), log);
             pod.awaitReady(Duration.ofSeconds(90));
             return pod;
         } catch (IOException e) {
@@ -75,13 +85,23 @@ public final class Pod implements AutoCloseable {
         return base;
     }
 
+    /** The pod's management interface: health and metrics. */
+    public URI management() {
+        return management;
+    }
+
+    /** The pod's process id, for tools that look at the process itself (memory, heap). */
+    public long pid() {
+        return process.pid();
+    }
+
     public String name() {
         return name;
     }
 
     public int readinessStatus() {
         try {
-            HttpRequest request = HttpRequest.newBuilder(base.resolve("/q/health/ready")).timeout(Duration.ofSeconds(2)).build();
+            HttpRequest request = HttpRequest.newBuilder(management.resolve("/q/health/ready")).timeout(Duration.ofSeconds(2)).build();
             return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             return -1;

@@ -62,10 +62,18 @@ public final class StalledClient implements AutoCloseable {
 
     /** Sends a text frame (masked, as clients must). */
     public void send(String text) {
-        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        sendFrame(0x81, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Sends a close frame with this code, as a client that ends the connection for that reason would. */
+    public void sendClose(int code) {
+        sendFrame(0x88, new byte[] { (byte) (code >> 8), (byte) code });
+    }
+
+    private void sendFrame(int header, byte[] payload) {
         try {
             ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
-            frame.write(0x81);
+            frame.write(header);
             if (payload.length < 126) {
                 frame.write(0x80 | payload.length);
             } else {
@@ -80,6 +88,16 @@ public final class StalledClient implements AutoCloseable {
                 frame.write(payload[i] ^ mask[i & 3]);
             }
             out.write(frame.toByteArray());
+            out.flush();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot send", e);
+        }
+    }
+
+    /** Writes bytes as they are: frames a well-behaved client would never send. */
+    public void sendRaw(byte[] bytes) {
+        try {
+            out.write(bytes);
             out.flush();
         } catch (IOException e) {
             throw new IllegalStateException("cannot send", e);

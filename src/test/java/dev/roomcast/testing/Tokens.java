@@ -42,6 +42,14 @@ public final class Tokens {
                 .expiresAt(expiry).sign(testKey());
     }
 
+    /** A test-key token whose claims the caller sets: for tokens that break one rule (no sub, a foreign audience...). */
+    public static String custom(java.util.function.Consumer<io.smallrye.jwt.build.JwtClaimsBuilder> claims) {
+        io.smallrye.jwt.build.JwtClaimsBuilder builder = Jwt.issuer(ISSUER).issuedAt(Instant.now().minusSeconds(5))
+                .expiresAt(Instant.now().plusSeconds(3600));
+        claims.accept(builder);
+        return builder.sign(testKey());
+    }
+
     /** A token signed with another key: valid in form, refused by the server. */
     public static String signedWith(Path privateKeyPem, String issuer, String userId) {
         return Jwt.issuer(issuer).subject(userId).expiresAt(Instant.now().plusSeconds(3600)).sign(load(privateKeyPem));

@@ -132,6 +132,26 @@ public final class WsClient implements AutoCloseable {
         return awaitReply(id);
     }
 
+    /**
+     * Sends a frame with a fresh id and returns its reply, sending it again while the answer is {@code RATE_LIMITED}
+     * (after the {@code retryAfterMs} the server names): for tests that fill a bucket on purpose before the step they test.
+     */
+    public JsonNode requestPatiently(String event, Object data) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            JsonNode reply = request(event, data);
+            if (!"RATE_LIMITED".equals(reply.path("data").path("code").asText()) || System.nanoTime() > deadline) {
+                return reply;
+            }
+            try {
+                Thread.sleep(reply.path("data").path("retryAfterMs").asLong(100));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
     /** Joins and returns the ack, asserting it is one. */
     public JsonNode join(String... rooms) {
         JsonNode reply = request("join", Map.of("rooms", List.of(rooms)));
@@ -218,6 +238,49 @@ public final class WsClient implements AutoCloseable {
             }
             backlog.add(frame);
         }
+    }
+
+    /**
+     * The reply to {@code id}, or null when the server closed the socket before sending one; frames that do not match
+     * stay queued, in order.
+     */
+    public JsonNode awaitReplyUnlessClosed(String id) {
+        for (Iterator<JsonNode> it = backlog.iterator(); it.hasNext();) {
+            JsonNode frame = it.next();
+            if (id.equals(frame.path("id").asText(null))) {
+                it.remove();
+                return frame;
+            }
+        }
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode frame;
+            try {
+                frame = incoming.poll(20, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            if (frame == null) {
+                if (closed.isDone() && incoming.isEmpty()) {
+                    return null;
+                }
+                continue;
+            }
+            if (id.equals(frame.path("id").asText(null))) {
+                return frame;
+            }
+            backlog.add(frame);
+        }
+        return fail("no reply to " + id + " within " + WAIT + " and the socket is open");
+    }
+
+    /** The server's close code, or null while the socket is open (or it ended without a close frame: -1). */
+    public Integer closeCodeNow() {
+        if (!closed.isDone()) {
+            return null;
+        }
+        return closed.isCompletedExceptionally() ? -1 : closed.getNow(-1);
     }
 
     /** Every frame received and not yet consumed, in order. */

@@ -60,12 +60,15 @@ public class MessageResource {
             @Parameter(description = "An offset: the page ends just below it") @QueryParam("before") String before,
             @Parameter(description = "An offset: the page starts just above it") @QueryParam("after") String after,
             @Parameter(description = "1 to 200, default 50") @QueryParam("limit") String limit) {
-        // Parsed here rather than by JAX-RS, which answers 404 to a parameter it cannot convert; these are 400s.
-        Long limitValue = number("limit", limit);
-        return queries.page(caller.actor(), room, number("before", before), number("after", after),
-                limitValue == null ? null : (int) Math.min(limitValue, Integer.MAX_VALUE));
+        return queries.page(caller.actor(), room, number("before", before), number("after", after), limitOf(limit));
     }
 
+    private static Integer limitOf(String limit) {
+        Long value = number("limit", limit);
+        return value == null ? null : (int) Math.max(Integer.MIN_VALUE, Math.min(value, Integer.MAX_VALUE));
+    }
+
+    /** Query numbers are parsed here rather than by JAX-RS, which answers 404 to a value it cannot convert: a 400. */
     private static Long number(String name, String value) {
         if (value == null || value.isEmpty()) {
             return null;
@@ -95,9 +98,13 @@ public class MessageResource {
 
     @GET
     @Path("/{id}/thread")
-    @Operation(summary = "A thread's replies, ascending")
-    @APIResponse(responseCode = "200", description = "{\"items\": [MESSAGE]}")
-    public Uni<ObjectNode> thread(@PathParam("room") String room, @PathParam("id") long id) {
-        return queries.thread(caller.actor(), room, id);
+    @Operation(summary = "A page of a thread's replies, ascending: the first limit above after")
+    @APIResponse(responseCode = "200", description = "{\"items\": [MESSAGE], \"hasMore\": BOOL}")
+    @APIResponse(responseCode = "400", description = "limit outside 1..200, or a malformed offset", content = @Content(schema = @Schema(implementation = Problem.class)))
+    public Uni<ObjectNode> thread(@PathParam("room") String room, @PathParam("id") String id,
+            @Parameter(description = "An offset: the page starts just above it") @QueryParam("after") String after,
+            @Parameter(description = "1 to 200, default 50") @QueryParam("limit") String limit) {
+        // The id's digits were checked before the request got here (RequestRules): a 400, not JAX-RS's 404.
+        return queries.thread(caller.actor(), room, Long.parseLong(id), number("after", after), limitOf(limit));
     }
 }

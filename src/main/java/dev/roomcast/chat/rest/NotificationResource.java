@@ -50,7 +50,8 @@ public class NotificationResource {
     @Operation(summary = "Mark one read")
     @APIResponse(responseCode = "204", description = "Marked")
     @APIResponse(responseCode = "404", description = "No such notification of the caller", content = @Content(schema = @Schema(implementation = Problem.class)))
-    public Uni<Response> read(@PathParam("id") long id) {
-        return notifications.markRead(caller.actor(), id).map(ignored -> Response.noContent().build());
+    public Uni<Response> read(@PathParam("id") String id) {
+        // The id's digits were checked before the request got here (RequestRules): a 400, not JAX-RS's 404.
+        return notifications.markRead(caller.actor(), Long.parseLong(id)).map(ignored -> Response.noContent().build());
     }
 }

@@ -1,0 +1,96 @@
+package dev.roomcast.rest;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.roomcast.RoomcastConfig;
+import dev.roomcast.session.RateLimitPolicy;
+import dev.roomcast.session.TokenBucket;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+/**
+ * Per-user token buckets for the HTTP API ({@code roomcast.rest-rate-limits.reads} and {@code .writes}), on each pod. A
+ * user's requests may arrive on any event loop at once, so each user's buckets are guarded by their own lock. Buckets
+ * that have filled up again are forgotten every few seconds: a full bucket is what a new one would be, so the map holds
+ * only the users who were busy lately.
+ */
+@ApplicationScoped
+public class RestRateLimits {
+
+    static final String READS = "reads";
+    static final String WRITES = "writes";
+    private static final long SWEEP_MILLIS = 5_000;
+
+    private final RateLimitPolicy.Limit reads;
+    private final RateLimitPolicy.Limit writes;
+    private final Vertx vertx;
+    private final Map<String, UserBuckets> users = new ConcurrentHashMap<>();
+    private long sweeper = -1;
+
+    RestRateLimits(RoomcastConfig config, Vertx vertx) {
+        this.reads = limit(config, READS);
+        this.writes = limit(config, WRITES);
+        this.vertx = vertx;
+    }
+
+    private static RateLimitPolicy.Limit limit(RoomcastConfig config, String name) {
+        RoomcastConfig.RateLimit configured = config.restRateLimits().get(name);
+        if (configured == null) {
+            throw new IllegalStateException("roomcast.rest-rate-limits." + name + ".rate and .burst must be set");
+        }
+        return RateLimitPolicy.Limit.of(configured);
+    }
+
+    void start(@Observes StartupEvent event) {
+        sweeper = vertx.setPeriodic(SWEEP_MILLIS, id -> sweep(System.nanoTime()));
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (sweeper >= 0) {
+            vertx.cancelTimer(sweeper);
+        }
+    }
+
+    /** @return 0 when the request may proceed (its token is taken), else the milliseconds until it may */
+    long tryAcquire(String userId, boolean write, long nowNanos) {
+        UserBuckets buckets = users.computeIfAbsent(userId, ignored -> new UserBuckets(reads, writes, nowNanos));
+        return buckets.tryAcquire(write ? writes : reads, write, nowNanos);
+    }
+
+    /** Users whose lately busy buckets are whole again. */
+    int tracked() {
+        return users.size();
+    }
+
+    void sweep(long nowNanos) {
+        users.values().removeIf(buckets -> buckets.full(reads, writes, nowNanos));
+    }
+
+    private static final class UserBuckets {
+        private final TokenBucket reads;
+        private final TokenBucket writes;
+
+        UserBuckets(RateLimitPolicy.Limit readLimit, RateLimitPolicy.Limit writeLimit, long nowNanos) {
+            this.reads = new TokenBucket(readLimit.burst(), nowNanos);
+            this.writes = new TokenBucket(writeLimit.burst(), nowNanos);
+        }
+
+        synchronized long tryAcquire(RateLimitPolicy.Limit limit, boolean write, long nowNanos) {
+            TokenBucket bucket = write ? writes : reads;
+            double tokens = bucket.refill(limit, nowNanos);
+            if (tokens >= 1) {
+                bucket.take(1);
+                return 0;
+            }
+            return Math.max(1, TokenBucket.millisUntil(1, tokens, limit));
+        }
+
+        synchronized boolean full(RateLimitPolicy.Limit readLimit, RateLimitPolicy.Limit writeLimit, long nowNanos) {
+            return reads.refill(readLimit, nowNanos) >= readLimit.burst() && writes.refill(writeLimit, nowNanos) >= writeLimit.burst();
+        }
+    }
+}
