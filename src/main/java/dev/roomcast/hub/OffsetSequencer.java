@@ -10,6 +10,7 @@ import dev.roomcast.RoomcastConfig;
 import dev.roomcast.broker.DeliveryType;
 import dev.roomcast.broker.Envelope;
 import dev.roomcast.node.ConfinedLoop;
+import dev.roomcast.observability.DropReason;
 import dev.roomcast.observability.RoomcastMetrics;
 import dev.roomcast.transport.EventNames;
 import io.quarkus.runtime.ShutdownEvent;
@@ -50,15 +51,17 @@ public class OffsetSequencer {
     private final Instance<OffsetSource> source;
     private final Vertx vertx;
     private final ConfinedLoop loop;
+    private final RoomcastMetrics metrics;
     private final long catchUpMillis;
     private final Map<String, Stream> streams = new HashMap<>();
     private Hub hub;
     private long catchUpTimer = -1;
     private boolean catchingUp;
 
-    OffsetSequencer(Instance<OffsetSource> source, Vertx vertx, RoomcastConfig config) {
+    OffsetSequencer(Instance<OffsetSource> source, Vertx vertx, RoomcastMetrics metrics, RoomcastConfig config) {
         this.source = source;
         this.vertx = vertx;
+        this.metrics = metrics;
         this.loop = new ConfinedLoop(vertx);
         this.catchUpMillis = config.history().catchUpInterval().toMillis();
     }
@@ -213,8 +216,11 @@ public class OffsetSequencer {
                 return;
             }
             if (waitingBefore > now.lastOffset()) {
-                LOG.warnf("%s: dropped events claiming offsets above the committed %d", stream.room, now.lastOffset());
-                stream.waiting.subMap(now.lastOffset(), false, waitingBefore, true).clear();
+                Map<Long, Envelope> bogus = stream.waiting.subMap(now.lastOffset(), false, waitingBefore, true);
+                LOG.warnf("%s: dropped %d events claiming offsets above the committed %d", stream.room, bogus.size(),
+                        now.lastOffset());
+                bogus.forEach((offset, envelope) -> metrics.dropped(DropReason.INVALID));
+                bogus.clear();
             }
             // A fill never moves the stream past what is committed.
             long through = Math.min(until, now.lastOffset());
