@@ -32,7 +32,7 @@ public class Message {
     @Column(name = "user_id", nullable = false)
     public String userId;
 
-    @Column(nullable = false)
+    @Column(nullable = false, columnDefinition = "text")
     public String text;
 
     @Column(name = "client_msg_id", nullable = false)

@@ -26,7 +26,7 @@ public class RoomEvent {
     @Column(nullable = false)
     public String event;
 
-    @Column(nullable = false)
+    @Column(nullable = false, columnDefinition = "text")
     public String data;
 
     @Column(name = "created_at", nullable = false)

@@ -238,9 +238,11 @@ class ManifestTests {
     void theDevScriptListensOnLoopbackOnly() throws IOException {
         // The dev profile trusts a key whose private half is in this repository: nothing outside the machine may reach it.
         String script = Files.readString(PROJECT.resolve("scripts/dev"));
-        String launch = script.substring(script.indexOf("exec java"));
-        assertTrue(launch.contains("-Dquarkus.http.host=127.0.0.1"), launch);
-        assertTrue(launch.contains("-Dquarkus.management.host=127.0.0.1"), launch);
+        String listen = script.substring(script.indexOf("listen=("), script.indexOf(")", script.indexOf("listen=(")));
+        assertTrue(listen.contains("-Dquarkus.http.host=127.0.0.1"), listen);
+        assertTrue(listen.contains("-Dquarkus.management.host=127.0.0.1"), listen);
+        assertTrue(script.contains("exec ./mvnw quarkus:dev \"${listen[@]}\"") && script.contains("-Dquarkus.profile=dev \"${listen[@]}\""),
+                "both ways of running use those addresses");
     }
 
     // --- helpers ----------------------------------------------------------------------------------------------
