@@ -6,6 +6,7 @@ import java.util.Map;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
+import java.util.Optional;
 
 /**
  * Every {@code roomcast.*} setting, with its default. Set from outside as {@code -Droomcast.x=y} or the
@@ -102,7 +103,7 @@ public interface RoomcastConfig {
          * The secret every pod signs its Redis bodies with (HMAC-SHA256), at least 16 bytes, the same on every pod.
          * Unset: pods trust every body on their channels (development on one machine only).
          */
-        java.util.Optional<String> secret();
+        Optional<String> secret();
     }
 
     interface Notifications {

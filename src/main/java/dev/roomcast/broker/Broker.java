@@ -1,13 +1,20 @@
 package dev.roomcast.broker;
 
+import dev.roomcast.protocol.Envelope;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Links the pods. Every outbound event goes through {@link #publish}, which delivers to this pod's recipients
- * and to every other pod; what other pods publish reaches this pod's hub through the same delivery path.
- * Both methods act at once (they are not lazy): the returned Unis only report the outcome.
+ * Links this pod to the others: what this pod publishes reaches them, and what they publish on channels this pod has
+ * an interest in reaches this pod's {@link BrokerEventHandler}. The broker never delivers to this pod's own clients:
+ * that is the node's, on one path for local and remote events alike. The methods act at once (they are not lazy): the
+ * returned Unis only report the outcome.
  */
 public interface Broker {
+
+    /** Starts the link: from now on, what other pods publish is handed to the handler. */
+    void start(BrokerEventHandler handler);
+
+    void stop();
 
     /**
      * Registers one unit of this pod's interest in a channel. Completes once events published on the channel from
@@ -18,7 +25,7 @@ public interface Broker {
     /** Releases one unit of interest; the pod stops receiving the channel when none is left. */
     void unsubscribe(String channel);
 
-    /** Delivers locally at once and to the other pods; fails when the other pods could not be reached. */
+    /** Hands the envelope to the other pods; fails when they could not be reached. */
     Uni<Void> publish(Envelope envelope);
 
     /** Whether the broker can reach the other pods now (readiness). */

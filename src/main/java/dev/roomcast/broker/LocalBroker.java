@@ -1,36 +1,53 @@
 package dev.roomcast.broker;
 
-import dev.roomcast.hub.Hub;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.roomcast.protocol.Envelope;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
 
-/** The single-pod broker ({@code roomcast.broker=local}): there is no other pod, so publishing is local delivery. */
+/**
+ * The single-pod broker ({@code roomcast.broker=local}): there is no other pod, so there is nothing to send and every
+ * channel's events are this pod's already. It still counts interest, as a Redis broker would subscribe, so that what a
+ * pod holds per channel is the same account in both modes.
+ */
 @ApplicationScoped
 @Typed(LocalBroker.class)
 public class LocalBroker implements Broker {
 
     private static final Uni<Void> DONE = Uni.createFrom().voidItem();
 
-    private final Hub hub;
+    private final Map<String, Integer> interest = new ConcurrentHashMap<>();
 
-    LocalBroker(Hub hub) {
-        this.hub = hub;
+    @Override
+    public void start(BrokerEventHandler handler) {
+        // No other pod will ever publish.
+    }
+
+    @Override
+    public void stop() {
     }
 
     @Override
     public Uni<Void> subscribe(String channel) {
+        interest.merge(channel, 1, Integer::sum);
         return DONE;
     }
 
     @Override
     public void unsubscribe(String channel) {
-        // Nothing to release: every local event is delivered locally anyway.
+        interest.computeIfPresent(channel, (ignored, units) -> units > 1 ? units - 1 : null);
+    }
+
+    /** Units of interest the pod holds in the channel now. */
+    public int interest(String channel) {
+        return interest.getOrDefault(channel, 0);
     }
 
     @Override
     public Uni<Void> publish(Envelope envelope) {
-        hub.deliver(envelope);
         return DONE;
     }
 

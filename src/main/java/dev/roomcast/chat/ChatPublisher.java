@@ -3,10 +3,10 @@ package dev.roomcast.chat;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.roomcast.broker.Broker;
-import dev.roomcast.broker.DeliveryType;
-import dev.roomcast.broker.Envelope;
-import dev.roomcast.node.NodeIdentity;
+import dev.roomcast.broker.Publisher;
+import dev.roomcast.protocol.DeliveryType;
+import dev.roomcast.protocol.Envelope;
+import dev.roomcast.protocol.NodeIdentity;
 import dev.roomcast.observability.RoomcastMetrics;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,15 +22,15 @@ public class ChatPublisher {
 
     private static final Logger LOG = Logger.getLogger(ChatPublisher.class);
 
-    private final Broker broker;
+    private final Publisher events;
     private final NodeIdentity node;
 
-    ChatPublisher(Broker broker, NodeIdentity node) {
-        this.broker = broker;
+    ChatPublisher(Publisher events, NodeIdentity node) {
+        this.events = events;
         this.node = node;
     }
 
-    public Uni<Void> publish(ChatOutcome outcome, String traceId) {
+    public Uni<Void> publish(ChatOutcome<?> outcome, String traceId) {
         if (outcome.roomEvents().isEmpty() && outcome.userEvents().isEmpty()) {
             return Uni.createFrom().voidItem();
         }
@@ -38,12 +38,12 @@ public class ChatPublisher {
         List<Uni<Void>> sent = new ArrayList<>(outcome.roomEvents().size() + outcome.userEvents().size());
         // In offset order, on the broker's single publishing connection: one pod's events leave in that order.
         for (PersistedEvent event : outcome.roomEvents()) {
-            sent.add(broker.publish(new Envelope(node.serverId(), DeliveryType.ROOM, event.room(), event.event(),
+            sent.add(events.publish(new Envelope(node.serverId(), DeliveryType.ROOM, event.room(), event.event(),
                     event.data(), List.of(), null, event.offset(), traceId, acceptedAt,
                     event.removesMembers() ? event.room() : null, false)));
         }
         for (UserEvent event : outcome.userEvents()) {
-            sent.add(broker.publish(new Envelope(node.serverId(), DeliveryType.USER, event.userId(), event.event(),
+            sent.add(events.publish(new Envelope(node.serverId(), DeliveryType.USER, event.userId(), event.event(),
                     event.data(), List.of(), null, null, traceId, acceptedAt, event.leave(), event.sparesAdmins())));
         }
         return Uni.join().all(sent).andCollectFailures().replaceWithVoid().onFailure().recoverWithUni(failure -> {

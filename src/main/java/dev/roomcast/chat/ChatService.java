@@ -67,7 +67,7 @@ public class ChatService {
      * {@code message.send}. A repeat of the same {@code clientMsgId} by the same user in the same room returns the
      * original message and creates nothing; a concurrent repeat (another pod) loses on the unique constraint and returns the original too.
      */
-    public Uni<ChatOutcome> send(Actor actor, String room, String rawText, String clientMsgId, Long threadId) {
+    public Uni<ChatOutcome<MessageReply>> send(Actor actor, String room, String rawText, String clientMsgId, Long threadId) {
         String text = validText(rawText);
         if (clientMsgId == null || clientMsgId.isBlank() || clientMsgId.length() > MAX_CLIENT_MSG_ID
                 || InputRules.hasControl(clientMsgId, false)) {
@@ -82,11 +82,11 @@ public class ChatService {
                         .flatMap(this::repeated)));
     }
 
-    private Uni<ChatOutcome> repeated(Message original) {
+    private Uni<ChatOutcome<MessageReply>> repeated(Message original) {
         return withReactions(original).map(message -> ChatOutcome.replyOnly(messageReply(message)));
     }
 
-    private Uni<ChatOutcome> create(Actor actor, String roomName, String text, String clientMsgId, Long threadId) {
+    private Uni<ChatOutcome<MessageReply>> create(Actor actor, String roomName, String text, String clientMsgId, Long threadId) {
         return lockRoomForMember(actor, roomName).flatMap(room -> parentOf(room, threadId).flatMap(parent -> {
             OffsetDateTime now = now();
             Message message = new Message();
@@ -99,8 +99,7 @@ public class ChatService {
             message.createdAt = now;
             return messages.persist(message).flatMap(persisted -> {
                 List<PersistedEvent> roomEvents = new ArrayList<>(2);
-                ObjectNode created = views.object();
-                created.set("message", views.message(message, Map.of()));
+                MessageReply created = new MessageReply(views.message(message, Map.of()));
                 roomEvents.add(new PersistedEvent(room.name, message.offset, "message.created", views.json(created)));
                 if (parent != null) {
                     parent.replyCount++;
@@ -109,13 +108,13 @@ public class ChatService {
                 }
                 return log(room, roomEvents)
                         .flatMap(ignored -> mentions(room.name, message))
-                        .map(userEvents -> new ChatOutcome(created, roomEvents, userEvents));
+                        .map(userEvents -> new ChatOutcome<>(created, roomEvents, userEvents));
             });
         }));
     }
 
     /** {@code message.edit}: the author only. */
-    public Uni<ChatOutcome> edit(Actor actor, long messageId, String rawText) {
+    public Uni<ChatOutcome<MessageReply>> edit(Actor actor, long messageId, String rawText) {
         String text = validText(rawText);
         return Panache.withTransaction(() -> lockMessage(actor, messageId, true).flatMap(locked -> {
             Message message = locked.message();
@@ -125,14 +124,14 @@ public class ChatService {
             message.text = text;
             message.editedAt = now();
             return withReactions(message).flatMap(counts -> {
-                ObjectNode updated = messageReply(counts);
+                MessageReply updated = messageReply(counts);
                 return emit(locked.room(), "message.updated", updated);
             });
         }));
     }
 
     /** {@code message.delete}: the author or an admin. The message stays in history, deleted and empty. */
-    public Uni<ChatOutcome> delete(Actor actor, long messageId) {
+    public Uni<ChatOutcome<ObjectNode>> delete(Actor actor, long messageId) {
         return Panache.withTransaction(() -> lockMessage(actor, messageId, !actor.admin()).flatMap(locked -> {
             Message message = locked.message();
             if (!message.userId.equals(actor.userId()) && !actor.admin()) {
@@ -145,7 +144,7 @@ public class ChatService {
     }
 
     /** {@code reaction.add} / {@code reaction.remove}: members. Adding twice or removing what is absent changes nothing. */
-    public Uni<ChatOutcome> react(Actor actor, long messageId, String emoji, boolean add) {
+    public Uni<ChatOutcome<ObjectNode>> react(Actor actor, long messageId, String emoji, boolean add) {
         String validEmoji = validEmoji(emoji);
         return Panache.withTransaction(() -> lockMessage(actor, messageId, true).flatMap(locked -> reactions
                 .findById(new Reaction.Key(messageId, validEmoji, actor.userId())).flatMap(existing -> {
@@ -174,7 +173,7 @@ public class ChatService {
     }
 
     /** {@code message.pin} / {@code message.unpin}: members. Pinning a pinned message changes nothing. */
-    public Uni<ChatOutcome> pin(Actor actor, long messageId, boolean pinned) {
+    public Uni<ChatOutcome<ObjectNode>> pin(Actor actor, long messageId, boolean pinned) {
         return Panache.withTransaction(() -> lockMessage(actor, messageId, true).flatMap(locked -> {
             ObjectNode reply = views.object().put("messageId", messageId);
             if (locked.message().pinned == pinned) {
@@ -189,7 +188,7 @@ public class ChatService {
      * {@code read}: members. The read position only moves forward and never past the room's last offset; the user's
      * sessions learn it (with the new unread count) through {@code read.updated}.
      */
-    public Uni<ChatOutcome> read(Actor actor, String roomName, long offset) {
+    public Uni<ChatOutcome<ObjectNode>> read(Actor actor, String roomName, long offset) {
         if (offset < 0) {
             throw RoomcastException.badRequest("offset must be 0 or more");
         }
@@ -207,7 +206,7 @@ public class ChatService {
                 return messages.unread(roomName, actor.userId(), member.readOffset).map(unread -> {
                     ObjectNode reply = views.object().put("room", roomName).put("offset", member.readOffset)
                             .put("unread", unread);
-                    return new ChatOutcome(reply, List.of(), List.of(new UserEvent(actor.userId(), "read.updated",
+                    return new ChatOutcome<>(reply, List.of(), List.of(new UserEvent(actor.userId(), "read.updated",
                             views.json(reply))));
                 });
             });
@@ -271,9 +270,9 @@ public class ChatService {
     }
 
     /** One room event, from a locked room: takes the next offset, stores it and its log entry. */
-    private Uni<ChatOutcome> emit(Room room, String event, ObjectNode data) {
+    private <R> Uni<ChatOutcome<R>> emit(Room room, String event, R data) {
         PersistedEvent persisted = new PersistedEvent(room.name, room.nextOffset(), event, views.json(data));
-        return log(room, List.of(persisted)).map(ignored -> new ChatOutcome(data, List.of(persisted), List.of()));
+        return log(room, List.of(persisted)).map(ignored -> new ChatOutcome<>(data, List.of(persisted), List.of()));
     }
 
     private record LockedMessage(Room room, Message message) {
@@ -354,10 +353,8 @@ public class ChatService {
                 .map(counts -> Map.entry(message, counts.getOrDefault(message.id, Map.of())));
     }
 
-    private ObjectNode messageReply(Map.Entry<Message, Map<String, Integer>> message) {
-        ObjectNode reply = views.object();
-        reply.set("message", views.message(message.getKey(), message.getValue()));
-        return reply;
+    private MessageReply messageReply(Map.Entry<Message, Map<String, Integer>> message) {
+        return new MessageReply(views.message(message.getKey(), message.getValue()));
     }
 
     static String validText(String raw) {

@@ -3,8 +3,6 @@ package dev.roomcast.chat;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.roomcast.error.RoomcastException;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -37,7 +35,7 @@ public class MessageQueries {
     }
 
     /** {@code before} = the {@code limit} just below it; {@code after} = the first {@code limit} above it; neither = the latest. */
-    public Uni<ObjectNode> page(Actor actor, String room, Long before, Long after, Integer limit) {
+    public Uni<MessagePage> page(Actor actor, String room, Long before, Long after, Integer limit) {
         int size = pageSize(limit);
         if (before != null && after != null) {
             throw RoomcastException.badRequest("give before or after, not both");
@@ -57,7 +55,7 @@ public class MessageQueries {
     }
 
     /** A thread's replies, ascending: the first {@code limit} above offset {@code after} (0 when absent). */
-    public Uni<ObjectNode> thread(Actor actor, String room, long parentId, Long after, Integer limit) {
+    public Uni<MessagePage> thread(Actor actor, String room, long parentId, Long after, Integer limit) {
         int size = pageSize(limit);
         requireOffset(after);
         return Panache.withSession(() -> readable(actor, room).flatMap(ignored -> messages.findById(parentId))
@@ -86,24 +84,11 @@ public class MessageQueries {
         }
     }
 
-    /** {@code {"items":[MESSAGE...],"hasMore":BOOL}}. */
-    private Uni<ObjectNode> body(List<Message> page, boolean hasMore) {
-        return render(page).map(items -> {
-            ObjectNode body = views.object();
-            body.set("items", items);
-            body.put("hasMore", hasMore);
-            return body;
-        });
-    }
-
-    private Uni<ArrayNode> render(List<Message> page) {
-        return reactions.countsFor(page.stream().map(message -> message.id).toList()).map(counts -> {
-            ArrayNode items = views.object().arrayNode();
-            for (Message message : page) {
-                items.add(views.message(message, counts.getOrDefault(message.id, Map.of())));
-            }
-            return items;
-        });
+    private Uni<MessagePage> body(List<Message> page, boolean hasMore) {
+        return reactions.countsFor(page.stream().map(message -> message.id).toList())
+                .map(counts -> new MessagePage(page.stream()
+                        .map(message -> views.message(message, counts.getOrDefault(message.id, Map.of())))
+                        .toList(), hasMore));
     }
 
     /** The room exists (404) and the caller is a member or an admin (403). */

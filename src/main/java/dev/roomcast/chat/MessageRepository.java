@@ -5,6 +5,8 @@ import java.util.List;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.Collections;
 
 /** Messages, and the history and unread queries that walk a room by offset. */
 @ApplicationScoped
@@ -45,8 +47,8 @@ public class MessageRepository implements PanacheRepositoryBase<Message, Long> {
     }
 
     private static List<Message> ascending(List<Message> descending) {
-        List<Message> copy = new java.util.ArrayList<>(descending);
-        java.util.Collections.reverse(copy);
+        List<Message> copy = new ArrayList<>(descending);
+        Collections.reverse(copy);
         return copy;
     }
 }

@@ -1,7 +1,5 @@
 package dev.roomcast.chat;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.roomcast.error.RoomcastException;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -16,24 +14,18 @@ public class NotificationService {
     static final int PAGE = 100;
 
     private final NotificationRepository notifications;
-    private final ChatViews views;
 
-    NotificationService(NotificationRepository notifications, ChatViews views) {
+    NotificationService(NotificationRepository notifications) {
         this.notifications = notifications;
-        this.views = views;
     }
 
-    public Uni<ObjectNode> list(Actor actor, boolean unreadOnly) {
-        return Panache.withSession(() -> notifications.of(actor.userId(), unreadOnly, PAGE)).map(found -> {
-            ObjectNode body = views.object();
-            ArrayNode items = body.putArray("items");
-            for (Notification notification : found) {
-                items.addObject().put("id", notification.id).put("type", notification.type).put("room", notification.room)
-                        .put("messageId", notification.messageId).put("from", notification.fromUser)
-                        .put("createdAt", ChatViews.time(notification.createdAt)).put("read", notification.read);
-            }
-            return body;
-        });
+    public Uni<NotificationList> list(Actor actor, boolean unreadOnly) {
+        return Panache.withSession(() -> notifications.of(actor.userId(), unreadOnly, PAGE))
+                .map(found -> new NotificationList(found.stream()
+                        .map(notification -> new NotificationView(notification.id, notification.type, notification.room,
+                                notification.messageId, notification.fromUser, ChatViews.time(notification.createdAt),
+                                notification.read))
+                        .toList()));
     }
 
     /** Marks one of the caller's notifications read; another user's is NOT_FOUND. */

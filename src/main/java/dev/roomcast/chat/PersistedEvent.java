@@ -1,6 +1,6 @@
 package dev.roomcast.chat;
 
-import dev.roomcast.transport.EventNames;
+import dev.roomcast.protocol.EventNames;
 
 /**
  * A room event stored with its offset, to be delivered once its transaction has committed. A {@code room.deleted}

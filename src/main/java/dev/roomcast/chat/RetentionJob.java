@@ -6,12 +6,10 @@ import java.util.stream.Collectors;
 
 import dev.roomcast.RoomcastConfig;
 import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import io.vertx.core.Vertx;
 import org.jboss.logging.Logger;
 
@@ -25,7 +23,6 @@ import org.jboss.logging.Logger;
 public class RetentionJob {
 
     private static final Logger LOG = Logger.getLogger(RetentionJob.class);
-    private static final Duration EVERY = Duration.ofHours(1);
 
     private final RoomRepository rooms;
     private final RoomEventRepository events;
@@ -33,7 +30,6 @@ public class RetentionJob {
     private final Vertx vertx;
     private final Duration maxAge;
     private final Duration notificationMaxAge;
-    private long timer = -1;
 
     RetentionJob(RoomRepository rooms, RoomEventRepository events, NotificationRepository notifications, Vertx vertx,
             RoomcastConfig config) {
@@ -45,15 +41,6 @@ public class RetentionJob {
         this.notificationMaxAge = config.notifications().maxAge();
     }
 
-    void start(@Observes StartupEvent event) {
-        timer = vertx.setPeriodic(EVERY.toMillis(), id -> prunePeriodically());
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
-        }
-    }
 
     /** One pass: each room with expired events in its own transaction, under the room's lock like its writers. */
     Uni<Long> prune() {
@@ -71,7 +58,8 @@ public class RetentionJob {
         return DuplicatedContexts.call(vertx, () -> Panache.withTransaction(() -> notifications.pruneBefore(cutoff)));
     }
 
-    private void prunePeriodically() {
+    @Scheduled(every = "1h", delayed = "1h", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void prunePeriodically() {
         prune().subscribe().with(count -> LOG.debugf("retention removed %d events older than %s", count, maxAge),
                 failure -> LOG.warnf("retention pass failed: %s", failure.getMessage()));
         pruneNotifications().subscribe().with(

@@ -14,10 +14,11 @@ import dev.roomcast.room.RoomName;
 import dev.roomcast.room.RoomNames;
 import dev.roomcast.RoomcastConfig;
 import dev.roomcast.RoomcastConfig.JoinRule;
-import dev.roomcast.transport.EventNames;
+import dev.roomcast.protocol.EventNames;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
 
 /**
  * Rooms and who is in them (PROTOCOL.md 5.2 and section 6): create, read, update, delete, members, bans. Structural
@@ -54,7 +55,7 @@ public class RoomService {
      * Creates a room of a members-only namespace with history ({@code chat:}); the caller becomes owner and member. A
      * user owns at most {@code roomcast.max-rooms-per-user} rooms (403 {@code LIMIT_EXCEEDED}).
      */
-    public Uni<ObjectNode> create(Actor actor, String name, String title) {
+    public Uni<RoomView> create(Actor actor, String name, String title) {
         RoomName room = RoomNames.parse(name).orElseThrow(() -> RoomcastException.badRequest("malformed room name"));
         NamespacePolicy policy = access.policyOf(room);
         if (!policy.history() || policy.join() != JoinRule.MEMBERS) {
@@ -64,7 +65,7 @@ public class RoomService {
         return Panache.withTransaction(() -> rooms.countOwnedLocked(actor.userId()).flatMap(owned -> {
             if (owned >= maxRoomsPerUser) {
                 throw new RoomcastException(ErrorCode.LIMIT_EXCEEDED, "a user may own at most " + maxRoomsPerUser + " rooms",
-                        java.util.Map.of(), 403);
+                        Map.of(), 403);
             }
             return rooms.findById(name);
         }).flatMap(existing -> {
@@ -88,51 +89,44 @@ public class RoomService {
     }
 
     /** The caller's rooms, each with its unread count. */
-    public Uni<ObjectNode> roomsOf(Actor actor) {
+    public Uni<RoomList> roomsOf(Actor actor) {
         return Panache.withSession(() -> rooms.getSession().flatMap(session -> session.createSelectionQuery(
                 "select r, (select count(m) from Message m where m.room = r.name and m.offset > mem.readOffset "
                         + "and m.userId <> :user and m.deleted = false) "
                         + "from Room r, RoomMember mem where mem.room = r.name and mem.userId = :user order by r.name",
                 Object[].class).setParameter("user", actor.userId()).getResultList()))
-                .map(rows -> {
-                    ObjectNode body = views.object();
-                    var items = body.putArray("items");
-                    for (Object[] row : rows) {
-                        items.add(views.room((Room) row[0]).put("unread", (Long) row[1]));
-                    }
-                    return body;
-                });
+                .map(rows -> new RoomList(rows.stream().map(row -> RoomSummary.of((Room) row[0], (Long) row[1])).toList()));
     }
 
     /** A room, for its members (and admins): 404 when it does not exist, 403 when the caller may not see it. */
-    public Uni<ObjectNode> get(Actor actor, String name) {
+    public Uni<RoomView> get(Actor actor, String name) {
         return Panache.withSession(() -> visible(actor, name)).map(views::room);
     }
 
     /** Sets the title (owner, admin) and signals {@code room.updated}. */
-    public Uni<ChatOutcome> update(Actor actor, String name, String title) {
+    public Uni<ChatOutcome<RoomView>> update(Actor actor, String name, String title) {
         String validTitle = validTitle(title);
         return Panache.withTransaction(() -> ownedForUpdate(actor, name).flatMap(room -> {
             room.title = validTitle;
             room.updatedAt = ChatService.now();
-            return signal(room, "room.updated").map(outcome -> new ChatOutcome(views.room(room),
+            return signal(room, "room.updated").map(outcome -> new ChatOutcome<>(views.room(room),
                     outcome.roomEvents(), List.of()));
         }));
     }
 
     /** Deletes the room (owner, admin): {@code room.deleted} to its members, who leave it on every pod. */
-    public Uni<ChatOutcome> delete(Actor actor, String name) {
+    public Uni<ChatOutcome<ObjectNode>> delete(Actor actor, String name) {
         return Panache.withTransaction(() -> ownedForUpdate(actor, name).flatMap(room -> {
             long offset = room.nextOffset();
             String data = views.json(views.object().put("room", name));
             PersistedEvent deleted = new PersistedEvent(name, offset, EventNames.ROOM_DELETED, data);
             // The room's rows go with it (members, messages, log); the signal is delivered live only.
-            return rooms.delete(room).map(ignored -> new ChatOutcome(views.object(), List.of(deleted), List.of()));
+            return rooms.delete(room).map(ignored -> new ChatOutcome<>(views.object(), List.of(deleted), List.of()));
         }));
     }
 
     /** Adds a member (owner, admin); a banned user cannot be added. The user learns it by {@code member.added}. */
-    public Uni<ChatOutcome> addMember(Actor actor, String name, String userId) {
+    public Uni<ChatOutcome<ObjectNode>> addMember(Actor actor, String name, String userId) {
         return Panache.withTransaction(() -> ownedForUpdate(actor, name).flatMap(room -> bans.isBanned(name, userId)
                 .flatMap(banned -> {
                     if (banned) {
@@ -146,14 +140,14 @@ public class RoomService {
                         member.room = name;
                         member.userId = userId;
                         member.joinedAt = ChatService.now();
-                        return members.persist(member).map(ignored -> new ChatOutcome(views.object(), List.of(),
+                        return members.persist(member).map(ignored -> new ChatOutcome<>(views.object(), List.of(),
                                 List.of(new UserEvent(userId, "member.added", views.json(views.object().put("room", name))))));
                     });
                 })));
     }
 
     /** Removes a member: oneself (reason {@code left}) or, by the owner or an admin, anyone ({@code kicked}). */
-    public Uni<ChatOutcome> removeMember(Actor actor, String name, String userId) {
+    public Uni<ChatOutcome<ObjectNode>> removeMember(Actor actor, String name, String userId) {
         boolean self = actor.userId().equals(userId);
         return Panache.withTransaction(() -> (self ? existingForUpdate(name) : ownedForUpdate(actor, name)).flatMap(room -> members
                 .find(name, userId).flatMap(member -> {
@@ -165,7 +159,7 @@ public class RoomService {
     }
 
     /** Bans (owner, admin): the user is removed at once and cannot rejoin or be added until unbanned. */
-    public Uni<ChatOutcome> ban(Actor actor, String name, String userId) {
+    public Uni<ChatOutcome<ObjectNode>> ban(Actor actor, String name, String userId) {
         return Panache.withTransaction(() -> ownedForUpdate(actor, name).flatMap(room -> bans.isBanned(name, userId)
                 .flatMap(alreadyBanned -> {
                     if (alreadyBanned) {
@@ -189,13 +183,13 @@ public class RoomService {
 
     // --- shared steps -----------------------------------------------------------------------------------------
 
-    private ChatOutcome removed(String room, String userId, String reason) {
+    private ChatOutcome<ObjectNode> removed(String room, String userId, String reason) {
         String data = views.json(views.object().put("room", room).put("reason", reason));
-        return new ChatOutcome(views.object(), List.of(), List.of(new UserEvent(userId, "member.removed", data, room,
+        return new ChatOutcome<>(views.object(), List.of(), List.of(new UserEvent(userId, "member.removed", data, room,
                 "banned".equals(reason))));
     }
 
-    private Uni<ChatOutcome> signal(Room room, String event) {
+    private Uni<ChatOutcome<ObjectNode>> signal(Room room, String event) {
         PersistedEvent signal = new PersistedEvent(room.name, room.nextOffset(), event,
                 views.json(views.object().put("room", room.name)));
         RoomEvent entry = new RoomEvent();
@@ -204,7 +198,7 @@ public class RoomService {
         entry.event = signal.event();
         entry.data = signal.data();
         entry.createdAt = ChatService.now();
-        return events.persist(entry).map(ignored -> new ChatOutcome(views.object(), List.of(signal), List.of()));
+        return events.persist(entry).map(ignored -> new ChatOutcome<>(views.object(), List.of(signal), List.of()));
     }
 
     private Uni<Room> existing(String name) {

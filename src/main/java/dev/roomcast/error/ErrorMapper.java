@@ -9,6 +9,11 @@ import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import jakarta.ws.rs.WebApplicationException;
 import org.jboss.logging.Logger;
+import java.net.ConnectException;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The one place where failures become protocol errors, for WebSocket error frames and HTTP problem bodies
@@ -33,7 +38,7 @@ public final class ErrorMapper {
         if (cause instanceof ForbiddenException) {
             return new RoomcastException(ErrorCode.FORBIDDEN, "not allowed");
         }
-        if (cause instanceof java.util.concurrent.TimeoutException) {
+        if (cause instanceof TimeoutException) {
             return RoomcastException.unavailable("the cluster link (Redis) did not answer in time");
         }
         if (cause instanceof JsonProcessingException) {
@@ -64,7 +69,7 @@ public final class ErrorMapper {
      */
     private static boolean isDatabaseUnreachable(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof java.net.ConnectException || cause instanceof ClosedConnectionException) {
+            if (cause instanceof ConnectException || cause instanceof ClosedConnectionException) {
                 return true;
             }
             // SQLSTATE class 08: connection exception; 57P01..57P03: the server is shutting down or starting.
@@ -95,13 +100,13 @@ public final class ErrorMapper {
             case 429 -> ErrorCode.RATE_LIMITED;
             default -> status >= 500 ? ErrorCode.INTERNAL : ErrorCode.BAD_REQUEST;
         };
-        return new RoomcastException(code, message == null ? code.name() : message, java.util.Map.of(), status);
+        return new RoomcastException(code, message == null ? code.name() : message, Map.of(), status);
     }
 
     private static Throwable unwrap(Throwable failure) {
         Throwable current = failure;
-        while ((current instanceof java.util.concurrent.CompletionException
-                || current instanceof java.util.concurrent.ExecutionException) && current.getCause() != null) {
+        while ((current instanceof CompletionException
+                || current instanceof ExecutionException) && current.getCause() != null) {
             current = current.getCause();
         }
         return current;

@@ -7,20 +7,25 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.roomcast.RoomcastConfig;
 import dev.roomcast.broker.Broker;
-import dev.roomcast.broker.DeliveryType;
-import dev.roomcast.broker.Envelope;
+import dev.roomcast.protocol.DeliveryType;
+import dev.roomcast.protocol.Envelope;
 import dev.roomcast.observability.RoomcastMetrics;
 import dev.roomcast.presence.Presence;
 import dev.roomcast.room.RoomNames;
-import dev.roomcast.transport.ServerFrames;
+import dev.roomcast.protocol.ServerFrames;
 import io.quarkus.runtime.Startup;
+import io.quarkus.scheduler.Scheduled;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.inject.Provider;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Local delivery: which connections of this pod are in which room, sharded by event loop. Every event, whether
@@ -41,7 +46,7 @@ public class Hub {
     /** Open connections that have not yet presented a token: bounded by {@code roomcast.auth.max-unauthenticated}. */
     private final AtomicInteger unauthenticated = new AtomicInteger();
 
-    private final Provider<Broker> broker;
+    private final Broker broker;
     private final Provider<Presence> presence;
     private final OffsetSequencer sequencer;
     private final ServerFrames frames;
@@ -51,12 +56,12 @@ public class Hub {
     private final long sweepMillis;
 
     @Inject
-    Hub(Provider<Broker> broker, Provider<Presence> presence, OffsetSequencer sequencer, ServerFrames frames,
+    Hub(Broker broker, Provider<Presence> presence, Instance<OffsetSource> history, ServerFrames frames,
             RoomcastMetrics metrics, Vertx vertx, RoomcastConfig config) {
         this.broker = broker;
+        // Presence announces through the node, which delivers through this hub: looked up when first needed.
         this.presence = presence;
-        this.sequencer = sequencer;
-        sequencer.attach(this);
+        this.sequencer = new OffsetSequencer(history, vertx, metrics, this::fanOut);
         this.frames = frames;
         this.metrics = metrics;
         this.vertx = vertx;
@@ -86,9 +91,11 @@ public class Hub {
         Context root = VertxContext.getRootContext(current);
         HubShard shard = new HubShard(this, root, thread);
         shardsByThread.put(thread, shard);
-        HubShard[] grown = java.util.Arrays.copyOf(shards, shards.length + 1);
+        HubShard[] grown = Arrays.copyOf(shards, shards.length + 1);
         grown[grown.length - 1] = shard;
         shards = grown;
+        // A timer on the shard's own loop, not @Scheduled: the sweep reads state only that loop may touch, and a
+        // scheduler thread would need a hop to every shard at each tick anyway.
         root.runOnContext(ignored -> vertx.setPeriodic(sweepMillis, id -> shard.sweep()));
         return shard;
     }
@@ -166,7 +173,7 @@ public class Hub {
     }
 
     /** The excluded clients that live on this pod, resolved once so that shards compare by identity. */
-    private Recipient[] localRecipients(java.util.List<String> clientIds) {
+    private Recipient[] localRecipients(List<String> clientIds) {
         if (clientIds.isEmpty()) {
             return NO_RECIPIENTS;
         }
@@ -178,11 +185,11 @@ public class Hub {
                 found[count++] = recipient;
             }
         }
-        return count == found.length ? found : java.util.Arrays.copyOf(found, count);
+        return count == found.length ? found : Arrays.copyOf(found, count);
     }
 
     /** Runs the action for every connection of this pod, each on its own event loop. */
-    public void forEachConnection(java.util.function.Consumer<Recipient> action) {
+    public void forEachConnection(Consumer<Recipient> action) {
         forEachShard(shard -> shard.forEachConnection(action));
     }
 
@@ -191,20 +198,30 @@ public class Hub {
         return connections.get();
     }
 
-    private void forEachShard(java.util.function.Consumer<HubShard> action) {
+    private void forEachShard(Consumer<HubShard> action) {
         for (HubShard shard : shards) {
             shard.execute(() -> action.accept(shard));
         }
     }
 
     Uni<Void> subscribe(String channel) {
-        return broker.get().subscribe(channel)
+        return broker.subscribe(channel)
                 .ifNoItem().after(subscribeTimeout)
                 .failWith(() -> new TimeoutException("no subscription to " + channel + " within " + subscribeTimeout));
     }
 
     void unsubscribe(String channel) {
-        broker.get().unsubscribe(channel);
+        broker.unsubscribe(channel);
+    }
+
+    /**
+     * Compares the rooms this pod streams with their event log ({@code roomcast.history.catch-up-interval}): see
+     * {@link OffsetSequencer}.
+     */
+    @Scheduled(every = "${roomcast.history.catch-up-interval}", delayed = "${roomcast.history.catch-up-interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void catchUp() {
+        sequencer.catchUpPass();
     }
 
     Uni<Void> retainHistory(String room) {

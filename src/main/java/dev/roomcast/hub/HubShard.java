@@ -5,9 +5,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.roomcast.broker.Envelope;
+import dev.roomcast.protocol.Envelope;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
+import java.util.function.Consumer;
 
 /**
  * The hub's part for one event loop: the rooms of the connections living on that loop and their members.
@@ -275,7 +276,7 @@ public final class HubShard {
     }
 
     /** Runs the action, on this loop, for every connection it serves. */
-    void forEachConnection(java.util.function.Consumer<Recipient> action) {
+    void forEachConnection(Consumer<Recipient> action) {
         Recipient[] members = all.members;
         // Backwards: an action may close a connection, which leaves the array only later, in its close handler.
         for (int i = all.size - 1; i >= 0; i--) {

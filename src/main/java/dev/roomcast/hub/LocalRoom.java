@@ -1,5 +1,8 @@
 package dev.roomcast.hub;
 
+import java.util.Arrays;
+import java.util.List;
+
 /**
  * One room's members on one shard. Members are a dense array; removal swaps the last member into the hole and
  * tells it its new slot. Joining connections wait in {@link #pending} (slot -1 in their memberships) until their join
@@ -20,7 +23,7 @@ final class LocalRoom {
     Recipient[] members = EMPTY;
     int size;
     /** Joins under way; null when none (the common case costs one null check per delivery). */
-    java.util.List<PendingMember> pending;
+    List<PendingMember> pending;
     /** Offset of the newest persisted event delivered here (0 before any). */
     long lastOffset;
 
@@ -58,7 +61,7 @@ final class LocalRoom {
 
     int add(Recipient recipient) {
         if (size == members.length) {
-            members = java.util.Arrays.copyOf(members, Math.max(4, size * 2));
+            members = Arrays.copyOf(members, Math.max(4, size * 2));
         }
         members[size] = recipient;
         return size++;

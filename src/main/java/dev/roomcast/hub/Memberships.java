@@ -1,5 +1,9 @@
 package dev.roomcast.hub;
 
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+
 /**
  * The rooms one connection is in on its shard, each with the connection's slot in that room's member array
  * (so that leaving is O(1) in the room's size). A few rooms per connection is the common case, so a pair of
@@ -46,8 +50,8 @@ public final class Memberships {
     void add(LocalRoom room, int slot) {
         if (count == rooms.length) {
             int capacity = Math.max(4, count * 2);
-            rooms = java.util.Arrays.copyOf(rooms, capacity);
-            slots = java.util.Arrays.copyOf(slots, capacity);
+            rooms = Arrays.copyOf(rooms, capacity);
+            slots = Arrays.copyOf(slots, capacity);
         }
         rooms[count] = room;
         slots[count] = slot;
@@ -72,8 +76,8 @@ public final class Memberships {
     }
 
     /** The rooms joined explicitly, by name: a snapshot other threads may read. */
-    public java.util.Set<String> joinedRoomNames() {
-        java.util.Set<String> names = new java.util.HashSet<>(joinedCount * 2);
+    public Set<String> joinedRoomNames() {
+        Set<String> names = new HashSet<>(joinedCount * 2);
         for (int i = 0; i < count; i++) {
             if (!rooms[i].automatic) {
                 names.add(rooms[i].key);

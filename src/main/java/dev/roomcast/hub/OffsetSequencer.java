@@ -5,23 +5,19 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
-import dev.roomcast.RoomcastConfig;
-import dev.roomcast.broker.DeliveryType;
-import dev.roomcast.broker.Envelope;
-import dev.roomcast.node.ConfinedLoop;
+import dev.roomcast.protocol.DeliveryType;
+import dev.roomcast.protocol.Envelope;
+import dev.roomcast.loop.ConfinedLoop;
 import dev.roomcast.observability.DropReason;
 import dev.roomcast.observability.RoomcastMetrics;
-import dev.roomcast.transport.EventNames;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
+import dev.roomcast.protocol.EventNames;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.vertx.UniHelper;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import org.jboss.logging.Logger;
 
@@ -41,7 +37,6 @@ import org.jboss.logging.Logger;
  * {@code room.deleted} (if Redis lost it) and the stream starts over.
  * All state is confined to one event-loop context.
  */
-@ApplicationScoped
 public class OffsetSequencer {
 
     private static final Logger LOG = Logger.getLogger(OffsetSequencer.class);
@@ -52,33 +47,23 @@ public class OffsetSequencer {
     private final Vertx vertx;
     private final ConfinedLoop loop;
     private final RoomcastMetrics metrics;
-    private final long catchUpMillis;
+    private final Consumer<Envelope> delivery;
     private final Map<String, Stream> streams = new HashMap<>();
-    private Hub hub;
-    private long catchUpTimer = -1;
     private boolean catchingUp;
 
-    OffsetSequencer(Instance<OffsetSource> source, Vertx vertx, RoomcastMetrics metrics, RoomcastConfig config) {
+    /** @param delivery where each room's events go, in offset order (the hub's fan-out) */
+    OffsetSequencer(Instance<OffsetSource> source, Vertx vertx, RoomcastMetrics metrics, Consumer<Envelope> delivery) {
         this.source = source;
         this.vertx = vertx;
         this.metrics = metrics;
+        this.delivery = delivery;
         this.loop = new ConfinedLoop(vertx);
-        this.catchUpMillis = config.history().catchUpInterval().toMillis();
     }
 
-    void attach(Hub hub) {
-        this.hub = hub;
-    }
-
-    void start(@Observes StartupEvent event) {
+    /** One catch-up pass ({@code roomcast.history.catch-up-interval}); nothing to do in a build without an event log. */
+    void catchUpPass() {
         if (source.isResolvable()) {
-            catchUpTimer = vertx.setPeriodic(catchUpMillis, id -> loop.run(this::catchUp));
-        }
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        if (catchUpTimer >= 0) {
-            vertx.cancelTimer(catchUpTimer);
+            loop.run(this::catchUp);
         }
     }
 
@@ -177,7 +162,7 @@ public class OffsetSequencer {
     /** @return whether the stream goes on; after {@code room.deleted} it starts over, for a room of the same name. */
     private boolean deliver(Stream stream, Envelope next) {
         stream.delivered = next.offset();
-        hub.fanOut(next);
+        delivery.accept(next);
         if (EventNames.ROOM_DELETED.equals(next.event())) {
             restart(stream);
             return false;
@@ -297,7 +282,7 @@ public class OffsetSequencer {
         }
         if (now == null || !now.epoch().equals(stream.epoch)) {
             LOG.infof("%s was deleted and its room.deleted did not arrive here; closing it", stream.room);
-            hub.fanOut(deleted(stream.room));
+            delivery.accept(deleted(stream.room));
             restart(stream);
             return;
         }

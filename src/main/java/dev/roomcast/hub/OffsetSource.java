@@ -4,7 +4,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
-import dev.roomcast.broker.Envelope;
+import dev.roomcast.protocol.Envelope;
 import io.smallrye.mutiny.Uni;
 
 /** Where the offset sequencer reads a room's history: implemented by the service that keeps the event log. */

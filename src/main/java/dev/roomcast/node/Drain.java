@@ -5,7 +5,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import dev.roomcast.RoomcastConfig;
 import dev.roomcast.hub.Hub;
-import dev.roomcast.transport.ServerFrames;
+import dev.roomcast.protocol.ServerFrames;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;

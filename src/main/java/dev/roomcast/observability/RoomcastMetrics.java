@@ -1,18 +1,20 @@
 package dev.roomcast.observability;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-import dev.roomcast.broker.DeliveryType;
+import dev.roomcast.protocol.DeliveryType;
 import dev.roomcast.error.CloseCode;
-import dev.roomcast.transport.ClientEvent;
+import dev.roomcast.protocol.ClientEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.prometheus.PrometheusMeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -35,9 +37,15 @@ public class RoomcastMetrics {
     private final Counter framesSent;
     private final Counter redisIn;
     private final Counter redisOut;
-    private final DeliveryLatencyHistogram deliveryLatency = new DeliveryLatencyHistogram();
+    /** Bucket bounds of the delivery latency: chat delivery lives in the low milliseconds. */
+    private static final Duration[] LATENCY_BUCKETS = { Duration.ofNanos(100_000), Duration.ofNanos(250_000),
+            Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5),
+            Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
+            Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2),
+            Duration.ofSeconds(5) };
+    private final Timer deliveryLatency;
 
-    RoomcastMetrics(MeterRegistry registry, PrometheusMeterRegistry prometheus) {
+    RoomcastMetrics(MeterRegistry registry) {
         this.registry = registry;
         for (ClientEvent event : ClientEvent.values()) {
             framesReceived.put(event.wireName(), receivedCounter(event.wireName()));
@@ -63,7 +71,9 @@ public class RoomcastMetrics {
                 .register(registry);
         redisIn = redisCounter("in");
         redisOut = redisCounter("out");
-        deliveryLatency.register(prometheus.getPrometheusRegistry());
+        deliveryLatency = Timer.builder("roomcast.delivery.latency")
+                .description("From the accept of an event to its write on each recipient's socket")
+                .serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
     }
 
     public void connectionsGauge(Supplier<Number> connections) {
@@ -84,11 +94,18 @@ public class RoomcastMetrics {
         framesSent.increment();
     }
 
-    /** Counts {@code recipients} writes of one event, made together, and records its latency for each of them. */
+    /**
+     * Counts {@code recipients} writes of one event, made together in one event-loop task, and records its latency
+     * once for each of them: they were written within the same task, so one reading of the clock stands for all.
+     * (Micrometer has no weighted record; a record costs under 0.1 us, below 1 % of a delivery's CPU.)
+     */
     public void delivered(DeliveryType type, int recipients, long acceptedAtMicros) {
         deliveries.get(type).increment(recipients);
         framesSent.increment(recipients);
-        deliveryLatency.record(Math.max(0, nowMicros() - acceptedAtMicros), recipients);
+        long latencyMicros = Math.max(0, nowMicros() - acceptedAtMicros);
+        for (int i = 0; i < recipients; i++) {
+            deliveryLatency.record(latencyMicros, TimeUnit.MICROSECONDS);
+        }
     }
 
     public void closed(int code) {

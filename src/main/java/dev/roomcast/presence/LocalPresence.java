@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
-import dev.roomcast.broker.Broker;
-import dev.roomcast.node.ConfinedLoop;
+import dev.roomcast.broker.Publisher;
+import dev.roomcast.loop.ConfinedLoop;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.vertx.UniHelper;
 import io.vertx.core.Promise;
@@ -27,15 +27,25 @@ public class LocalPresence implements Presence {
 
     private static final Logger LOG = Logger.getLogger(LocalPresence.class);
 
-    private final Broker broker;
+    private final Publisher publisher;
     private final ConfinedLoop loop;
     private final Map<String, Map<String, Present>> rooms = new HashMap<>();
     private final Map<String, Present> users = new HashMap<>();
     private final Map<String, String> lastSeen = new HashMap<>();
 
-    LocalPresence(Broker broker, Vertx vertx) {
-        this.broker = broker;
+    LocalPresence(Publisher publisher, Vertx vertx) {
+        this.publisher = publisher;
         this.loop = new ConfinedLoop(vertx);
+    }
+
+    @Override
+    public void start() {
+        // Nothing to keep: the counts live and die with this process.
+    }
+
+    @Override
+    public Uni<Void> stop() {
+        return Uni.createFrom().voidItem();
     }
 
     @Override
@@ -115,7 +125,7 @@ public class LocalPresence implements Presence {
     }
 
     private void announce(String room, String event, String userId) {
-        broker.publish(PresenceEvents.envelope(room, event, userId)).subscribe().with(ignored -> {
+        publisher.publish(PresenceEvents.envelope(room, event, userId)).subscribe().with(ignored -> {
         }, failure -> LOG.debugf("%s for %s in %s not delivered: %s", event, userId, room, failure.getMessage()));
     }
 

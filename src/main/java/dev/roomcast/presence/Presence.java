@@ -12,6 +12,12 @@ import io.smallrye.mutiny.Uni;
  */
 public interface Presence {
 
+    /** Begins keeping presence (for Redis: the pod's lease). */
+    void start();
+
+    /** Takes this pod's clients out of presence now, rather than when its lease would end. */
+    Uni<Void> stop();
+
     /** A client of the user is now in the room (its join was acknowledged). */
     void joined(String room, String userId);
 

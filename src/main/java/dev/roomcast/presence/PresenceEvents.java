@@ -2,10 +2,10 @@ package dev.roomcast.presence;
 
 import java.util.List;
 
-import dev.roomcast.broker.DeliveryType;
-import dev.roomcast.broker.Envelope;
+import dev.roomcast.protocol.DeliveryType;
+import dev.roomcast.protocol.Envelope;
 import dev.roomcast.observability.RoomcastMetrics;
-import dev.roomcast.transport.EventNames;
+import dev.roomcast.protocol.EventNames;
 import io.vertx.core.json.JsonObject;
 
 /** The {@code presence.join} / {@code presence.leave} events a room receives, as PROTOCOL.md section 4 writes them. */

@@ -6,7 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 
-import dev.roomcast.broker.Channels;
+import dev.roomcast.protocol.Channels;
 
 /**
  * The Lua scripts of Redis presence. Each runs atomically in Redis, so a count and the announcement of its change

@@ -1,5 +1,6 @@
 package dev.roomcast.presence;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -8,11 +9,13 @@ import java.util.List;
 import java.util.Map;
 
 import dev.roomcast.RoomcastConfig;
-import dev.roomcast.broker.Channels;
-import dev.roomcast.broker.EnvelopeCodec;
-import dev.roomcast.broker.RedisBroker;
-import dev.roomcast.node.ConfinedLoop;
-import dev.roomcast.node.NodeIdentity;
+import dev.roomcast.protocol.Channels;
+import dev.roomcast.protocol.EnvelopeCodec;
+import dev.roomcast.broker.RedisShard;
+import dev.roomcast.loop.ConfinedLoop;
+import dev.roomcast.protocol.NodeIdentity;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.Scheduler;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
@@ -24,7 +27,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Presence across pods in Redis ({@link PresenceScripts}). The pod keeps its own counts (the truth about its clients)
- * and sends each change to Redis, batched per event-loop turn, on the broker's publishing connection (so in order).
+ * and sends each change to Redis, batched per event-loop turn, on the shard's command connection (so in order, and
+ * after the publishes made before it).
  * Announcements travel as bodies this pod signs, handed to the scripts, which publish the one that fits.
  * <p>
  * Crash safety by lease: every tick the pod renews its lease and retires the pods whose lease expired, taking their
@@ -43,11 +47,13 @@ public class RedisPresence implements Presence {
     private static final String ROOM = "r";
     private static final String USER = "u";
     private static final String NO_BODY = "";
+    /** Renews the lease every second, or every third of it when shorter (tests run with short leases). */
+    private static final String LEASE_JOB = "roomcast-presence-lease";
 
-    private final RedisBroker redis;
+    private final RedisShard redis;
+    private final Scheduler scheduler;
     private final EnvelopeCodec codec;
     private final NodeIdentity node;
-    private final Vertx vertx;
     private final ConfinedLoop loop;
     private final long ttlMillis;
     private final long tickMillis;
@@ -66,21 +72,24 @@ public class RedisPresence implements Presence {
     private long syncs;
     private boolean retiring;
     private boolean stopped;
-    private long timer = -1;
 
-    RedisPresence(RedisBroker redis, EnvelopeCodec codec, NodeIdentity node, Vertx vertx, RoomcastConfig config) {
+    RedisPresence(RedisShard redis, Scheduler scheduler, EnvelopeCodec codec, NodeIdentity node, Vertx vertx,
+            RoomcastConfig config) {
         this.redis = redis;
+        this.scheduler = scheduler;
         this.codec = codec;
         this.node = node;
-        this.vertx = vertx;
         this.loop = new ConfinedLoop(vertx);
         this.ttlMillis = config.presence().ttl().toMillis();
         this.tickMillis = Math.max(100, Math.min(1000, ttlMillis / 3));
     }
 
+    @Override
     public void start() {
         loop.run(() -> {
-            timer = vertx.setPeriodic(tickMillis, id -> loop.run(this::tick));
+            scheduler.newJob(LEASE_JOB).setInterval(Duration.ofMillis(tickMillis).toString())
+                    .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
+                    .setTask(execution -> loop.run(this::tick)).schedule();
             tick();
         });
     }
@@ -89,12 +98,11 @@ public class RedisPresence implements Presence {
      * Takes this pod's share out of presence now, rather than when its lease ends. Nothing is sent after it: a tick or
      * sync that came later would register the pod again.
      */
+    @Override
     public Uni<Void> stop() {
         return Uni.createFrom().emitter(emitter -> loop.run(() -> {
             stopped = true;
-            if (timer >= 0) {
-                vertx.cancelTimer(timer);
-            }
+            scheduler.unscheduleJob(LEASE_JOB);
             queued = new ArrayList<>();
             retire(node.serverId(), false).subscribe().with(ignored -> emitter.complete(null), emitter::fail);
         }));

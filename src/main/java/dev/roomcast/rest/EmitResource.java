@@ -5,18 +5,18 @@ import java.util.List;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.roomcast.broker.Broker;
-import dev.roomcast.broker.DeliveryType;
-import dev.roomcast.broker.Envelope;
+import dev.roomcast.broker.Publisher;
+import dev.roomcast.protocol.DeliveryType;
+import dev.roomcast.protocol.Envelope;
 import dev.roomcast.error.RoomcastException;
-import dev.roomcast.node.NodeIdentity;
+import dev.roomcast.protocol.NodeIdentity;
 import dev.roomcast.observability.RoomcastMetrics;
 import dev.roomcast.room.RoomAccess;
 import dev.roomcast.room.RoomName;
 import dev.roomcast.room.RoomNames;
 import dev.roomcast.security.InputRules;
 import dev.roomcast.security.Roles;
-import dev.roomcast.transport.EventNames;
+import dev.roomcast.protocol.EventNames;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -45,13 +45,13 @@ public class EmitResource {
     private static final int MAX_CLIENT_ID = 128;
     private static final int MAX_EXCLUDE = 1000;
 
-    private final Broker broker;
+    private final Publisher publisher;
     private final NodeIdentity node;
     private final RoomAccess access;
     private final ObjectMapper mapper;
 
-    EmitResource(Broker broker, NodeIdentity node, RoomAccess access, ObjectMapper mapper) {
-        this.broker = broker;
+    EmitResource(Publisher publisher, NodeIdentity node, RoomAccess access, ObjectMapper mapper) {
+        this.publisher = publisher;
         this.node = node;
         this.access = access;
         this.mapper = mapper;
@@ -64,17 +64,13 @@ public class EmitResource {
     @Operation(summary = "Deliver an event to a room, a user, a client or every authenticated client, on every pod",
             description = "Delivers {\"event\", \"data\"} (plus \"room\" for type room). Not persisted. Requires role admin.")
     @APIResponse(responseCode = "202", description = "Accepted: delivered locally and handed to the other pods")
-    @APIResponse(responseCode = "400", description = "Unknown type, missing target, malformed or reserved event",
-            content = @Content(schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "401", description = "No valid bearer token",
-            content = @Content(schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "The caller is not an admin",
-            content = @Content(schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "503", description = "The cluster link (Redis) is down; local clients got the event",
-            content = @Content(schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Unknown type, missing target, malformed or reserved event")
+    @APIResponse(responseCode = "401", description = "No valid bearer token")
+    @APIResponse(responseCode = "403", description = "The caller is not an admin")
+    @APIResponse(responseCode = "503", description = "The cluster link (Redis) is down; local clients got the event")
     public Uni<Response> emit(EmitRequest request) {
         Envelope envelope = toEnvelope(request);
-        return broker.publish(envelope).replaceWith(() -> Response.accepted().build());
+        return publisher.publish(envelope).replaceWith(() -> Response.accepted().build());
     }
 
     private Envelope toEnvelope(EmitRequest request) {

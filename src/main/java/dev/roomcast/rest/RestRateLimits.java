@@ -6,11 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import dev.roomcast.RoomcastConfig;
 import dev.roomcast.session.RateLimitPolicy;
 import dev.roomcast.session.TokenBucket;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
-import io.vertx.core.Vertx;
+import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 
 /**
  * Per-user token buckets for the HTTP API ({@code roomcast.rest-rate-limits.reads} and {@code .writes}), on each pod. A
@@ -23,18 +20,14 @@ public class RestRateLimits {
 
     static final String READS = "reads";
     static final String WRITES = "writes";
-    private static final long SWEEP_MILLIS = 5_000;
 
     private final RateLimitPolicy.Limit reads;
     private final RateLimitPolicy.Limit writes;
-    private final Vertx vertx;
     private final Map<String, UserBuckets> users = new ConcurrentHashMap<>();
-    private long sweeper = -1;
 
-    RestRateLimits(RoomcastConfig config, Vertx vertx) {
+    RestRateLimits(RoomcastConfig config) {
         this.reads = limit(config, READS);
         this.writes = limit(config, WRITES);
-        this.vertx = vertx;
     }
 
     private static RateLimitPolicy.Limit limit(RoomcastConfig config, String name) {
@@ -45,14 +38,9 @@ public class RestRateLimits {
         return RateLimitPolicy.Limit.of(configured);
     }
 
-    void start(@Observes StartupEvent event) {
-        sweeper = vertx.setPeriodic(SWEEP_MILLIS, id -> sweep(System.nanoTime()));
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        if (sweeper >= 0) {
-            vertx.cancelTimer(sweeper);
-        }
+    @Scheduled(every = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void sweep() {
+        sweep(System.nanoTime());
     }
 
     /** @return 0 when the request may proceed (its token is taken), else the milliseconds until it may */

@@ -1,12 +1,11 @@
 package dev.roomcast.rest;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.roomcast.chat.Actor;
-import dev.roomcast.chat.rest.Caller;
 import dev.roomcast.error.RoomcastException;
 import dev.roomcast.presence.Presence;
 import dev.roomcast.presence.PresenceViews;
+import dev.roomcast.presence.RoomPresence;
 import dev.roomcast.room.NamespacePolicy;
 import dev.roomcast.room.RoomAccess;
 import dev.roomcast.room.RoomName;
@@ -34,7 +33,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "presence")
 @SecurityRequirement(name = "jwt")
 @Produces(MediaType.APPLICATION_JSON)
-@APIResponse(responseCode = "401", description = "No valid bearer token", content = @Content(schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "401", description = "No valid bearer token")
 public class RoomPresenceResource {
 
     private final Presence presence;
@@ -52,10 +51,10 @@ public class RoomPresenceResource {
     @GET
     @Operation(summary = "As presence.get: {\"room\": R, \"users\": [{userId, clients, since}]}, across all pods")
     @APIResponse(responseCode = "200", description = "The users present")
-    @APIResponse(responseCode = "400", description = "Malformed room name", content = @Content(schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "The caller may not join the room, or its namespace has no presence", content = @Content(schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "No such room or namespace", content = @Content(schema = @Schema(implementation = Problem.class)))
-    public Uni<ObjectNode> room(@PathParam("room") String room) {
+    @APIResponse(responseCode = "400", description = "Malformed room name")
+    @APIResponse(responseCode = "403", description = "The caller may not join the room, or its namespace has no presence")
+    @APIResponse(responseCode = "404", description = "No such room or namespace")
+    public Uni<RoomPresence> room(@PathParam("room") String room) {
         RoomName name = RoomNames.parse(room).orElseThrow(() -> RoomcastException.badRequest("malformed room name"));
         NamespacePolicy policy = access.policyOf(name);
         if (!policy.presence()) {

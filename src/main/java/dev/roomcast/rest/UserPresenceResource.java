@@ -1,9 +1,9 @@
 package dev.roomcast.rest;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.roomcast.presence.Presence;
 import dev.roomcast.presence.PresenceViews;
+import dev.roomcast.presence.UserPresenceView;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
@@ -24,7 +24,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "presence")
 @SecurityRequirement(name = "jwt")
 @Produces(MediaType.APPLICATION_JSON)
-@APIResponse(responseCode = "401", description = "No valid bearer token", content = @Content(schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "401", description = "No valid bearer token")
 public class UserPresenceResource {
 
     private final Presence presence;
@@ -38,7 +38,7 @@ public class UserPresenceResource {
     @GET
     @Operation(summary = "{\"userId\": U, \"online\": BOOL, \"clients\": N, \"lastSeen\": ISO8601 or null}")
     @APIResponse(responseCode = "200", description = "The user's presence (offline, never seen: clients 0, lastSeen null)")
-    public Uni<ObjectNode> user(@PathParam("userId") String userId) {
+    public Uni<UserPresenceView> user(@PathParam("userId") String userId) {
         return presence.ofUser(userId).map(views::user);
     }
 }

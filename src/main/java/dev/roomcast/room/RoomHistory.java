@@ -2,7 +2,8 @@ package dev.roomcast.room;
 
 import java.util.List;
 
-import dev.roomcast.broker.Envelope;
+import dev.roomcast.protocol.Envelope;
+import dev.roomcast.protocol.Since;
 import io.smallrye.mutiny.Uni;
 
 /**

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.roomcast.error.RoomcastException;
 import dev.roomcast.room.JoinPosition;
 import dev.roomcast.room.NamespacePolicy;
-import dev.roomcast.room.Since;
+import dev.roomcast.protocol.Since;
 
 /** One room's result within a join, in request order; written into the ack as PROTOCOL.md section 3 shows. */
 final class JoinOutcome {

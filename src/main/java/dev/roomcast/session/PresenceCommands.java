@@ -3,11 +3,11 @@ package dev.roomcast.session;
 import dev.roomcast.error.RoomcastException;
 import dev.roomcast.presence.Presence;
 import dev.roomcast.presence.PresenceViews;
+import dev.roomcast.protocol.ClientFrame;
+import dev.roomcast.protocol.RoomRequest;
 import dev.roomcast.room.RoomAccess;
 import dev.roomcast.room.RoomName;
 import dev.roomcast.room.RoomNames;
-import dev.roomcast.transport.ClientFrame;
-import dev.roomcast.transport.ServerFrames;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -19,18 +19,18 @@ class PresenceCommands {
     private final PresenceViews views;
     private final RoomAccess access;
     private final JoinedRooms joined;
-    private final ServerFrames frames;
+    private final Replies replies;
 
-    PresenceCommands(Presence presence, PresenceViews views, RoomAccess access, JoinedRooms joined, ServerFrames frames) {
+    PresenceCommands(Presence presence, PresenceViews views, RoomAccess access, JoinedRooms joined, Replies replies) {
         this.presence = presence;
         this.views = views;
         this.access = access;
         this.joined = joined;
-        this.frames = frames;
+        this.replies = replies;
     }
 
     Uni<Void> get(Session session, ClientFrame frame) {
-        String room = Fields.requiredText(frame.data(), "room");
+        String room = RoomRequest.from(frame.data()).room();
         RoomName name = RoomNames.parse(room).orElseThrow(() -> RoomcastException.badRequest("malformed room name"));
         if (!access.policyOf(name).presence()) {
             throw RoomcastException.forbidden("presence is not tracked in " + name.namespace() + " rooms");
@@ -38,11 +38,7 @@ class PresenceCommands {
         return joined.require(session, room)
                 .chain(() -> presence.inRoom(room))
                 .emitOn(FrameLoop.current())
-                .invoke(users -> {
-                    if (frame.id() != null) {
-                        session.reply(frames.ack(frame.id(), frame.traceId(), views.room(room, users)));
-                    }
-                })
+                .invoke(users -> replies.ack(session, frame, views.room(room, users)))
                 .replaceWithVoid();
     }
 }

@@ -2,11 +2,11 @@ package dev.roomcast.session;
 
 import java.util.List;
 
-import dev.roomcast.broker.Envelope;
+import dev.roomcast.protocol.Envelope;
 import dev.roomcast.error.CloseCode;
 import dev.roomcast.room.JoinPosition;
 import dev.roomcast.room.RoomHistory;
-import dev.roomcast.transport.ServerFrames;
+import dev.roomcast.protocol.ServerFrames;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;

@@ -6,9 +6,8 @@ import dev.roomcast.hub.Memberships;
 import dev.roomcast.hub.Recipient;
 import dev.roomcast.observability.DropReason;
 import dev.roomcast.security.VerifiedToken;
-import io.quarkus.websockets.next.CloseReason;
-import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 
 /**
  * One connection's state: who it is, where it is in its lifecycle (unauthenticated, authenticating,
@@ -26,13 +25,13 @@ public final class Session implements Recipient {
         CLOSING
     }
 
-    private final WebSocketConnection connection;
+    private final Outbound outbound;
     private final HubShard shard;
     private final SessionSettings settings;
     private final String clientId;
     private final Memberships memberships = new Memberships();
     private final RateLimiter rateLimiter;
-    private final OutboundQueue outbound = new OutboundQueue();
+    private final OutboundQueue queue = new OutboundQueue();
     /** Characters of live events kept for this connection by rooms it is joining (see {@link #hold}). */
     private int heldBytes;
     private final long openedAtNanos;
@@ -47,8 +46,8 @@ public final class Session implements Recipient {
     private int framesHandled;
     private CloseCode closeCode;
 
-    Session(WebSocketConnection connection, HubShard shard, String clientId, SessionSettings settings, long nowNanos) {
-        this.connection = connection;
+    Session(Outbound outbound, HubShard shard, String clientId, SessionSettings settings, long nowNanos) {
+        this.outbound = outbound;
         this.shard = shard;
         this.clientId = clientId;
         this.settings = settings;
@@ -137,7 +136,7 @@ public final class Session implements Recipient {
 
     /** Whether a frame of this size fits the budget now, with what is queued and held. */
     boolean fits(int size) {
-        return outbound.queuedBytes() + heldBytes + size <= settings.maxQueuedBytes;
+        return queue.queuedBytes() + heldBytes + size <= settings.maxQueuedBytes;
     }
 
     /**
@@ -151,19 +150,19 @@ public final class Session implements Recipient {
         if (state == State.CLOSING) {
             return Uni.createFrom().failure(new IllegalStateException("closed"));
         }
-        if (outbound.queuedBytes() == 0) {
+        if (queue.queuedBytes() == 0) {
             overflowed();
             return Uni.createFrom().failure(new IllegalStateException("slow consumer"));
         }
-        return Uni.createFrom().emitter(emitter -> outbound.onDrain(() -> {
+        return Uni.createFrom().emitter(emitter -> queue.onDrain(() -> {
             if (state == State.CLOSING) {
-                outbound.onDrain(null);
+                queue.onDrain(null);
                 emitter.fail(new IllegalStateException("closed"));
             } else if (fits(size)) {
-                outbound.onDrain(null);
+                queue.onDrain(null);
                 emitter.complete(null);
-            } else if (outbound.queuedBytes() == 0) {
-                outbound.onDrain(null);
+            } else if (queue.queuedBytes() == 0) {
+                queue.onDrain(null);
                 overflowed();
                 emitter.fail(new IllegalStateException("slow consumer"));
             }
@@ -171,7 +170,7 @@ public final class Session implements Recipient {
     }
 
     private boolean admits(int size, boolean persisted) {
-        long total = (long) outbound.queuedBytes() + heldBytes + size;
+        long total = (long) queue.queuedBytes() + heldBytes + size;
         if (total > settings.maxQueuedBytes / 2 && state != State.CLOSING) {
             if (!persisted) {
                 settings.metrics.dropped(DropReason.SLOW_CONSUMER);
@@ -196,8 +195,8 @@ public final class Session implements Recipient {
             settings.metrics.dropped(DropReason.CLOSED);
             return;
         }
-        outbound.add(counted);
-        connection.sendText(frame).subscribe().with(outbound, settings.onWriteFailure);
+        queue.add(counted);
+        outbound.send(frame).subscribe().with(queue, settings.onWriteFailure);
     }
 
     void touch(long nowNanos) {
@@ -257,20 +256,19 @@ public final class Session implements Recipient {
             return;
         }
         state = State.CLOSING;
-        outbound.notifyDrain();
-        if (connection.isClosed()) {
+        queue.notifyDrain();
+        if (outbound.isClosed()) {
             return; // closed already, from the other side: the transport's code is counted when the close is handled
         }
         closeCode = code;
         settings.metrics.closed(code.code());
-        connection.close(new CloseReason(code.code(), code.reason())).subscribe().with(Session::ignore,
-                Session::ignore);
+        outbound.close(code).subscribe().with(Session::ignore, Session::ignore);
     }
 
     /** The socket is gone (closed by either side): nothing more is written, and whoever waits for room stops. */
     void ended() {
         state = State.CLOSING;
-        outbound.notifyDrain();
+        queue.notifyDrain();
     }
 
     /** The code this server closed with, or null when the close came from the client or the transport. */
@@ -284,7 +282,7 @@ public final class Session implements Recipient {
             return;
         }
         reply(reconnectFrame);
-        io.vertx.core.Vertx.currentContext().owner().setTimer(Math.max(1, closeAfterMillis),
+        Vertx.currentContext().owner().setTimer(Math.max(1, closeAfterMillis),
                 id -> close(CloseCode.GOING_AWAY));
     }
 

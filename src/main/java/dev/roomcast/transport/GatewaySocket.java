@@ -2,7 +2,7 @@ package dev.roomcast.transport;
 
 import dev.roomcast.error.CloseCode;
 import dev.roomcast.session.Session;
-import dev.roomcast.session.SessionCommands;
+import dev.roomcast.session.Sessions;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnBinaryMessage;
@@ -16,6 +16,7 @@ import io.quarkus.websockets.next.UserData;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.buffer.Buffer;
 import org.jboss.logging.Logger;
 
@@ -30,41 +31,43 @@ public class GatewaySocket {
     private static final Logger LOG = Logger.getLogger(GatewaySocket.class);
     private static final UserData.TypedKey<Session> SESSION = new UserData.TypedKey<>("roomcast.session");
     private static final Uni<Void> DONE = Uni.createFrom().voidItem();
+    /** RFC 6455's "no status received": what the transport reports for a socket that ended without a close frame. */
+    private static final int NO_STATUS = 1005;
 
-    private final SessionCommands commands;
+    private final Sessions sessions;
 
-    GatewaySocket(SessionCommands commands) {
-        this.commands = commands;
+    GatewaySocket(Sessions sessions) {
+        this.sessions = sessions;
     }
 
     @OnOpen
     public Uni<Void> onOpen(WebSocketConnection connection) {
-        Session session = commands.open(connection);
+        Session session = sessions.open(new WebSocketOutbound(connection));
         connection.userData().put(SESSION, session);
-        return commands.start(session, connection.userData().get(HandshakeAuthentication.TOKEN),
+        return sessions.start(session, connection.userData().get(HandshakeAuthentication.TOKEN),
                 connection.userData().get(HandshakeAuthentication.SLOT));
     }
 
     @OnTextMessage
     public Uni<Void> onText(String text, WebSocketConnection connection) {
-        return commands.handle(connection.userData().get(SESSION), text);
+        return sessions.receive(connection.userData().get(SESSION), text);
     }
 
     @OnBinaryMessage
     public Uni<Void> onBinary(Buffer ignored, WebSocketConnection connection) {
-        commands.binary(connection.userData().get(SESSION));
+        sessions.unsupportedFrame(connection.userData().get(SESSION));
         return DONE;
     }
 
     @OnPingMessage
     public Uni<Void> onPing(Buffer ignored, WebSocketConnection connection) {
-        commands.activity(connection.userData().get(SESSION));
+        sessions.activity(connection.userData().get(SESSION));
         return DONE;
     }
 
     @OnPongMessage
     public Uni<Void> onPong(Buffer ignored, WebSocketConnection connection) {
-        commands.activity(connection.userData().get(SESSION));
+        sessions.activity(connection.userData().get(SESSION));
         return DONE;
     }
 
@@ -72,7 +75,7 @@ public class GatewaySocket {
     public Uni<Void> onClose(WebSocketConnection connection) {
         Session session = connection.userData().get(SESSION);
         if (session != null) {
-            commands.closed(session, connection.closeReason());
+            sessions.ended(session, transportCode(connection.closeReason()));
         }
         return DONE;
     }
@@ -91,8 +94,12 @@ public class GatewaySocket {
             }
             return DONE;
         }
+        if (failure instanceof HttpClosedException) {
+            LOG.debugf("%s: written to after close", connection.id());
+            return DONE;
+        }
         if (session != null) {
-            commands.failed(session, failure);
+            sessions.failed(session, failure);
         } else {
             // The failure came from opening the session itself: nothing is registered to clean up.
             LOG.errorf(failure, "closing %s: the session could not be opened", connection.id());
@@ -102,6 +109,14 @@ public class GatewaySocket {
                     });
         }
         return DONE;
+    }
+
+    /**
+     * The code the peer closed with; null for a socket that ended without a close frame (an empty close frame is
+     * reported as 1000).
+     */
+    private static Integer transportCode(CloseReason reason) {
+        return reason == null || reason.getCode() == NO_STATUS ? null : reason.getCode();
     }
 
     /**

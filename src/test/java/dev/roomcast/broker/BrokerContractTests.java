@@ -1,5 +1,8 @@
 package dev.roomcast.broker;
 
+import dev.roomcast.protocol.Envelope;
+import dev.roomcast.protocol.DeliveryType;
+import dev.roomcast.protocol.Channels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.roomcast.node.NodeIdentity;
+import dev.roomcast.protocol.NodeIdentity;
 import dev.roomcast.observability.RoomcastMetrics;
 import dev.roomcast.testing.Tokens;
 import dev.roomcast.testing.WsClient;
@@ -19,9 +22,9 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import jakarta.inject.Inject;
 
 /**
- * What every {@link Broker} guarantees, through the interface and real WebSocket clients: each target type reaches
- * exactly its local recipients, {@code exclude} holds, one publisher's events arrive in order, and interest is
- * acknowledged. One subclass per backend.
+ * What every {@link Broker} guarantees, with the node's {@link Publisher} in front of it and real WebSocket clients:
+ * each target type reaches exactly its local recipients, {@code exclude} holds, one publisher's events arrive in order,
+ * and interest is counted and acknowledged. One subclass per backend.
  */
 abstract class BrokerContractTests {
 
@@ -30,6 +33,9 @@ abstract class BrokerContractTests {
 
     @Inject
     Broker broker;
+
+    @Inject
+    Publisher publisher;
 
     @Inject
     NodeIdentity node;
@@ -57,7 +63,7 @@ abstract class BrokerContractTests {
     void roomEnvelopesReachTheRoomsMembersWithTheRoomField() {
         try (WsClient member = WsClient.withBearer(base, Tokens.user("c-member")); WsClient outsider = WsClient.withBearer(base, Tokens.user("c-out"))) {
             member.join("live:contract");
-            broker.publish(envelope(DeliveryType.ROOM, "live:contract", "contract.room", "{\"n\":1}", List.of()))
+            publisher.publish(envelope(DeliveryType.ROOM, "live:contract", "contract.room", "{\"n\":1}", List.of()))
                     .await().atMost(Duration.ofSeconds(5));
             JsonNode frame = member.awaitEvent("contract.room");
             assertEquals("live:contract", frame.path("room").asText());
@@ -71,9 +77,9 @@ abstract class BrokerContractTests {
     void userClientAndBroadcastEnvelopesReachTheirTargets() {
         try (WsClient a1 = WsClient.withBearer(base, Tokens.user("c-user")); WsClient a2 = WsClient.withBearer(base, Tokens.user("c-user"));
                 WsClient b = WsClient.withBearer(base, Tokens.user("c-other"))) {
-            broker.publish(envelope(DeliveryType.USER, "c-user", "to.user", null, List.of())).await().atMost(Duration.ofSeconds(5));
-            broker.publish(envelope(DeliveryType.CLIENT, b.clientId(), "to.client", null, List.of())).await().atMost(Duration.ofSeconds(5));
-            broker.publish(envelope(DeliveryType.BROADCAST, null, "to.all", "true", List.of(a2.clientId())))
+            publisher.publish(envelope(DeliveryType.USER, "c-user", "to.user", null, List.of())).await().atMost(Duration.ofSeconds(5));
+            publisher.publish(envelope(DeliveryType.CLIENT, b.clientId(), "to.client", null, List.of())).await().atMost(Duration.ofSeconds(5));
+            publisher.publish(envelope(DeliveryType.BROADCAST, null, "to.all", "true", List.of(a2.clientId())))
                     .await().atMost(Duration.ofSeconds(5));
             assertTrue(a1.awaitEvent("to.user").path("room").isMissingNode());
             a2.awaitEvent("to.user");
@@ -91,7 +97,7 @@ abstract class BrokerContractTests {
         try (WsClient member = WsClient.withBearer(base, Tokens.user("c-order"))) {
             member.join("live:order");
             for (int i = 0; i < 200; i++) {
-                broker.publish(envelope(DeliveryType.ROOM, "live:order", "seq", String.valueOf(i), List.of()));
+                publisher.publish(envelope(DeliveryType.ROOM, "live:order", "seq", String.valueOf(i), List.of()));
             }
             for (int i = 0; i < 200; i++) {
                 assertEquals(i, member.awaitEvent("seq").path("data").asInt());

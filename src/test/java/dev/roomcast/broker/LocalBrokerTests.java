@@ -1,5 +1,6 @@
 package dev.roomcast.broker;
 
+import dev.roomcast.protocol.Channels;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -15,6 +16,7 @@ import dev.roomcast.testing.WsClient;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
 
 /** The single-pod broker: the same contract without Redis. */
 @QuarkusTest
@@ -22,9 +24,13 @@ import io.quarkus.test.junit.TestProfile;
 @WithTestResource(ServicesResource.class)
 class LocalBrokerTests extends BrokerContractTests {
 
+    @Inject
+    LocalBroker local;
+
     @Override
     protected void assertInterest(String channel, boolean expected) {
-        // One process: every channel is "received" by local delivery, and nothing reaches Redis either way.
+        // One process: the interest is counted as a Redis broker would subscribe, and nothing reaches Redis either way.
+        assertEquals(expected, local.interest(channel) > 0, channel);
         assertEquals(0, RedisCli.subscribers(channel));
     }
 

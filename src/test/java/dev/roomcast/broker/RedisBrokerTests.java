@@ -1,5 +1,6 @@
 package dev.roomcast.broker;
 
+import dev.roomcast.protocol.Channels;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,6 +20,8 @@ import dev.roomcast.testing.Tokens;
 import dev.roomcast.testing.WsClient;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** The Redis broker: the contract, plus the channels, the emitter contract and subscription lifecycle of section 7. */
 @QuarkusTest
@@ -100,7 +103,7 @@ class RedisBrokerTests extends BrokerContractTests {
     }
 
     private static double invalidDrops() {
-        java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("(?m)^roomcast_dropped_total\\{reason=\"invalid\"[^}]*} (\\S+)$")
+        Matcher matcher = Pattern.compile("(?m)^roomcast_dropped_total\\{reason=\"invalid\"[^}]*} (\\S+)$")
                 .matcher(Metrics.text());
         assertTrue(matcher.find(), "roomcast_dropped_total{reason=invalid} exported");
         return Double.parseDouble(matcher.group(1));

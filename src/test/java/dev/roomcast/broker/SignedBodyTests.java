@@ -1,5 +1,7 @@
 package dev.roomcast.broker;
 
+import dev.roomcast.protocol.Channels;
+import dev.roomcast.protocol.BodySigner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

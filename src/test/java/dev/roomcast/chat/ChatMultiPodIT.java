@@ -10,14 +10,14 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.roomcast.testing.ChatFixtures;
 import dev.roomcast.testing.Pod;
+import dev.roomcast.testing.Pods;
 import dev.roomcast.testing.Tokens;
 import dev.roomcast.testing.WsClient;
 
@@ -31,19 +31,10 @@ class ChatMultiPodIT {
     private static final int SENDERS_PER_POD = 2;
     private static final int MESSAGES_PER_SENDER = 500;
 
-    private static Pod one;
-    private static Pod two;
 
-    @BeforeAll
-    static void startPods() {
-        one = Pod.start("chat-1", Pod.UNLIMITED_RATES);
-        two = Pod.start("chat-2", Pod.UNLIMITED_RATES);
-    }
-
-    @AfterAll
-    static void stopPods() {
-        Pod.closeAll(one, two);
-    }
+    @RegisterExtension
+    static final Pods PODS = Pods.of("chat-1", Pod.UNLIMITED_RATES)
+            .and("chat-2", Pod.UNLIMITED_RATES);
 
     @Test
     void concurrentSendersOnTwoPodsProduceOneGaplessOrderedSequenceForEverySubscriber() throws Exception {
@@ -54,17 +45,17 @@ class ChatMultiPodIT {
         List<String> readers = List.of("reader1", "reader2", "reader3", "reader4");
         List<String> everyone = new ArrayList<>(senders);
         everyone.addAll(readers);
-        String room = ChatFixtures.room(one.base(), "host", "burst", everyone.toArray(String[]::new));
+        String room = ChatFixtures.room(PODS.first().base(), "host", "burst", everyone.toArray(String[]::new));
         List<WsClient> subscribers = new ArrayList<>();
         List<WsClient> senderClients = new ArrayList<>();
         try {
             for (int i = 0; i < readers.size(); i++) {
-                WsClient reader = WsClient.withBearer((i % 2 == 0 ? one : two).base(), Tokens.user(readers.get(i)));
+                WsClient reader = WsClient.withBearer((i % 2 == 0 ? PODS.first() : PODS.second()).base(), Tokens.user(readers.get(i)));
                 reader.join(room);
                 subscribers.add(reader);
             }
             for (int i = 0; i < senders.size(); i++) {
-                WsClient sender = WsClient.withBearer((i % 2 == 0 ? one : two).base(), Tokens.user(senders.get(i)));
+                WsClient sender = WsClient.withBearer((i % 2 == 0 ? PODS.first() : PODS.second()).base(), Tokens.user(senders.get(i)));
                 sender.join(room);
                 senderClients.add(sender);
             }
@@ -98,7 +89,7 @@ class ChatMultiPodIT {
                 }
                 subscriber.assertNothingBeforePong(f -> "message.created".equals(f.path("event").asText()), "a duplicate");
             }
-            JsonNode latest = given().baseUri(two.base().toString()).auth().oauth2(Tokens.user("host"))
+            JsonNode latest = given().baseUri(PODS.second().base().toString()).auth().oauth2(Tokens.user("host"))
                     .get("/api/rooms/" + room).then().statusCode(200).extract().as(JsonNode.class);
             assertEquals(total, latest.path("lastOffset").asLong());
         } finally {
@@ -109,10 +100,10 @@ class ChatMultiPodIT {
 
     @Test
     void aClientMsgIdRepeatedOnTheOtherPodReturnsTheOriginalAndCreatesNothing() {
-        String room = ChatFixtures.room(one.base(), "ursula", "idem-pods", "viktor");
-        try (WsClient onOne = WsClient.withBearer(one.base(), Tokens.user("ursula"));
-                WsClient onTwo = WsClient.withBearer(two.base(), Tokens.user("ursula"));
-                WsClient watcher = WsClient.withBearer(two.base(), Tokens.user("viktor"))) {
+        String room = ChatFixtures.room(PODS.first().base(), "ursula", "idem-pods", "viktor");
+        try (WsClient onOne = WsClient.withBearer(PODS.first().base(), Tokens.user("ursula"));
+                WsClient onTwo = WsClient.withBearer(PODS.second().base(), Tokens.user("ursula"));
+                WsClient watcher = WsClient.withBearer(PODS.second().base(), Tokens.user("viktor"))) {
             onOne.join(room);
             onTwo.join(room);
             watcher.join(room);
@@ -131,12 +122,12 @@ class ChatMultiPodIT {
 
     @Test
     void aKickOnOnePodRemovesTheUsersSessionsOnTheOther() {
-        String room = ChatFixtures.room(one.base(), "wanda", "kick-pods", "xander");
-        try (WsClient kicked = WsClient.withBearer(two.base(), Tokens.user("xander"));
-                WsClient owner = WsClient.withBearer(one.base(), Tokens.user("wanda"))) {
+        String room = ChatFixtures.room(PODS.first().base(), "wanda", "kick-pods", "xander");
+        try (WsClient kicked = WsClient.withBearer(PODS.second().base(), Tokens.user("xander"));
+                WsClient owner = WsClient.withBearer(PODS.first().base(), Tokens.user("wanda"))) {
             kicked.join(room);
             owner.join(room);
-            given().baseUri(one.base().toString()).auth().oauth2(Tokens.user("wanda"))
+            given().baseUri(PODS.first().base().toString()).auth().oauth2(Tokens.user("wanda"))
                     .delete("/api/rooms/" + room + "/members/xander").then().statusCode(204);
             assertEquals("kicked", kicked.awaitEvent("member.removed").path("data").path("reason").asText());
             ChatFixtures.send(owner, room, "not for xander");

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.roomcast.broker.Channels;
+import dev.roomcast.protocol.Channels;
 import dev.roomcast.testing.ChatFixtures;
 import dev.roomcast.testing.Metrics;
 import dev.roomcast.testing.PodBodies;

@@ -15,12 +15,14 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.roomcast.broker.Channels;
+import dev.roomcast.protocol.Channels;
 import dev.roomcast.testing.ChatFixtures;
 import dev.roomcast.testing.Pod;
 import dev.roomcast.testing.RedisCli;
 import dev.roomcast.testing.Tokens;
 import dev.roomcast.testing.WsClient;
+import io.restassured.RestAssured;
+import java.util.HashMap;
 
 /**
  * A pod drains (SIGTERM) while one of its clients keeps sending: sends in flight finish, every acknowledged message
@@ -51,7 +53,7 @@ class DrainIT {
 
             long last = acked.get(acked.size() - 1);
             // Whatever was committed, acknowledged or not (the last send may have been cut off), arrives once, in order.
-            JsonNode latest = io.restassured.RestAssured.given().baseUri(survivor.base().toString())
+            JsonNode latest = RestAssured.given().baseUri(survivor.base().toString())
                     .auth().oauth2(Tokens.user("drain-owner")).get("/api/rooms/" + room).then().statusCode(200)
                     .extract().as(JsonNode.class);
             long committed = latest.path("lastOffset").asLong();
@@ -99,7 +101,7 @@ class DrainIT {
     }
 
     private static Map<String, String> merge(Map<String, String> first, Map<String, String> second) {
-        Map<String, String> merged = new java.util.HashMap<>(first);
+        Map<String, String> merged = new HashMap<>(first);
         merged.putAll(second);
         return merged;
     }

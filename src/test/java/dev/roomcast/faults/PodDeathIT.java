@@ -13,14 +13,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.roomcast.testing.ChatFixtures;
 import dev.roomcast.testing.Pod;
+import dev.roomcast.testing.Pods;
 import dev.roomcast.testing.Tokens;
 import dev.roomcast.testing.WsClient;
 
@@ -35,39 +35,30 @@ class PodDeathIT {
     private static final int MESSAGES_PER_SENDER = 60;
     private static final int KILL_AFTER = 20;
 
-    private static Pod survivor;
-    private static Pod doomed;
 
-    @BeforeAll
-    static void startPods() {
-        survivor = Pod.start("death-survivor", Pod.UNLIMITED_RATES);
-        doomed = Pod.start("death-doomed", Pod.UNLIMITED_RATES);
-    }
-
-    @AfterAll
-    static void stopPods() {
-        Pod.closeAll(survivor, doomed);
-    }
+    @RegisterExtension
+    static final Pods PODS = Pods.of("death-survivor", Pod.UNLIMITED_RATES)
+            .and("death-doomed", Pod.UNLIMITED_RATES);
 
     @Test
     void everyAcknowledgedMessageReachesEverySubscriberOnceAfterAPodDies() throws Exception {
-        String room = ChatFixtures.room(survivor.base(), "death-owner", "death", "death-a", "death-b", "death-s1", "death-s2");
-        WsClient stays = WsClient.withBearer(survivor.base(), Tokens.user("death-s1"));
-        WsClient moves = WsClient.withBearer(doomed.base(), Tokens.user("death-s2"));
+        String room = ChatFixtures.room(PODS.first().base(), "death-owner", "death", "death-a", "death-b", "death-s1", "death-s2");
+        WsClient stays = WsClient.withBearer(PODS.first().base(), Tokens.user("death-s1"));
+        WsClient moves = WsClient.withBearer(PODS.second().base(), Tokens.user("death-s2"));
         WsClient movedBack = null;
         try {
             String epoch = stays.join(room).path("data").path("rooms").get(0).path("epoch").asText();
             moves.join(room);
             AtomicInteger progress = new AtomicInteger();
             CompletableFuture<List<Long>> fromSurvivor = CompletableFuture.supplyAsync(
-                    () -> sendAll("death-a", "a-", room, List.of(survivor), progress));
+                    () -> sendAll("death-a", "a-", room, List.of(PODS.first()), progress));
             CompletableFuture<List<Long>> fromDoomed = CompletableFuture.supplyAsync(
-                    () -> sendAll("death-b", "b-", room, List.of(doomed, survivor), new AtomicInteger()));
+                    () -> sendAll("death-b", "b-", room, List.of(PODS.second(), PODS.first()), new AtomicInteger()));
 
             while (progress.get() < KILL_AFTER && !fromSurvivor.isDone()) {
                 Thread.onSpinWait();
             }
-            doomed.kill();
+            PODS.second().kill();
 
             TreeSet<Long> acked = new TreeSet<>(fromSurvivor.get(120, TimeUnit.SECONDS));
             acked.addAll(fromDoomed.get(120, TimeUnit.SECONDS));
@@ -90,7 +81,7 @@ class PodDeathIT {
                 }
             }
             long since = seenByMover.isEmpty() ? 0 : seenByMover.get(seenByMover.size() - 1);
-            movedBack = WsClient.withBearer(survivor.base(), Tokens.user("death-s2"));
+            movedBack = WsClient.withBearer(PODS.first().base(), Tokens.user("death-s2"));
             JsonNode rejoined = ChatFixtures.joinSince(movedBack, room, since, epoch);
             assertTrue(rejoined.path("recovered").asBoolean(), rejoined.toString());
             for (long offset = since + 1; offset <= total; offset++) {

@@ -6,14 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.time.Duration;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.roomcast.testing.ChatFixtures;
 import dev.roomcast.testing.LocalServices;
 import dev.roomcast.testing.Pod;
+import dev.roomcast.testing.Pods;
 import dev.roomcast.testing.Tokens;
 import dev.roomcast.testing.WsClient;
 
@@ -27,19 +27,10 @@ class RedisOutageIT {
 
     private static final Duration WITHIN = Duration.ofSeconds(20);
 
-    private static Pod one;
-    private static Pod two;
 
-    @BeforeAll
-    static void startPods() {
-        one = Pod.start("redis-outage-1", Map.of());
-        two = Pod.start("redis-outage-2", Map.of());
-    }
-
-    @AfterAll
-    static void stopPods() {
-        Pod.closeAll(one, two);
-    }
+    @RegisterExtension
+    static final Pods PODS = Pods.of("redis-outage-1", Map.of())
+            .and("redis-outage-2", Map.of());
 
     @AfterEach
     void redisIsBack() {
@@ -48,17 +39,17 @@ class RedisOutageIT {
 
     @Test
     void podsServeLocallyDuringARedisOutageAndNothingPersistedIsLost() {
-        String chat = ChatFixtures.room(one.base(), "outage-writer", "redis-outage", "outage-reader");
+        String chat = ChatFixtures.room(PODS.first().base(), "outage-writer", "redis-outage", "outage-reader");
         String live = "live:redis-outage-" + System.nanoTime();
-        try (WsClient writer = WsClient.withBearer(one.base(), Tokens.user("outage-writer"));
-                WsClient neighbour = WsClient.withBearer(one.base(), Tokens.user("outage-neighbour"));
-                WsClient reader = WsClient.withBearer(two.base(), Tokens.user("outage-reader"))) {
+        try (WsClient writer = WsClient.withBearer(PODS.first().base(), Tokens.user("outage-writer"));
+                WsClient neighbour = WsClient.withBearer(PODS.first().base(), Tokens.user("outage-neighbour"));
+                WsClient reader = WsClient.withBearer(PODS.second().base(), Tokens.user("outage-reader"))) {
             writer.join(chat, live);
             neighbour.join(live);
             reader.join(chat, live);
 
             LocalServices.run("stop-redis");
-            await().atMost(WITHIN).until(() -> one.readinessStatus() == 503 && two.readinessStatus() == 503);
+            await().atMost(WITHIN).until(() -> PODS.first().readinessStatus() == 503 && PODS.second().readinessStatus() == 503);
 
             writer.send(WsClient.frame("publish", null, Map.of("room", live, "event", "local.only")));
             assertEquals("outage-writer", neighbour.awaitEvent("local.only").path("from").path("userId").asText(),
@@ -72,7 +63,7 @@ class RedisOutageIT {
             }
 
             LocalServices.run("start-redis");
-            await().atMost(WITHIN).until(() -> one.readinessStatus() == 200 && two.readinessStatus() == 200);
+            await().atMost(WITHIN).until(() -> PODS.first().readinessStatus() == 200 && PODS.second().readinessStatus() == 200);
 
             writer.send(WsClient.frame("publish", null, Map.of("room", live, "event", "cross.pod")));
             assertEquals("outage-writer", reader.awaitEvent("cross.pod").path("from").path("userId").asText(),

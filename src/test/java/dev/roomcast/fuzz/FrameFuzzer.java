@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigInteger;
 
 /**
  * Generates client frames for one fuzzing connection from a seeded {@link Random}: every client event of PROTOCOL.md,
@@ -26,7 +27,7 @@ final class FrameFuzzer {
     private static final String[] RESERVED = { "connected", "ack", "error", "pong", "reconnect", "encrypted", "close" };
     private static final String[] CONTROL = { "\u0000", "\u0001", "\u0007", "\b", "\r", "\n", "\t", "\u001b", "\u007f" };
     private static final Object[] EDGE_NUMBERS = { 0, -1, 1, Integer.MAX_VALUE, Integer.MIN_VALUE, Long.MAX_VALUE,
-            Long.MIN_VALUE, 1.5, -0.0, 1e308, new java.math.BigInteger("99999999999999999999999999") };
+            Long.MIN_VALUE, 1.5, -0.0, 1e308, new BigInteger("99999999999999999999999999") };
 
     private final Random random;
     private final String liveRoom;

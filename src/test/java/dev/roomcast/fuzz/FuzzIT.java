@@ -24,9 +24,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -34,10 +34,15 @@ import dev.roomcast.error.ErrorCode;
 import dev.roomcast.testing.ChatFixtures;
 import dev.roomcast.testing.Metrics;
 import dev.roomcast.testing.Pod;
+import dev.roomcast.testing.Pods;
 import dev.roomcast.testing.StalledClient;
 import dev.roomcast.testing.Tokens;
 import dev.roomcast.testing.WsClient;
 import io.restassured.http.ContentType;
+import java.io.IOException;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Hostile input against two real pods (issue 9's fuzz suite): generated bad frames on WebSocket connections of many
@@ -61,24 +66,19 @@ class FuzzIT {
     private static final Set<String> ERROR_CODES = Arrays.stream(ErrorCode.values()).filter(code -> code != ErrorCode.INTERNAL)
             .map(ErrorCode::name).collect(Collectors.toSet());
 
-    private static Pod one;
-    private static Pod two;
     private final List<String> violations = Collections.synchronizedList(new ArrayList<>());
     /** What the fuzz drew, for the report (and to tell that it reached the handlers at all). */
-    private final Map<String, Integer> replies = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Map<String, Integer> closes = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Map<Integer, Integer> statuses = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Integer> replies = new ConcurrentHashMap<>();
+    private final Map<String, Integer> closes = new ConcurrentHashMap<>();
+    private final Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
+
+    @RegisterExtension
+    static final Pods PODS = Pods.of("fuzz-1", Map.of())
+            .and("fuzz-2", Map.of());
 
     @BeforeAll
-    static void startPods() {
+    static void announce() {
         System.out.println("fuzz seed " + SEED + " (replay with -Dfuzz.seed=" + SEED + ")");
-        one = Pod.start("fuzz-1", Map.of());
-        two = Pod.start("fuzz-2", Map.of());
-    }
-
-    @AfterAll
-    static void stopPods() {
-        Pod.closeAll(one, two);
     }
 
     @Test
@@ -91,20 +91,20 @@ class FuzzIT {
         stallWhileAsking(2);
         assertNoViolations();
         awaitNoConnections();
-        PodMemory oneBefore = PodMemory.of(one.pid());
-        PodMemory twoBefore = PodMemory.of(two.pid());
+        PodMemory oneBefore = PodMemory.of(PODS.first().pid());
+        PodMemory twoBefore = PodMemory.of(PODS.second().pid());
 
         int frames;
         int requests;
-        try (Canary canary = new Canary(one, two, violations::add).start()) {
+        try (Canary canary = new Canary(PODS.first(), PODS.second(), violations::add).start()) {
             frames = fuzzFrames(chatRooms, SEED, USERS, FRAMES_PER_USER);
             requests = fuzzRequests(chatRooms, SEED, REQUESTS);
             stallWhileAsking(6);
             assertTrue(canary.rounds() > 0, seed("the canary never completed a round"));
             System.out.println("fuzz: the canary completed " + canary.rounds() + " rounds");
         }
-        System.out.println("fuzz: " + frames + " frames, replies " + new java.util.TreeMap<>(replies) + ", closes "
-                + new java.util.TreeMap<>(closes) + "; " + requests + " requests, statuses " + new java.util.TreeMap<>(statuses));
+        System.out.println("fuzz: " + frames + " frames, replies " + new TreeMap<>(replies) + ", closes "
+                + new TreeMap<>(closes) + "; " + requests + " requests, statuses " + new TreeMap<>(statuses));
         assertTrue(frames >= 10_000, seed("only " + frames + " frames were sent"));
         assertTrue(requests >= 2_000, seed("only " + requests + " requests were sent"));
         assertTrue(replies.getOrDefault("ack", 0) > 100 && replies.getOrDefault("BAD_REQUEST", 0) > 1000,
@@ -112,15 +112,15 @@ class FuzzIT {
         assertNoViolations();
 
         awaitNoConnections();
-        PodMemory oneAfter = PodMemory.of(one.pid());
-        PodMemory twoAfter = PodMemory.of(two.pid());
+        PodMemory oneAfter = PodMemory.of(PODS.first().pid());
+        PodMemory twoAfter = PodMemory.of(PODS.second().pid());
         System.out.println("fuzz memory: pod one " + oneBefore + " -> " + oneAfter + "; pod two " + twoBefore + " -> " + twoAfter);
         assertNearStart("pod one", oneBefore, oneAfter);
         assertNearStart("pod two", twoBefore, twoAfter);
     }
 
     private static void awaitNoConnections() {
-        for (Pod pod : List.of(one, two)) {
+        for (Pod pod : List.of(PODS.first(), PODS.second())) {
             await().atMost(Duration.ofSeconds(60)).until(() -> Metrics.value(pod.management(), "roomcast_connections") == 0);
         }
     }
@@ -261,7 +261,7 @@ class FuzzIT {
     }
 
     private int fuzzRequests(List<String> chatRooms, long seed, int count) throws Exception {
-        JsonNode openApi = WsClient.JSON.readTree(given().baseUri(one.base().toString()).accept(ContentType.JSON)
+        JsonNode openApi = WsClient.JSON.readTree(given().baseUri(PODS.first().base().toString()).accept(ContentType.JSON)
                 .get("/q/openapi?format=json").then().statusCode(200).extract().asString());
         List<String> users = new ArrayList<>();
         for (int i = 0; i < USERS; i++) {
@@ -279,13 +279,13 @@ class FuzzIT {
         try {
             List<Future<?>> sent = new ArrayList<>();
             for (int i = 0; i < count; i++) {
-                RestFuzzer.Generated generated = fuzzer.next(i % 2 == 0 ? one.base() : two.base());
+                RestFuzzer.Generated generated = fuzzer.next(i % 2 == 0 ? PODS.first().base() : PODS.second().base());
                 sent.add(senders.submit(() -> {
                     try {
                         HttpResponse<String> response = http.send(generated.request(),
                                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
                         checkResponse(generated.description(), response);
-                    } catch (java.io.IOException failure) {
+                    } catch (IOException failure) {
                         violations.add(seed("no answer (" + failure + ") to " + generated.description()));
                     }
                     return null;
@@ -313,7 +313,7 @@ class FuzzIT {
                 if (code != null && !ERROR_CODES.contains(code)) {
                     violations.add(seed(status + " " + code + " for " + request));
                 }
-            } catch (java.io.IOException notJson) {
+            } catch (IOException notJson) {
                 violations.add(seed(status + " with a body that is not JSON for " + request));
             }
         }
@@ -326,12 +326,12 @@ class FuzzIT {
      */
     private void stallWhileAsking(int count) throws Exception {
         String longId = "i".repeat(8000);
-        Map<Pod, Double> closedBefore = Map.of(one, closes4008(one), two, closes4008(two));
+        Map<Pod, Double> closedBefore = Map.of(PODS.first(), closes4008(PODS.first()), PODS.second(), closes4008(PODS.second()));
         ExecutorService stallers = Executors.newFixedThreadPool(count);
         try {
             List<Future<?>> running = new ArrayList<>();
             for (int i = 0; i < count; i++) {
-                Pod pod = i % 2 == 0 ? one : two;
+                Pod pod = i % 2 == 0 ? PODS.first() : PODS.second();
                 String user = "fuzz-staller-" + i;
                 running.add(stallers.submit(() -> {
                     try (StalledClient staller = StalledClient.connect(pod.base(), Tokens.user(user))) {
@@ -359,11 +359,11 @@ class FuzzIT {
         } finally {
             stallers.shutdownNow();
         }
-        for (Pod pod : List.of(one, two)) {
-            int onThisPod = pod == one ? (count + 1) / 2 : count / 2;
+        for (Pod pod : List.of(PODS.first(), PODS.second())) {
+            int onThisPod = pod == PODS.first() ? (count + 1) / 2 : count / 2;
             try {
                 await().atMost(Duration.ofSeconds(30)).until(() -> closes4008(pod) >= closedBefore.get(pod) + onThisPod);
-            } catch (org.awaitility.core.ConditionTimeoutException notClosed) {
+            } catch (ConditionTimeoutException notClosed) {
                 violations.add(seed(pod.name() + ": " + (closes4008(pod) - closedBefore.get(pod)) + " of " + onThisPod
                         + " readers that never read while asking were closed with 4008"));
             }
@@ -394,7 +394,7 @@ class FuzzIT {
     }
 
     private static Pod pod(int user) {
-        return user % 2 == 0 ? one : two;
+        return user % 2 == 0 ? PODS.first() : PODS.second();
     }
 
     private static String user(int n) {

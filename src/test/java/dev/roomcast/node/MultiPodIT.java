@@ -10,13 +10,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.roomcast.testing.Pod;
+import dev.roomcast.testing.Pods;
 import dev.roomcast.testing.RedisCli;
 import dev.roomcast.testing.Tokens;
 import dev.roomcast.testing.WsClient;
@@ -32,19 +32,10 @@ class MultiPodIT {
 
     private static final int PER_USER = 3;
 
-    private static Pod one;
-    private static Pod two;
 
-    @BeforeAll
-    static void startPods() {
-        one = Pod.start("multipod-1", Map.of("roomcast.max-connections-per-user", String.valueOf(PER_USER)));
-        two = Pod.start("multipod-2", Map.of("roomcast.max-connections-per-user", String.valueOf(PER_USER)));
-    }
-
-    @AfterAll
-    static void stopPods() {
-        Pod.closeAll(one, two);
-    }
+    @RegisterExtension
+    static final Pods PODS = Pods.of("multipod-1", Map.of("roomcast.max-connections-per-user", String.valueOf(PER_USER)))
+            .and("multipod-2", Map.of("roomcast.max-connections-per-user", String.valueOf(PER_USER)));
 
     private static void emit(Pod via, Map<String, Object> body) {
         given().baseUri(via.base().toString()).auth().oauth2(Tokens.admin("ops")).contentType(ContentType.JSON).body(body)
@@ -57,7 +48,7 @@ class MultiPodIT {
 
     @Test
     void eachPodHasItsOwnServerIdAndClientIdsAreUniqueAcrossPods() {
-        try (WsClient a = WsClient.withBearer(one.base(), Tokens.user("ids")); WsClient b = WsClient.withBearer(two.base(), Tokens.user("ids"))) {
+        try (WsClient a = WsClient.withBearer(PODS.first().base(), Tokens.user("ids")); WsClient b = WsClient.withBearer(PODS.second().base(), Tokens.user("ids"))) {
             assertNotEquals(a.connectedFrame().path("data").path("pod").asText(), b.connectedFrame().path("data").path("pod").asText());
             assertNotEquals(a.clientId(), b.clientId());
         }
@@ -65,9 +56,9 @@ class MultiPodIT {
 
     @Test
     void publishReachesTheRoomOnEveryPod() {
-        try (WsClient alice = WsClient.withBearer(one.base(), Tokens.user("alice"));
-                WsClient bob = WsClient.withBearer(two.base(), Tokens.user("bob"));
-                WsClient carol = WsClient.withBearer(two.base(), Tokens.user("carol"))) {
+        try (WsClient alice = WsClient.withBearer(PODS.first().base(), Tokens.user("alice"));
+                WsClient bob = WsClient.withBearer(PODS.second().base(), Tokens.user("bob"));
+                WsClient carol = WsClient.withBearer(PODS.second().base(), Tokens.user("carol"))) {
             alice.join("live:cross");
             bob.join("live:cross");
             carol.join("live:elsewhere");
@@ -85,20 +76,20 @@ class MultiPodIT {
 
     @Test
     void userClientAndBroadcastEmitsReachEveryPodAndExcludeHolds() {
-        try (WsClient aliceOne = WsClient.withBearer(one.base(), Tokens.user("dana"));
-                WsClient aliceTwo = WsClient.withBearer(two.base(), Tokens.user("dana"));
-                WsClient eve = WsClient.withBearer(two.base(), Tokens.user("eve"))) {
-            emit(one, Map.of("type", "user", "target", "dana", "event", "to.user", "data", 1));
+        try (WsClient aliceOne = WsClient.withBearer(PODS.first().base(), Tokens.user("dana"));
+                WsClient aliceTwo = WsClient.withBearer(PODS.second().base(), Tokens.user("dana"));
+                WsClient eve = WsClient.withBearer(PODS.second().base(), Tokens.user("eve"))) {
+            emit(PODS.first(), Map.of("type", "user", "target", "dana", "event", "to.user", "data", 1));
             assertTrue(aliceOne.awaitEvent("to.user").path("room").isMissingNode());
             assertTrue(aliceTwo.awaitEvent("to.user").path("room").isMissingNode());
 
-            emit(one, Map.of("type", "client", "target", eve.clientId(), "event", "to.client"));
+            emit(PODS.first(), Map.of("type", "client", "target", eve.clientId(), "event", "to.client"));
             eve.awaitEvent("to.client");
 
-            emit(two, Map.of("type", "broadcast", "event", "to.all", "exclude", List.of(aliceOne.clientId())));
+            emit(PODS.second(), Map.of("type", "broadcast", "event", "to.all", "exclude", List.of(aliceOne.clientId())));
             aliceTwo.awaitEvent("to.all");
             eve.awaitEvent("to.all");
-            emit(two, Map.of("type", "broadcast", "event", "marker"));
+            emit(PODS.second(), Map.of("type", "broadcast", "event", "marker"));
             aliceOne.awaitEvent("marker");
             List<JsonNode> seen = aliceOne.drain();
             assertTrue(seen.stream().noneMatch(f -> is(f, "to.all")), "excluded, yet received: " + seen);
@@ -108,8 +99,8 @@ class MultiPodIT {
 
     @Test
     void anyProcessCanEmitThroughRedisToClientsOnEveryPod() {
-        try (WsClient onOne = WsClient.withBearer(one.base(), Tokens.user("frank"));
-                WsClient onTwo = WsClient.withBearer(two.base(), Tokens.user("frank"))) {
+        try (WsClient onOne = WsClient.withBearer(PODS.first().base(), Tokens.user("frank"));
+                WsClient onTwo = WsClient.withBearer(PODS.second().base(), Tokens.user("frank"))) {
             onOne.join("live:jobs");
             onTwo.join("live:jobs");
             RedisCli.publish("ws:room:live:jobs", "{\"serverId\":\"emitter\",\"type\":\"room\",\"target\":\"live:jobs\",\"event\":\"job.progress\",\"data\":50}");
@@ -128,8 +119,8 @@ class MultiPodIT {
 
     @Test
     void aPodIgnoresMessagesCarryingItsOwnServerId() {
-        try (WsClient onOne = WsClient.withBearer(one.base(), Tokens.user("gina"));
-                WsClient onTwo = WsClient.withBearer(two.base(), Tokens.user("gina"))) {
+        try (WsClient onOne = WsClient.withBearer(PODS.first().base(), Tokens.user("gina"));
+                WsClient onTwo = WsClient.withBearer(PODS.second().base(), Tokens.user("gina"))) {
             String serverIdOfOne = onOne.connectedFrame().path("data").path("pod").asText();
             RedisCli.publish("ws:broadcast", "{\"serverId\":\"" + serverIdOfOne + "\",\"type\":\"broadcast\",\"event\":\"looped\"}");
             RedisCli.publish("ws:broadcast", "{\"serverId\":\"emitter\",\"type\":\"broadcast\",\"event\":\"marker\"}");
@@ -142,18 +133,18 @@ class MultiPodIT {
     @Test
     void aUsersConnectionLimitHoldsAcrossPods() {
         String user = "capped-" + System.nanoTime();
-        WsClient first = WsClient.withBearer(one.base(), Tokens.user(user));
-        try (WsClient second = WsClient.withBearer(one.base(), Tokens.user(user));
-                WsClient third = WsClient.withBearer(two.base(), Tokens.user(user))) {
-            assertEquals(429, WsClient.refusedStatus(two.base(), "access_token=" + Tokens.user(user), Map.of()));
-            try (WsClient late = WsClient.open(one.base())) {
+        WsClient first = WsClient.withBearer(PODS.first().base(), Tokens.user(user));
+        try (WsClient second = WsClient.withBearer(PODS.first().base(), Tokens.user(user));
+                WsClient third = WsClient.withBearer(PODS.second().base(), Tokens.user(user))) {
+            assertEquals(429, WsClient.refusedStatus(PODS.second().base(), "access_token=" + Tokens.user(user), Map.of()));
+            try (WsClient late = WsClient.open(PODS.first().base())) {
                 late.send(WsClient.frame("authenticate", "a", Map.of("token", Tokens.user(user))));
                 assertEquals(1008, late.awaitClose());
             }
             first.close();
             WsClient fourth = await().atMost(Duration.ofSeconds(10)).until(() -> {
                 try {
-                    return WsClient.withBearer(two.base(), Tokens.user(user));
+                    return WsClient.withBearer(PODS.second().base(), Tokens.user(user));
                 } catch (IllegalStateException refused) {
                     return null;
                 }
@@ -167,8 +158,8 @@ class MultiPodIT {
     @Test
     void eachPodSubscribesToARoomOnlyWhileItHasALocalMember() {
         String channel = "ws:room:live:members";
-        try (WsClient onOne = WsClient.withBearer(one.base(), Tokens.user("hank"));
-                WsClient onTwo = WsClient.withBearer(two.base(), Tokens.user("hank"))) {
+        try (WsClient onOne = WsClient.withBearer(PODS.first().base(), Tokens.user("hank"));
+                WsClient onTwo = WsClient.withBearer(PODS.second().base(), Tokens.user("hank"))) {
             onOne.join("live:members");
             assertEquals(1, RedisCli.subscribers(channel));
             onTwo.join("live:members");

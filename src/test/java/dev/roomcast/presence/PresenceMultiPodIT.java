@@ -10,13 +10,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.roomcast.testing.Pod;
+import dev.roomcast.testing.Pods;
 import dev.roomcast.testing.Ids;
 import dev.roomcast.testing.Tokens;
 import dev.roomcast.testing.WsClient;
@@ -31,19 +31,10 @@ class PresenceMultiPodIT {
     private static final Duration TTL = Duration.ofSeconds(3);
     private static final Map<String, String> CONFIG = Map.of("roomcast.presence.ttl", TTL.toSeconds() + "s");
 
-    private static Pod one;
-    private static Pod two;
 
-    @BeforeAll
-    static void startPods() {
-        one = Pod.start("presence-1", CONFIG);
-        two = Pod.start("presence-2", CONFIG);
-    }
-
-    @AfterAll
-    static void stopPods() {
-        Pod.closeAll(one, two);
-    }
+    @RegisterExtension
+    static final Pods PODS = Pods.of("presence-1", CONFIG)
+            .and("presence-2", CONFIG);
 
     private static boolean isPresenceOf(JsonNode frame, String... userIds) {
         return frame.path("event").asText().startsWith("presence.")
@@ -64,10 +55,10 @@ class PresenceMultiPodIT {
         String room = "live:" + Ids.unique("tabs");
         String user = Ids.unique("tabs");
         String marker = Ids.unique("marker");
-        try (WsClient watcher = WsClient.withBearer(one.base(), Tokens.user(Ids.unique("watcher")))) {
+        try (WsClient watcher = WsClient.withBearer(PODS.first().base(), Tokens.user(Ids.unique("watcher")))) {
             watcher.join(room);
-            try (WsClient tabOne = WsClient.withBearer(one.base(), Tokens.user(user));
-                    WsClient tabTwo = WsClient.withBearer(two.base(), Tokens.user(user))) {
+            try (WsClient tabOne = WsClient.withBearer(PODS.first().base(), Tokens.user(user));
+                    WsClient tabTwo = WsClient.withBearer(PODS.second().base(), Tokens.user(user))) {
                 tabOne.join(room);
                 tabTwo.join(room);
                 assertPresence(nextPresence(watcher, user, marker), "presence.join", user);
@@ -80,7 +71,7 @@ class PresenceMultiPodIT {
                 }
                 assertTrue(entry != null && entry.path("clients").asInt() == 2, "both tabs counted: " + present);
                 tabOne.request("leave", Map.of("rooms", List.of(room)));
-                try (WsClient markerClient = WsClient.withBearer(two.base(), Tokens.user(marker))) {
+                try (WsClient markerClient = WsClient.withBearer(PODS.second().base(), Tokens.user(marker))) {
                     markerClient.join(room);
                     assertPresence(nextPresence(watcher, user, marker), "presence.join", marker);
                 }
@@ -96,12 +87,12 @@ class PresenceMultiPodIT {
         String room = "live:" + Ids.unique("crash");
         String victim = Ids.unique("victim");
         Pod doomed = Pod.start("presence-doomed", CONFIG);
-        try (WsClient watcher = WsClient.withBearer(one.base(), Tokens.user(Ids.unique("watcher")))) {
+        try (WsClient watcher = WsClient.withBearer(PODS.first().base(), Tokens.user(Ids.unique("watcher")))) {
             watcher.join(room);
             WsClient onDoomed = WsClient.withBearer(doomed.base(), Tokens.user(victim));
             onDoomed.join(room);
             assertPresence(nextPresence(watcher, victim), "presence.join", victim);
-            given().baseUri(two.base().toString()).auth().oauth2(Tokens.user("asker")).get("/api/users/" + victim + "/presence")
+            given().baseUri(PODS.second().base().toString()).auth().oauth2(Tokens.user("asker")).get("/api/users/" + victim + "/presence")
                     .then().statusCode(200).body("online", equalTo(true)).body("clients", equalTo(1));
 
             long killedAt = System.nanoTime();
@@ -113,7 +104,7 @@ class PresenceMultiPodIT {
             assertTrue(took.compareTo(TTL.plusSeconds(5)) <= 0, "presence.leave after " + took);
             assertEquals(0, watcher.request("presence.get", Map.of("room", room)).path("data").path("users").size() - 1,
                     "only the watcher is left");
-            given().baseUri(two.base().toString()).auth().oauth2(Tokens.user("asker")).get("/api/users/" + victim + "/presence")
+            given().baseUri(PODS.second().base().toString()).auth().oauth2(Tokens.user("asker")).get("/api/users/" + victim + "/presence")
                     .then().statusCode(200).body("online", equalTo(false)).body("clients", equalTo(0))
                     .body("lastSeen", notNullValue());
             watcher.assertNothingBeforePong(frame -> isPresenceOf(frame, victim), "a second presence.leave");

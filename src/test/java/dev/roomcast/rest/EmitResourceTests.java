@@ -97,6 +97,8 @@ class EmitResourceTests {
                 Map.of("type", "room", "event", "e"),
                 Map.of("type", "user", "target", "", "event", "e"),
                 Map.of("type", "room", "target", "live:x", "event", "connected"),
+                Map.of("type", "room", "target", "live:x", "event", "close"),
+                Map.of("type", "room", "target", "live:x", "event", "encrypted"),
                 Map.of("type", "room", "target", "live:x", "event", "has space"),
                 Map.of("type", "room", "target", "not a room", "event", "e"),
                 Map.of("type", "broadcast"))) {

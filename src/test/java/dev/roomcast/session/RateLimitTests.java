@@ -19,6 +19,7 @@ import dev.roomcast.testing.WsClient;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.util.ArrayList;
 
 /**
  * PROTOCOL.md section 8: token buckets per connection; a refused frame gets RATE_LIMITED with retryAfterMs and is
@@ -73,7 +74,7 @@ class RateLimitTests {
     }
 
     private static List<String> numberedRooms(String prefix, int count) {
-        List<String> rooms = new java.util.ArrayList<>(count);
+        List<String> rooms = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             rooms.add(prefix + i);
         }

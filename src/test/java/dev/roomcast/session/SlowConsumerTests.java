@@ -29,6 +29,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
+import java.io.IOException;
+import java.util.HashMap;
 
 /**
  * PROTOCOL.md section 8, slow readers: a client that stops reading has ephemeral events dropped for it (counted as
@@ -175,7 +177,7 @@ class SlowConsumerTests {
     private static JsonNode read(String text) {
         try {
             return WsClient.JSON.readTree(text);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new AssertionError(text, e);
         }
     }
@@ -184,7 +186,7 @@ class SlowConsumerTests {
         @Override
         public Map<String, String> getConfigOverrides() {
             // The room's writers post hundreds of messages over REST at full speed.
-            Map<String, String> config = new java.util.HashMap<>(Pod.UNLIMITED_RATES);
+            Map<String, String> config = new HashMap<>(Pod.UNLIMITED_RATES);
             config.put("roomcast.slow-consumer.max-queued-bytes", String.valueOf(BUDGET));
             return config;
         }

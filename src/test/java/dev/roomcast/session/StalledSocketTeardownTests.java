@@ -23,6 +23,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import java.util.HashMap;
 
 /**
  * A reader that never reads again holds no socket for long. Closed with 4008, its close frame waits behind what it
@@ -64,7 +65,7 @@ class StalledSocketTeardownTests {
         @Override
         public Map<String, String> getConfigOverrides() {
             // The room's writer posts hundreds of messages over REST at full speed.
-            Map<String, String> config = new java.util.HashMap<>(Pod.UNLIMITED_RATES);
+            Map<String, String> config = new HashMap<>(Pod.UNLIMITED_RATES);
             config.put("roomcast.slow-consumer.max-queued-bytes", "65536");
             config.put("roomcast.heartbeat.timeout", "3s");
             return config;

@@ -1,11 +1,15 @@
 package dev.roomcast.session;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -21,12 +25,15 @@ import io.quarkus.test.junit.TestProfile;
 /**
  * PROTOCOL.md section 2 timeouts with short settings (auth 1 s, heartbeat 2 s, no clock skew): 4001, 4002, 4005,
  * and activity (frames, WebSocket control pings) keeping a socket alive. Waits are on the server's close, bounded by
- * the client's own limit; the keep-alive loops are bounded in count.
+ * the client's own limit; keep-alives run at the advertised interval for a bounded time.
  */
 @QuarkusTest
 @TestProfile(ShortLimitsProfile.class)
 @WithTestResource(ServicesResource.class)
 class TimeoutTests {
+
+    /** Half the 2 s heartbeat timeout, as {@code connected.heartbeatMs} advertises it. */
+    private static final Duration ADVERTISED = Duration.ofSeconds(1);
 
     @TestHTTPResource("/")
     URI base;
@@ -48,46 +55,62 @@ class TimeoutTests {
     }
 
     @Test
-    void heartbeatsAndControlPingsKeepTheSocketOpen() throws InterruptedException {
+    void heartbeatsAndControlPingsKeepTheSocketOpen() {
         try (WsClient client = WsClient.withBearer(base, Tokens.user("lively"))) {
-            // 3.5 s of activity at the advertised interval (1 s) outlives the 2 s timeout.
-            for (int i = 0; i < 7; i++) {
-                if (i % 2 == 0) {
-                    client.send("{\"event\":\"heartbeat\"}");
-                } else {
+            boolean[] control = { false };
+            try (Beats beats = Beats.every(ADVERTISED, () -> {
+                // Alternately a heartbeat frame and a WebSocket ping: both are activity.
+                control[0] = !control[0];
+                if (control[0]) {
                     client.sendControlPing();
+                } else {
+                    client.sendIfOpen("{\"event\":\"heartbeat\"}");
                 }
-                Thread.sleep(500);
+            })) {
+                // Open for well past the 2 s timeout while the client keeps to the advertised interval.
+                await().during(Duration.ofMillis(3500)).atMost(Duration.ofSeconds(6)).until(() -> !client.isClosed());
             }
-            assertFalse(client.isClosed());
             assertEquals("pong", client.request("ping", null).path("event").asText());
         }
     }
 
     @Test
-    void anExpiredTokenWithoutRefreshClosesWith4005() {
-        try (WsClient client = WsClient.withBearer(base, Tokens.expiringAt("brief", Instant.now().plusSeconds(2)))) {
+    void anExpiredTokenClosesWith4005EvenWhenActive() {
+        try (WsClient client = WsClient.withBearer(base, Tokens.expiringAt("brief", Instant.now().plusSeconds(2)));
+                Beats beats = Beats.every(ADVERTISED, () -> client.sendIfOpen("{\"event\":\"heartbeat\"}"))) {
             // Heartbeats keep it from timing out first.
-            long deadline = System.nanoTime() + 8_000_000_000L;
-            while (!client.isClosed() && System.nanoTime() < deadline) {
-                client.sendIfOpen("{\"event\":\"heartbeat\"}");
-                Thread.sleep(300);
-            }
             assertEquals(4005, client.awaitClose());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
     @Test
-    void aRefreshedTokenKeepsTheSocketPastTheOldExpiry() throws InterruptedException {
+    void aRefreshedTokenKeepsTheSocketPastTheOldExpiry() {
         try (WsClient client = WsClient.withBearer(base, Tokens.expiringAt("renewed", Instant.now().plusSeconds(2)))) {
             client.request("refresh", Map.of("token", Tokens.expiringAt("renewed", Instant.now().plusSeconds(3600))));
-            for (int i = 0; i < 8; i++) {
-                client.send("{\"event\":\"heartbeat\"}");
-                Thread.sleep(500);
+            try (Beats beats = Beats.every(ADVERTISED, () -> client.sendIfOpen("{\"event\":\"heartbeat\"}"))) {
+                await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6)).until(() -> !client.isClosed());
             }
-            assertFalse(client.isClosed());
+        }
+    }
+
+    /** A client's keep-alive: an action at a fixed interval on a thread of its own, until closed. */
+    private record Beats(ScheduledExecutorService timer) implements AutoCloseable {
+
+        static Beats every(Duration interval, Runnable beat) {
+            ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+            timer.scheduleAtFixedRate(beat, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+            return new Beats(timer);
+        }
+
+        /** Stops the beats and waits for one in flight, so that the test thread sends alone afterwards. */
+        @Override
+        public void close() {
+            timer.shutdownNow();
+            try {
+                timer.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -9,6 +9,9 @@ import java.util.UUID;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.restassured.http.ContentType;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
 
 /** Rooms and members set up over the REST API, as a client would, for tests of chat behaviour. */
 public final class ChatFixtures {
@@ -44,7 +47,7 @@ public final class ChatFixtures {
 
     /** Joins the room with {@code since} and returns the room's result from the ack. */
     public static JsonNode joinSince(WsClient client, String room, long offset, String epoch) {
-        return client.request("join", Map.of("rooms", java.util.List.of(room),
+        return client.request("join", Map.of("rooms", List.of(room),
                 "since", Map.of(room, Map.of("offset", offset, "epoch", epoch)))).path("data").path("rooms").get(0);
     }
 
@@ -66,13 +69,13 @@ public final class ChatFixtures {
      * Posts the longest messages over REST, twenty at a time in parallel, until {@code enough} says so or {@code max}
      * are sent; before each batch runs {@code beforeBatch}. Returns how many were sent.
      */
-    public static int postUntil(URI base, String author, String room, int max, java.util.function.BooleanSupplier enough,
+    public static int postUntil(URI base, String author, String room, int max, BooleanSupplier enough,
             Runnable beforeBatch) {
         int sent = 0;
         while (sent < max && !enough.getAsBoolean()) {
             beforeBatch.run();
             int from = sent;
-            java.util.stream.IntStream.range(from, from + 20).parallel().forEach(n -> given().baseUri(base.toString())
+            IntStream.range(from, from + 20).parallel().forEach(n -> given().baseUri(base.toString())
                     .auth().oauth2(Tokens.user(author)).contentType(ContentType.JSON)
                     .body(Map.of("text", LONGEST_TEXT, "clientMsgId", room + "-" + n))
                     .post("/api/rooms/" + room + "/messages").then().statusCode(201));

@@ -5,6 +5,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Reads the Prometheus text of {@code /q/metrics} on a management interface, the one way every test scrapes. */
 public final class Metrics {
@@ -48,5 +50,27 @@ public final class Metrics {
             }
         }
         throw new AssertionError(series + " not in /q/metrics");
+    }
+
+    /**
+     * The values of every sample in {@code text} whose series begins with {@code prefix}: a bare name matches the
+     * metric with any labels; {@code name{a="b"} } (unclosed) matches that label with any others after it. Values
+     * are read as numbers, however the registry prints them ({@code 0}, {@code 0.0}, {@code 1.0E-4}).
+     */
+    public static List<Double> samples(String text, String prefix) {
+        List<Double> values = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            if (line.startsWith("#") || !line.startsWith(prefix) || line.length() == prefix.length()) {
+                continue;
+            }
+            char next = line.charAt(prefix.length());
+            boolean matches = prefix.contains("{") ? next == ',' || next == '}' : next == '{' || next == ' ';
+            if (matches) {
+                int labelsEnd = line.indexOf('}');
+                String rest = labelsEnd < 0 ? line.substring(line.indexOf(' ')) : line.substring(labelsEnd + 1);
+                values.add(Double.parseDouble(rest.trim().split(" ")[0]));
+            }
+        }
+        return values;
     }
 }

@@ -1,6 +1,6 @@
 package dev.roomcast.testing;
 
-import dev.roomcast.broker.BodySigner;
+import dev.roomcast.protocol.BodySigner;
 
 /** Redis bodies as a pod of the test cluster writes them: signed with the test cluster's secret. */
 public final class PodBodies {

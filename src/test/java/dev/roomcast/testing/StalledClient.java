@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * A WebSocket client that stops reading: the slow reader of PROTOCOL.md section 8. A plain socket with a small
@@ -117,7 +118,7 @@ public final class StalledClient implements AutoCloseable {
      * Reads what the server wrote up to the first text frame matching (included; close code -1), or up to its close
      * frame or the end of the stream.
      */
-    public Backlog readUntil(java.util.function.Predicate<String> last, Duration timeout) {
+    public Backlog readUntil(Predicate<String> last, Duration timeout) {
         List<String> texts = new ArrayList<>();
         long deadline = System.nanoTime() + timeout.toNanos();
         try {

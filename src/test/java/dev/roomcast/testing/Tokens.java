@@ -11,6 +11,9 @@ import java.util.Base64;
 import java.util.Set;
 
 import io.smallrye.jwt.build.Jwt;
+import io.smallrye.jwt.build.JwtClaimsBuilder;
+import java.security.GeneralSecurityException;
+import java.util.function.Consumer;
 
 /** Signs JWTs for tests with SmallRye JWT's builder. */
 public final class Tokens {
@@ -43,8 +46,8 @@ public final class Tokens {
     }
 
     /** A test-key token whose claims the caller sets: for tokens that break one rule (no sub, a foreign audience...). */
-    public static String custom(java.util.function.Consumer<io.smallrye.jwt.build.JwtClaimsBuilder> claims) {
-        io.smallrye.jwt.build.JwtClaimsBuilder builder = Jwt.issuer(ISSUER).issuedAt(Instant.now().minusSeconds(5))
+    public static String custom(Consumer<JwtClaimsBuilder> claims) {
+        JwtClaimsBuilder builder = Jwt.issuer(ISSUER).issuedAt(Instant.now().minusSeconds(5))
                 .expiresAt(Instant.now().plusSeconds(3600));
         claims.accept(builder);
         return builder.sign(testKey());
@@ -66,7 +69,7 @@ public final class Tokens {
         try {
             String base64 = Files.readString(pem).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
             return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
-        } catch (IOException | java.security.GeneralSecurityException e) {
+        } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot read " + pem, e);
         }
     }

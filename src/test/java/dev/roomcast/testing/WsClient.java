@@ -28,6 +28,7 @@ import java.util.function.Predicate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 
 /**
  * A real WebSocket client for tests (the JDK's {@code java.net.http}), usable in {@code @QuarkusTest}s and in
@@ -351,7 +352,7 @@ public final class WsClient implements AutoCloseable {
                 partial.setLength(0);
                 try {
                     incoming.add(JSON.readTree(text));
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     incoming.add(JSON.createObjectNode().put("event", "<not json>").put("text", text));
                 }
             }

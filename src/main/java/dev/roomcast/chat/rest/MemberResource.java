@@ -1,8 +1,8 @@
 package dev.roomcast.chat.rest;
 
+import dev.roomcast.rest.Caller;
 import dev.roomcast.chat.ChatPublisher;
 import dev.roomcast.chat.RoomService;
-import dev.roomcast.rest.Problem;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.DELETE;
@@ -26,8 +26,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "members")
 @SecurityRequirement(name = "jwt")
 @Produces(MediaType.APPLICATION_JSON)
-@APIResponse(responseCode = "401", description = "No valid bearer token", content = @Content(schema = @Schema(implementation = Problem.class)))
-@APIResponse(responseCode = "404", description = "No such room (or member)", content = @Content(schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "401", description = "No valid bearer token")
+@APIResponse(responseCode = "404", description = "No such room (or member)")
 public class MemberResource {
 
     private final RoomService rooms;
@@ -44,7 +44,7 @@ public class MemberResource {
     @Path("/members/{userId}")
     @Operation(summary = "Add a member (owner, admin); the user gets member.added")
     @APIResponse(responseCode = "204", description = "Added (or was a member)")
-    @APIResponse(responseCode = "403", description = "Not the owner or an admin, or the user is banned", content = @Content(schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "Not the owner or an admin, or the user is banned")
     public Uni<Response> add(@PathParam("room") String room, @PathParam("userId") String userId) {
         return rooms.addMember(caller.actor(), room, userId).call(outcome -> publisher.publish(outcome, null))
                 .map(outcome -> Response.noContent().build());
@@ -55,7 +55,7 @@ public class MemberResource {
     @Operation(summary = "Remove a member: oneself (leave), or anyone as owner or admin (kick)",
             description = "The user gets member.removed {room, reason} and its sessions leave the room on every pod.")
     @APIResponse(responseCode = "204", description = "Removed")
-    @APIResponse(responseCode = "403", description = "Not oneself, the owner or an admin", content = @Content(schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "Not oneself, the owner or an admin")
     public Uni<Response> remove(@PathParam("room") String room, @PathParam("userId") String userId) {
         return rooms.removeMember(caller.actor(), room, userId).call(outcome -> publisher.publish(outcome, null))
                 .map(outcome -> Response.noContent().build());
@@ -65,7 +65,7 @@ public class MemberResource {
     @Path("/bans/{userId}")
     @Operation(summary = "Ban (owner, admin): kicked now, cannot rejoin or be added until unbanned")
     @APIResponse(responseCode = "204", description = "Banned")
-    @APIResponse(responseCode = "403", description = "Not the owner or an admin", content = @Content(schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "Not the owner or an admin")
     public Uni<Response> ban(@PathParam("room") String room, @PathParam("userId") String userId) {
         return rooms.ban(caller.actor(), room, userId).call(outcome -> publisher.publish(outcome, null))
                 .map(outcome -> Response.noContent().build());
@@ -75,7 +75,7 @@ public class MemberResource {
     @Path("/bans/{userId}")
     @Operation(summary = "Unban (owner, admin)")
     @APIResponse(responseCode = "204", description = "Unbanned")
-    @APIResponse(responseCode = "403", description = "Not the owner or an admin", content = @Content(schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "Not the owner or an admin")
     public Uni<Response> unban(@PathParam("room") String room, @PathParam("userId") String userId) {
         return rooms.unban(caller.actor(), room, userId).map(ignored -> Response.noContent().build());
     }

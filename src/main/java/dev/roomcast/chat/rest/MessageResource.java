@@ -1,12 +1,13 @@
 package dev.roomcast.chat.rest;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.roomcast.rest.Caller;
 
 import dev.roomcast.chat.ChatPublisher;
 import dev.roomcast.chat.ChatService;
 import dev.roomcast.chat.MessageQueries;
 import dev.roomcast.error.RoomcastException;
-import dev.roomcast.rest.Problem;
+import dev.roomcast.chat.MessagePage;
+import dev.roomcast.chat.MessageReply;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -32,9 +33,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "messages")
 @SecurityRequirement(name = "jwt")
 @Produces(MediaType.APPLICATION_JSON)
-@APIResponse(responseCode = "401", description = "No valid bearer token", content = @Content(schema = @Schema(implementation = Problem.class)))
-@APIResponse(responseCode = "403", description = "Not a member", content = @Content(schema = @Schema(implementation = Problem.class)))
-@APIResponse(responseCode = "404", description = "No such room (or message)", content = @Content(schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "401", description = "No valid bearer token")
+@APIResponse(responseCode = "403", description = "Not a member")
+@APIResponse(responseCode = "404", description = "No such room (or message)")
 public class MessageResource {
 
     private final MessageQueries queries;
@@ -54,9 +55,9 @@ public class MessageResource {
             description = "before = the limit messages just below it; after = the first limit above it; neither = the latest. "
                     + "hasMore: more exist beyond the page in the paging direction. Replies are included (with threadId); "
                     + "deleted messages too, with deleted:true and empty text.")
-    @APIResponse(responseCode = "200", description = "{\"items\": [MESSAGE], \"hasMore\": BOOL}")
-    @APIResponse(responseCode = "400", description = "limit outside 1..200, or both before and after", content = @Content(schema = @Schema(implementation = Problem.class)))
-    public Uni<ObjectNode> page(@PathParam("room") String room,
+    @APIResponse(responseCode = "200", description = "The page")
+    @APIResponse(responseCode = "400", description = "limit outside 1..200, or both before and after")
+    public Uni<MessagePage> page(@PathParam("room") String room,
             @Parameter(description = "An offset: the page ends just below it") @QueryParam("before") String before,
             @Parameter(description = "An offset: the page starts just above it") @QueryParam("after") String after,
             @Parameter(description = "1 to 200, default 50") @QueryParam("limit") String limit) {
@@ -83,9 +84,9 @@ public class MessageResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Send a message, as with message.send (same idempotency, same broadcast)")
-    @APIResponse(responseCode = "201", description = "{\"message\": MESSAGE}")
-    @APIResponse(responseCode = "200", description = "A repeat of a clientMsgId: the original {\"message\": MESSAGE}")
-    @APIResponse(responseCode = "400", description = "Bad text, clientMsgId or thread", content = @Content(schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "201", description = "Sent", content = @Content(schema = @Schema(implementation = MessageReply.class)))
+    @APIResponse(responseCode = "200", description = "A repeat of a clientMsgId: the original", content = @Content(schema = @Schema(implementation = MessageReply.class)))
+    @APIResponse(responseCode = "400", description = "Bad text, clientMsgId or thread")
     public Uni<Response> send(@PathParam("room") String room, RoomRequests.SendMessage body) {
         if (body == null) {
             throw RoomcastException.badRequest("a JSON body is required");
@@ -99,9 +100,9 @@ public class MessageResource {
     @GET
     @Path("/{id}/thread")
     @Operation(summary = "A page of a thread's replies, ascending: the first limit above after")
-    @APIResponse(responseCode = "200", description = "{\"items\": [MESSAGE], \"hasMore\": BOOL}")
-    @APIResponse(responseCode = "400", description = "limit outside 1..200, or a malformed offset", content = @Content(schema = @Schema(implementation = Problem.class)))
-    public Uni<ObjectNode> thread(@PathParam("room") String room, @PathParam("id") String id,
+    @APIResponse(responseCode = "200", description = "The page")
+    @APIResponse(responseCode = "400", description = "limit outside 1..200, or a malformed offset")
+    public Uni<MessagePage> thread(@PathParam("room") String room, @PathParam("id") String id,
             @Parameter(description = "An offset: the page starts just above it") @QueryParam("after") String after,
             @Parameter(description = "1 to 200, default 50") @QueryParam("limit") String limit) {
         // The id's digits were checked before the request got here (RequestRules): a 400, not JAX-RS's 404.

@@ -1,9 +1,9 @@
 package dev.roomcast.chat.rest;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.roomcast.rest.Caller;
 
 import dev.roomcast.chat.NotificationService;
-import dev.roomcast.rest.Problem;
+import dev.roomcast.chat.NotificationList;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
@@ -27,7 +27,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "notifications")
 @SecurityRequirement(name = "jwt")
 @Produces(MediaType.APPLICATION_JSON)
-@APIResponse(responseCode = "401", description = "No valid bearer token", content = @Content(schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "401", description = "No valid bearer token")
 public class NotificationResource {
 
     private final NotificationService notifications;
@@ -41,7 +41,7 @@ public class NotificationResource {
     @GET
     @Operation(summary = "Newest first: {\"items\": [{id, type, room, messageId, from, createdAt, read}]}")
     @APIResponse(responseCode = "200", description = "The notifications")
-    public Uni<ObjectNode> list(@QueryParam("unread") boolean unread) {
+    public Uni<NotificationList> list(@QueryParam("unread") boolean unread) {
         return notifications.list(caller.actor(), unread);
     }
 
@@ -49,7 +49,7 @@ public class NotificationResource {
     @Path("/{id}/read")
     @Operation(summary = "Mark one read")
     @APIResponse(responseCode = "204", description = "Marked")
-    @APIResponse(responseCode = "404", description = "No such notification of the caller", content = @Content(schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such notification of the caller")
     public Uni<Response> read(@PathParam("id") String id) {
         // The id's digits were checked before the request got here (RequestRules): a 400, not JAX-RS's 404.
         return notifications.markRead(caller.actor(), Long.parseLong(id)).map(ignored -> Response.noContent().build());

@@ -1,11 +1,13 @@
 package dev.roomcast.chat.rest;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.roomcast.rest.Caller;
 
+import dev.roomcast.chat.ChatOutcome;
 import dev.roomcast.chat.ChatPublisher;
 import dev.roomcast.chat.RoomService;
 import dev.roomcast.error.RoomcastException;
-import dev.roomcast.rest.Problem;
+import dev.roomcast.chat.RoomList;
+import dev.roomcast.chat.RoomView;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -31,7 +33,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "rooms")
 @SecurityRequirement(name = "jwt")
 @Produces(MediaType.APPLICATION_JSON)
-@APIResponse(responseCode = "401", description = "No valid bearer token", content = @Content(schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "401", description = "No valid bearer token")
 public class RoomResource {
 
     private final RoomService rooms;
@@ -47,9 +49,9 @@ public class RoomResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create a chat: room; the caller becomes its owner and a member")
-    @APIResponse(responseCode = "201", description = "ROOM: {room, title, owner, epoch, lastOffset}")
-    @APIResponse(responseCode = "400", description = "Malformed name, or not a chat namespace", content = @Content(schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "The room exists", content = @Content(schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "201", description = "The room", content = @Content(schema = @Schema(implementation = RoomView.class)))
+    @APIResponse(responseCode = "400", description = "Malformed name, or not a chat namespace")
+    @APIResponse(responseCode = "409", description = "The room exists")
     public Uni<Response> create(RoomRequests.CreateRoom body) {
         if (body == null || body.room() == null) {
             throw RoomcastException.badRequest("room is required");
@@ -59,19 +61,19 @@ public class RoomResource {
     }
 
     @GET
-    @Operation(summary = "The caller's rooms, each with its unread count", description = "{\"items\": [ROOM + unread]}")
+    @Operation(summary = "The caller's rooms, each with its unread count")
     @APIResponse(responseCode = "200", description = "The rooms")
-    public Uni<ObjectNode> list() {
+    public Uni<RoomList> list() {
         return rooms.roomsOf(caller.actor());
     }
 
     @GET
     @Path("/{room}")
     @Operation(summary = "A room, for its members")
-    @APIResponse(responseCode = "200", description = "ROOM")
-    @APIResponse(responseCode = "403", description = "Not a member", content = @Content(schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "No such room", content = @Content(schema = @Schema(implementation = Problem.class)))
-    public Uni<ObjectNode> get(@PathParam("room") String room) {
+    @APIResponse(responseCode = "200", description = "The room")
+    @APIResponse(responseCode = "403", description = "Not a member")
+    @APIResponse(responseCode = "404", description = "No such room")
+    public Uni<RoomView> get(@PathParam("room") String room) {
         return rooms.get(caller.actor(), room);
     }
 
@@ -79,21 +81,21 @@ public class RoomResource {
     @Path("/{room}")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Change the title (owner, admin); the room gets room.updated")
-    @APIResponse(responseCode = "200", description = "ROOM")
-    @APIResponse(responseCode = "403", description = "Not the owner or an admin", content = @Content(schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "No such room", content = @Content(schema = @Schema(implementation = Problem.class)))
-    public Uni<ObjectNode> update(@PathParam("room") String room, RoomRequests.UpdateRoom body) {
+    @APIResponse(responseCode = "200", description = "The room, changed")
+    @APIResponse(responseCode = "403", description = "Not the owner or an admin")
+    @APIResponse(responseCode = "404", description = "No such room")
+    public Uni<RoomView> update(@PathParam("room") String room, RoomRequests.UpdateRoom body) {
         return rooms.update(caller.actor(), room, body == null ? null : body.title())
                 .call(outcome -> publisher.publish(outcome, null))
-                .map(outcome -> (ObjectNode) outcome.reply());
+                .map(ChatOutcome::reply);
     }
 
     @DELETE
     @Path("/{room}")
     @Operation(summary = "Delete the room (owner, admin); its members get room.deleted and leave it")
     @APIResponse(responseCode = "204", description = "Deleted")
-    @APIResponse(responseCode = "403", description = "Not the owner or an admin", content = @Content(schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "No such room", content = @Content(schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "Not the owner or an admin")
+    @APIResponse(responseCode = "404", description = "No such room")
     public Uni<Response> delete(@PathParam("room") String room) {
         return rooms.delete(caller.actor(), room).call(outcome -> publisher.publish(outcome, null))
                 .map(outcome -> Response.noContent().build());

@@ -1,0 +1,13 @@
+package dev.roomcast.broker;
+
+import dev.roomcast.protocol.Envelope;
+
+/**
+ * Where a broker hands what other pods (and emitters) published: implemented by the node, so that the broker never sees
+ * the hub (centrifuge's {@code BrokerEventHandler}).
+ */
+public interface BrokerEventHandler {
+
+    /** An envelope from another pod or an emitter, already decoded and checked. */
+    void onPublication(Envelope envelope);
+}

@@ -1,0 +1,11 @@
+package dev.roomcast.chat;
+
+import java.util.List;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** The caller's rooms, by name. */
+@RegisterForReflection
+@Schema(name = "RoomList")
+public record RoomList(List<RoomSummary> items) {}

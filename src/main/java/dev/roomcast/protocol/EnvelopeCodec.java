@@ -1,0 +1,241 @@
+package dev.roomcast.protocol;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Writes and reads the Redis message body. Besides the contract's fields ({@code serverId, type, target,
+ * event, data, exclude}) pods add {@code from}, {@code offset}, {@code traceId}, {@code ts}, {@code leave} and
+ * {@code leaveSparesAdmins} for their own traffic, and sign what they write ({@link BodySigner}); an emitter's body
+ * needs only the contract's fields. A body that is not signed by a pod loses the pod-only fields ({@code from},
+ * {@code offset}, {@code leave}) and is delivered as an emitted event; an unsigned presence notice is dropped. {@code data}
+ * is copied through as raw JSON text, token by token, without building a tree.
+ */
+@ApplicationScoped
+public class EnvelopeCodec {
+
+    private final JsonFactory factory;
+    private final BodySigner signer;
+
+    EnvelopeCodec(ObjectMapper mapper, BodySigner signer) {
+        this.factory = mapper.getFactory();
+        this.signer = signer;
+    }
+
+    public String encode(Envelope envelope) {
+        StringWriter out = new StringWriter(128 + (envelope.data() == null ? 0 : envelope.data().length()));
+        try (JsonGenerator g = factory.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("serverId", envelope.serverId());
+            g.writeStringField("type", envelope.type().wireName());
+            if (envelope.target() != null) {
+                g.writeStringField("target", envelope.target());
+            }
+            g.writeStringField("event", envelope.event());
+            if (envelope.data() != null) {
+                g.writeFieldName("data");
+                g.writeRawValue(envelope.data());
+            }
+            if (!envelope.exclude().isEmpty()) {
+                g.writeArrayFieldStart("exclude");
+                for (String clientId : envelope.exclude()) {
+                    g.writeString(clientId);
+                }
+                g.writeEndArray();
+            }
+            if (envelope.from() != null) {
+                g.writeObjectFieldStart("from");
+                g.writeStringField("userId", envelope.from().userId());
+                g.writeStringField("clientId", envelope.from().clientId());
+                g.writeEndObject();
+            }
+            if (envelope.offset() != null) {
+                g.writeNumberField("offset", envelope.offset());
+            }
+            if (envelope.traceId() != null) {
+                g.writeStringField("traceId", envelope.traceId());
+            }
+            g.writeNumberField("ts", envelope.acceptedAtMicros());
+            if (envelope.leave() != null) {
+                g.writeStringField("leave", envelope.leave());
+                if (envelope.leaveSparesAdmins()) {
+                    g.writeBooleanField("leaveSparesAdmins", true);
+                }
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return signer.sign(out.toString());
+    }
+
+    /**
+     * @param receivedAtMicros used as the accept time when the body has no {@code ts} (emitters)
+     * @throws InvalidEnvelopeException when the body does not follow the contract
+     */
+    public Envelope decode(String body, long receivedAtMicros) throws InvalidEnvelopeException {
+        String serverId = null;
+        String type = null;
+        String target = null;
+        String event = null;
+        String data = null;
+        List<String> exclude = List.of();
+        Sender from = null;
+        Long offset = null;
+        String traceId = null;
+        String leave = null;
+        boolean leaveSparesAdmins = false;
+        String sig = null;
+        int sigStart = -1;
+        int sigEnd = -1;
+        long ts = receivedAtMicros;
+        try (JsonParser p = factory.createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new InvalidEnvelopeException("body is not a JSON object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                int fieldStart = "sig".equals(field) ? (int) p.currentTokenLocation().getCharOffset() : -1;
+                JsonToken value = p.nextToken();
+                switch (field) {
+                    case "serverId" -> serverId = text(p, value, field);
+                    case "type" -> type = text(p, value, field);
+                    case "target" -> target = value == JsonToken.VALUE_NULL ? null : text(p, value, field);
+                    case "event" -> event = text(p, value, field);
+                    case "traceId" -> traceId = value == JsonToken.VALUE_NULL ? null : text(p, value, field);
+                    case "data" -> data = value == JsonToken.VALUE_NULL ? null : copyRaw(p);
+                    case "exclude" -> exclude = value == JsonToken.VALUE_NULL ? List.of() : strings(p, value);
+                    case "from" -> from = value == JsonToken.VALUE_NULL ? null : sender(p, value);
+                    case "offset" -> offset = value == JsonToken.VALUE_NULL ? null : offset(p, value);
+                    case "ts" -> ts = number(p, value, field);
+                    case "leave" -> leave = value == JsonToken.VALUE_NULL ? null : text(p, value, field);
+                    case "leaveSparesAdmins" -> leaveSparesAdmins = bool(value, field);
+                    case "sig" -> {
+                        if (sig != null) {
+                            throw new InvalidEnvelopeException("sig appears twice");
+                        }
+                        sigStart = fieldStart;
+                        sig = text(p, value, field);
+                        sigEnd = (int) p.currentLocation().getCharOffset();
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+            if (p.currentToken() != JsonToken.END_OBJECT || !atEnd(p)) {
+                throw new InvalidEnvelopeException("body must be exactly one JSON object");
+            }
+        } catch (InvalidEnvelopeException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new InvalidEnvelopeException("body is not valid JSON");
+        }
+        if (serverId == null) {
+            throw new InvalidEnvelopeException("serverId is required");
+        }
+        DeliveryType deliveryType = DeliveryType.fromWire(type);
+        if (deliveryType == null) {
+            throw new InvalidEnvelopeException("type must be room, user, client or broadcast");
+        }
+        if (deliveryType != DeliveryType.BROADCAST && (target == null || target.isEmpty())) {
+            throw new InvalidEnvelopeException("target is required for type " + type);
+        }
+        if (!EventNames.isEmittable(event)) {
+            throw new InvalidEnvelopeException("event is missing, malformed or reserved");
+        }
+        Envelope envelope = new Envelope(serverId, deliveryType, deliveryType == DeliveryType.BROADCAST ? null : target,
+                event, data, exclude, from, offset, traceId, ts, leave, leaveSparesAdmins);
+        if (!signer.enabled() || (sig != null && signer.verify(body, sigStart, sigEnd, sig))) {
+            return envelope;
+        }
+        if (EventNames.isPresenceNotice(event)) {
+            throw new InvalidEnvelopeException(event + " without a valid pod signature");
+        }
+        return envelope.withoutPodFields();
+    }
+
+    private String copyRaw(JsonParser p) throws IOException {
+        StringWriter raw = new StringWriter();
+        try (JsonGenerator g = factory.createGenerator(raw)) {
+            g.copyCurrentStructure(p);
+        }
+        return raw.toString();
+    }
+
+    private static String text(JsonParser p, JsonToken value, String field) throws IOException {
+        if (value != JsonToken.VALUE_STRING) {
+            throw new InvalidEnvelopeException(field + " must be a string");
+        }
+        return p.getText();
+    }
+
+    private static boolean atEnd(JsonParser p) {
+        try {
+            return p.nextToken() == null;
+        } catch (IOException trailingText) {
+            return false;
+        }
+    }
+
+    private static long offset(JsonParser p, JsonToken value) throws IOException {
+        long offset = number(p, value, "offset");
+        if (offset < 1) {
+            throw new InvalidEnvelopeException("offset must be 1 or more");
+        }
+        return offset;
+    }
+
+    private static boolean bool(JsonToken value, String field) throws InvalidEnvelopeException {
+        if (value != JsonToken.VALUE_TRUE && value != JsonToken.VALUE_FALSE) {
+            throw new InvalidEnvelopeException(field + " must be a boolean");
+        }
+        return value == JsonToken.VALUE_TRUE;
+    }
+
+    private static long number(JsonParser p, JsonToken value, String field) throws IOException {
+        if (value != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+            throw new InvalidEnvelopeException(field + " must be a 64-bit integer");
+        }
+        return p.getLongValue();
+    }
+
+    private static List<String> strings(JsonParser p, JsonToken value) throws IOException {
+        if (value != JsonToken.START_ARRAY) {
+            throw new InvalidEnvelopeException("exclude must be an array of client ids");
+        }
+        List<String> values = new ArrayList<>(2);
+        JsonToken item;
+        while ((item = p.nextToken()) != JsonToken.END_ARRAY) {
+            values.add(text(p, item, "exclude[]"));
+        }
+        return values;
+    }
+
+    private static Sender sender(JsonParser p, JsonToken value) throws IOException {
+        if (value != JsonToken.START_OBJECT) {
+            throw new InvalidEnvelopeException("from must be an object");
+        }
+        String userId = null;
+        String clientId = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken item = p.nextToken();
+            switch (field) {
+                case "userId" -> userId = text(p, item, "from.userId");
+                case "clientId" -> clientId = text(p, item, "from.clientId");
+                default -> p.skipChildren();
+            }
+        }
+        return new Sender(userId, clientId);
+    }
+}

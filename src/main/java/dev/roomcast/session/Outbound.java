@@ -1,0 +1,21 @@
+package dev.roomcast.session;
+
+import dev.roomcast.error.CloseCode;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Where a session writes: implemented by each transport (a WebSocket connection; an SSE stream). The session never
+ * knows which: frames are text, and ending the session with a code is the transport's to render (a close frame, a last
+ * {@code close} frame on a stream).
+ */
+public interface Outbound {
+
+    /** Writes one frame. Lazy: nothing is written until subscribed; completes when the transport has written it. */
+    Uni<Void> send(String frame);
+
+    /** Ends the session with the code and its reason. Lazy, like {@link #send}. */
+    Uni<Void> close(CloseCode code);
+
+    /** Whether the transport is closed already (by either side). */
+    boolean isClosed();
+}
