@@ -39,6 +39,8 @@ import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.quarkus.runtime.configuration.DurationConverter;
+import java.util.ArrayList;
+import org.junit.jupiter.api.Test;
 
 /**
  * The Kubernetes manifests, as rendered from each overlay, are well-formed and agree with the application: the probe
@@ -196,7 +198,7 @@ class ManifestTests {
     @FieldSource("OVERLAYS")
     void everyContainerHasItsResourcesSet(String overlay) {
         Manifests manifests = Manifests.of(overlay);
-        List<PodTemplateSpec> templates = new java.util.ArrayList<>();
+        List<PodTemplateSpec> templates = new ArrayList<>();
         manifests.ofKind(Deployment.class).forEach(deployment -> templates.add(deployment.getSpec().getTemplate()));
         manifests.ofKind(StatefulSet.class).forEach(set -> templates.add(set.getSpec().getTemplate()));
         for (PodTemplateSpec template : templates) {
@@ -229,12 +231,12 @@ class ManifestTests {
         gatewayContainer(manifests.gateway()).getEnv().stream().map(EnvVar::getName).forEach(names::add);
         Set<String> documented = documentedKeys().stream().map(ManifestTests::environmentName).collect(Collectors.toSet());
         for (String name : names) {
-            assertTrue(documented.contains(name), name + " is not the environment form of a key in the README's configuration");
+            assertTrue(documented.contains(name), name + " is not the environment form of a key in docs/operations.md's configuration");
         }
         assertFalse(names.isEmpty());
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void theDevScriptListensOnLoopbackOnly() throws IOException {
         // The dev profile trusts a key whose private half is in this repository: nothing outside the machine may reach it.
         String script = Files.readString(PROJECT.resolve("scripts/dev"));
@@ -256,10 +258,11 @@ class ManifestTests {
         return manifests.one(ConfigMap.class, "roomcast-config").getData();
     }
 
-    /** Every key in the README's configuration tables ({@code roomcast.*}, Quarkus and MicroProfile keys). */
+    /** Every key in the configuration tables of docs/operations.md ({@code roomcast.*}, Quarkus and MicroProfile keys). */
     static Set<String> documentedKeys() throws IOException {
-        String readme = Files.readString(PROJECT.resolve("README.md"));
-        String configuration = readme.substring(readme.indexOf("## Configuration"), readme.indexOf("\n## ", readme.indexOf("## Configuration") + 5));
+        String operations = Files.readString(PROJECT.resolve("docs/operations.md"));
+        String configuration = operations.substring(operations.indexOf("## Configuration"),
+                operations.indexOf("\n## ", operations.indexOf("## Configuration") + 5));
         Set<String> keys = new HashSet<>();
         Matcher key = Pattern.compile("`((?:roomcast|quarkus|mp)\\.[a-z0-9.-]+)`").matcher(configuration);
         while (key.find()) {
