@@ -59,7 +59,7 @@ public class Fanout {
             }));
         }
         CountDownLatch senderReady = new CountDownLatch(1);
-        WebSocket sender = connect(http, url, token, senderReady, text -> { });
+        WebSocket sender = connect(http, url, token, senderReady, text -> {});
         if (!ready.await(60, TimeUnit.SECONDS) || !senderReady.await(60, TimeUnit.SECONDS)) {
             throw new IllegalStateException("clients not ready");
         }
@@ -80,12 +80,15 @@ public class Fanout {
         long[] sorted = Arrays.copyOf(latencies, (int) count);
         Arrays.sort(sorted);
         double cpuSeconds = (cpuAfter - cpuBefore) / 100.0;
-        System.out.printf("%s: receivers=%d messages=%d rate=%d/s delivered=%d%s%n", kind, receivers, messages, rate, count,
-                all ? "" : " (INCOMPLETE)");
+        System.out.printf(
+                "%s: receivers=%d messages=%d rate=%d/s delivered=%d%s%n",
+                kind, receivers, messages, rate, count, all ? "" : " (INCOMPLETE)");
         System.out.printf("  server CPU per delivery: %.2f us%n", cpuSeconds * 1e6 / count);
-        System.out.printf("  latency p50 %.2f ms, p99 %.2f ms, max %.2f ms%n", sorted[(int) (count * 0.50)] / 1e6,
-                sorted[(int) (count * 0.99)] / 1e6, sorted[(int) count - 1] / 1e6);
-        System.out.printf("  server RSS per connection: %.1f KiB (%d KiB idle, %d KiB with %d connections)%n",
+        System.out.printf(
+                "  latency p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
+                sorted[(int) (count * 0.50)] / 1e6, sorted[(int) (count * 0.99)] / 1e6, sorted[(int) count - 1] / 1e6);
+        System.out.printf(
+                "  server RSS per connection: %.1f KiB (%d KiB idle, %d KiB with %d connections)%n",
                 (rssConnected - rssBefore) / (double) (receivers + 1), rssBefore, rssConnected, receivers + 1);
         System.exit(0);
     }
@@ -104,7 +107,9 @@ public class Fanout {
     static String publish(int seq, long stamp) {
         String payload = "{\"seq\":" + seq + ",\"t\":" + stamp + "}";
         return switch (kind) {
-            case "roomcast" -> "{\"event\":\"publish\",\"data\":{\"room\":\"bench:room\",\"event\":\"tick\",\"data\":" + payload + "}}";
+            case "roomcast" ->
+                "{\"event\":\"publish\",\"data\":{\"room\":\"bench:room\",\"event\":\"tick\",\"data\":" + payload
+                        + "}}";
             case "socketio" -> "42[\"publish\"," + payload + "]";
             default -> payload;
         };
@@ -114,61 +119,68 @@ public class Fanout {
         void accept(String text);
     }
 
-    static WebSocket connect(HttpClient http, String url, String token, CountDownLatch ready, OnText onText) throws Exception {
+    static WebSocket connect(HttpClient http, String url, String token, CountDownLatch ready, OnText onText)
+            throws Exception {
         String target = kind.equals("roomcast") ? url + "?access_token=" + token : url;
-        return http.newWebSocketBuilder().buildAsync(URI.create(target), new WebSocket.Listener() {
-            StringBuilder buffer = new StringBuilder();
-            boolean joined;
+        return http.newWebSocketBuilder()
+                .buildAsync(URI.create(target), new WebSocket.Listener() {
+                    StringBuilder buffer = new StringBuilder();
+                    boolean joined;
 
-            public void onOpen(WebSocket ws) {
-                if (kind.equals("vertx")) {
-                    ready.countDown();
-                }
-                ws.request(1);
-            }
-
-            public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-                buffer.append(data);
-                if (last) {
-                    String text = buffer.toString();
-                    buffer = new StringBuilder();
-                    handle(ws, text);
-                }
-                ws.request(1);
-                return null;
-            }
-
-            void handle(WebSocket ws, String text) {
-                switch (kind) {
-                    case "roomcast" -> {
-                        if (text.startsWith("{\"event\":\"connected\"")) {
-                            ws.sendText("{\"event\":\"join\",\"id\":\"j\",\"data\":{\"rooms\":[\"bench:room\"]}}", true);
-                        } else if (!joined && text.startsWith("{\"event\":\"ack\",\"id\":\"j\"")) {
-                            joined = true;
+                    public void onOpen(WebSocket ws) {
+                        if (kind.equals("vertx")) {
                             ready.countDown();
-                        } else {
-                            onText.accept(text);
+                        }
+                        ws.request(1);
+                    }
+
+                    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                        buffer.append(data);
+                        if (last) {
+                            String text = buffer.toString();
+                            buffer = new StringBuilder();
+                            handle(ws, text);
+                        }
+                        ws.request(1);
+                        return null;
+                    }
+
+                    void handle(WebSocket ws, String text) {
+                        switch (kind) {
+                            case "roomcast" -> {
+                                if (text.startsWith("{\"event\":\"connected\"")) {
+                                    ws.sendText(
+                                            "{\"event\":\"join\",\"id\":\"j\",\"data\":{\"rooms\":[\"bench:room\"]}}",
+                                            true);
+                                } else if (!joined && text.startsWith("{\"event\":\"ack\",\"id\":\"j\"")) {
+                                    joined = true;
+                                    ready.countDown();
+                                } else {
+                                    onText.accept(text);
+                                }
+                            }
+                            case "socketio" -> {
+                                if (text.startsWith("0")) {
+                                    ws.sendText("40", true);
+                                } else if (text.startsWith("40")) {
+                                    ready.countDown();
+                                } else if (text.equals("2")) {
+                                    ws.sendText("3", true);
+                                } else if (text.startsWith("42")) {
+                                    onText.accept(text);
+                                }
+                            }
+                            default -> onText.accept(text);
                         }
                     }
-                    case "socketio" -> {
-                        if (text.startsWith("0")) {
-                            ws.sendText("40", true);
-                        } else if (text.startsWith("40")) {
-                            ready.countDown();
-                        } else if (text.equals("2")) {
-                            ws.sendText("3", true);
-                        } else if (text.startsWith("42")) {
-                            onText.accept(text);
-                        }
-                    }
-                    default -> onText.accept(text);
-                }
-            }
-        }).join();
+                })
+                .join();
     }
 
     static long cpuTicks(int pid) throws Exception {
-        String[] fields = Files.readString(Path.of("/proc/" + pid + "/stat")).split("\\) ")[1].split(" ");
+        String[] fields = Files.readString(Path.of("/proc/" + pid + "/stat"))
+                .split("\\) ")[1]
+                .split(" ");
         return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime + stime
     }
 

@@ -1,6 +1,5 @@
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,16 +13,19 @@ public class VertxBroadcast {
         int port = Integer.parseInt(args[0]);
         Vertx vertx = Vertx.vertx();
         List<ServerWebSocket> sockets = new ArrayList<>();
-        vertx.createHttpServer().webSocketHandler(ws -> {
-            sockets.add(ws);
-            ws.closeHandler(ignored -> sockets.remove(ws));
-            ws.textMessageHandler(text -> {
-                for (ServerWebSocket other : sockets) {
-                    if (other != ws) {
-                        other.writeTextMessage(text);
-                    }
-                }
-            });
-        }).listen(port).onSuccess(server -> System.out.println("listening on " + port));
+        vertx.createHttpServer()
+                .webSocketHandler(ws -> {
+                    sockets.add(ws);
+                    ws.closeHandler(ignored -> sockets.remove(ws));
+                    ws.textMessageHandler(text -> {
+                        for (ServerWebSocket other : sockets) {
+                            if (other != ws) {
+                                other.writeTextMessage(text);
+                            }
+                        }
+                    });
+                })
+                .listen(port)
+                .onSuccess(server -> System.out.println("listening on " + port));
     }
 }

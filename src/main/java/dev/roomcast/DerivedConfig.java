@@ -1,13 +1,12 @@
 package dev.roomcast;
 
-import java.time.Duration;
-
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.ConfigSourceInterceptor;
 import io.smallrye.config.ConfigSourceInterceptorContext;
 import io.smallrye.config.ConfigValue;
 import io.smallrye.config.Priorities;
 import jakarta.annotation.Priority;
+import java.time.Duration;
 
 /**
  * Settings derived from {@code roomcast.*} ones, so that an operator sets one key rather than keeping several in
@@ -47,9 +46,11 @@ public class DerivedConfig implements ConfigSourceInterceptor {
     static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(60);
     /** Mirrors the default of {@link RoomcastConfig.Shutdown#drain()}. */
     static final Duration DEFAULT_DRAIN = Duration.ofSeconds(10);
+
     private static final Duration LAST_CLOSE_MARGIN = Duration.ofMillis(500);
     /** Mirrors the default of {@link RoomcastConfig#maxFrameBytes()}. */
     static final int DEFAULT_MAX_FRAME_BYTES = 65536;
+
     private static final int NETTY_FRAME_FACTOR = 4;
 
     @Override
@@ -63,9 +64,14 @@ public class DerivedConfig implements ConfigSourceInterceptor {
             case REDIS_ACTIVE -> derived(name, String.valueOf("redis".equalsIgnoreCase(resolveBroker(context))));
             case WS_MAX_MESSAGE -> derived(name, String.valueOf(maxFrameBytes(context)));
             case WS_MAX_FRAME -> derived(name, String.valueOf((long) maxFrameBytes(context) * NETTY_FRAME_FACTOR));
-            case SHUTDOWN_DELAY -> derived(name, drain(context).plus(LAST_CLOSE_MARGIN).toString());
-            case IDLE_TIMEOUT -> derived(name, duration(context, HEARTBEAT_TIMEOUT, DEFAULT_HEARTBEAT_TIMEOUT).multipliedBy(2)
-                    .toString());
+            case SHUTDOWN_DELAY ->
+                derived(name, drain(context).plus(LAST_CLOSE_MARGIN).toString());
+            case IDLE_TIMEOUT ->
+                derived(
+                        name,
+                        duration(context, HEARTBEAT_TIMEOUT, DEFAULT_HEARTBEAT_TIMEOUT)
+                                .multipliedBy(2)
+                                .toString());
             case JDBC_URL -> {
                 String reactive = text(context.proceed(REACTIVE_URL));
                 yield reactive == null ? null : derived(name, jdbcUrl(reactive));
@@ -80,7 +86,11 @@ public class DerivedConfig implements ConfigSourceInterceptor {
     }
 
     private static ConfigValue derived(String name, String value) {
-        return ConfigValue.builder().withName(name).withValue(value).withConfigSourceName("roomcast-derived").build();
+        return ConfigValue.builder()
+                .withName(name)
+                .withValue(value)
+                .withConfigSourceName("roomcast-derived")
+                .build();
     }
 
     private static String resolveBroker(ConfigSourceInterceptorContext context) {

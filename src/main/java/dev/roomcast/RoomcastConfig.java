@@ -1,11 +1,10 @@
 package dev.roomcast;
 
-import java.time.Duration;
-import java.util.Map;
-
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /**

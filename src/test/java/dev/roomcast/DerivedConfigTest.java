@@ -4,16 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@link DerivedConfig}, read through a SmallRye Config built with it (and with the real {@link RoomcastConfig} mapping):
@@ -58,7 +56,8 @@ class DerivedConfigTest {
 
     @Test
     void anExplicitRedisActiveWins() {
-        SmallRyeConfig config = config(Map.of("quarkus.redis.hosts", "redis://redis:6379", "quarkus.redis.active", "false"));
+        SmallRyeConfig config =
+                config(Map.of("quarkus.redis.hosts", "redis://redis:6379", "quarkus.redis.active", "false"));
 
         assertEquals("redis", value(config, "roomcast.broker"));
         assertEquals("false", value(config, "quarkus.redis.active"));
@@ -89,8 +88,13 @@ class DerivedConfigTest {
 
     @Test
     void explicitWebSocketSizesWin() {
-        SmallRyeConfig config = config(Map.of("roomcast.max-frame-bytes", "1000",
-                "quarkus.websockets-next.server.max-message-size", "77", "quarkus.websockets-next.server.max-frame-size", "99"));
+        SmallRyeConfig config = config(Map.of(
+                "roomcast.max-frame-bytes",
+                "1000",
+                "quarkus.websockets-next.server.max-message-size",
+                "77",
+                "quarkus.websockets-next.server.max-frame-size",
+                "99"));
 
         assertEquals("77", value(config, "quarkus.websockets-next.server.max-message-size"));
         assertEquals("99", value(config, "quarkus.websockets-next.server.max-frame-size"));
@@ -99,10 +103,12 @@ class DerivedConfigTest {
     @Test
     void theShutdownDelayIsTheDrainWindowPlusHalfASecond() {
         assertEquals(Duration.ofMillis(10_500), duration(config(Map.of()), "quarkus.shutdown.delay"));
-        assertEquals(Duration.ofMillis(700), duration(config(Map.of("roomcast.shutdown.drain", "200ms")),
-                "quarkus.shutdown.delay"));
-        assertEquals(Duration.ofMillis(120_500), duration(config(Map.of("roomcast.shutdown.drain", "2m")),
-                "quarkus.shutdown.delay"));
+        assertEquals(
+                Duration.ofMillis(700),
+                duration(config(Map.of("roomcast.shutdown.drain", "200ms")), "quarkus.shutdown.delay"));
+        assertEquals(
+                Duration.ofMillis(120_500),
+                duration(config(Map.of("roomcast.shutdown.drain", "2m")), "quarkus.shutdown.delay"));
     }
 
     @Test
@@ -115,12 +121,14 @@ class DerivedConfigTest {
     @Test
     void theIdleTimeoutIsTwiceTheHeartbeatTimeout() {
         assertEquals(Duration.ofMinutes(2), duration(config(Map.of()), IDLE_TIMEOUT));
-        assertEquals(Duration.ofSeconds(10), duration(config(Map.of("roomcast.heartbeat.timeout", "5s")), IDLE_TIMEOUT));
+        assertEquals(
+                Duration.ofSeconds(10), duration(config(Map.of("roomcast.heartbeat.timeout", "5s")), IDLE_TIMEOUT));
     }
 
     @Test
     void theIdleTimeoutReplacesQuarkusBuiltInDefault() {
-        SmallRyeConfig config = builder(Map.of("roomcast.heartbeat.timeout", "15s")).withDefaultValue(IDLE_TIMEOUT, "30M")
+        SmallRyeConfig config = builder(Map.of("roomcast.heartbeat.timeout", "15s"))
+                .withDefaultValue(IDLE_TIMEOUT, "30M")
                 .build();
 
         assertEquals(Duration.ofSeconds(30), duration(config, IDLE_TIMEOUT));
@@ -135,9 +143,11 @@ class DerivedConfigTest {
 
     @Test
     void theJdbcUrlIsDerivedFromTheReactiveUrl() {
-        SmallRyeConfig config = config(Map.of("quarkus.datasource.reactive.url", "postgresql://db:5432/roomcast?sslmode=require"));
+        SmallRyeConfig config =
+                config(Map.of("quarkus.datasource.reactive.url", "postgresql://db:5432/roomcast?sslmode=require"));
 
-        assertEquals("jdbc:postgresql://db:5432/roomcast?sslmode=require", value(config, "quarkus.datasource.jdbc.url"));
+        assertEquals(
+                "jdbc:postgresql://db:5432/roomcast?sslmode=require", value(config, "quarkus.datasource.jdbc.url"));
     }
 
     @Test
@@ -150,15 +160,21 @@ class DerivedConfigTest {
 
     @Test
     void withoutAReactiveUrlThereIsNoJdbcUrl() {
-        assertTrue(config(Map.of()).getOptionalValue("quarkus.datasource.jdbc.url", String.class).isEmpty());
-        assertTrue(config(Map.of("quarkus.datasource.reactive.url", " ")).getOptionalValue("quarkus.datasource.jdbc.url",
-                String.class).isEmpty());
+        assertTrue(config(Map.of())
+                .getOptionalValue("quarkus.datasource.jdbc.url", String.class)
+                .isEmpty());
+        assertTrue(config(Map.of("quarkus.datasource.reactive.url", " "))
+                .getOptionalValue("quarkus.datasource.jdbc.url", String.class)
+                .isEmpty());
     }
 
     @Test
     void anExplicitJdbcUrlWins() {
-        SmallRyeConfig config = config(Map.of("quarkus.datasource.reactive.url", "postgresql://db/x",
-                "quarkus.datasource.jdbc.url", "jdbc:postgresql://other/y"));
+        SmallRyeConfig config = config(Map.of(
+                "quarkus.datasource.reactive.url",
+                "postgresql://db/x",
+                "quarkus.datasource.jdbc.url",
+                "jdbc:postgresql://other/y"));
 
         assertEquals("jdbc:postgresql://other/y", value(config, "quarkus.datasource.jdbc.url"));
     }
@@ -167,9 +183,13 @@ class DerivedConfigTest {
     void derivedValuesNameTheirOwnSource() {
         SmallRyeConfig config = config(Map.of());
 
-        assertEquals("roomcast-derived", config.getConfigValue("roomcast.broker").getConfigSourceName());
-        assertNotEquals("roomcast-derived",
-                config(Map.of("roomcast.broker", "redis")).getConfigValue("roomcast.broker").getConfigSourceName());
+        assertEquals(
+                "roomcast-derived", config.getConfigValue("roomcast.broker").getConfigSourceName());
+        assertNotEquals(
+                "roomcast-derived",
+                config(Map.of("roomcast.broker", "redis"))
+                        .getConfigValue("roomcast.broker")
+                        .getConfigSourceName());
     }
 
     @Test
@@ -182,19 +202,23 @@ class DerivedConfigTest {
 
     @Test
     void theDefaultsItAssumesAreTheConfigMappingsDefaults() {
-        RoomcastConfig roomcast = builder(Map.of()).withMapping(RoomcastConfig.class).build()
-                .getConfigMapping(RoomcastConfig.class);
+        RoomcastConfig roomcast =
+                builder(Map.of()).withMapping(RoomcastConfig.class).build().getConfigMapping(RoomcastConfig.class);
 
-        assertEquals(RoomcastConfig.BrokerKind.LOCAL, roomcast.broker(), "derived, so the mapping needs no broker setting");
-        assertEquals(DerivedConfig.DEFAULT_HEARTBEAT_TIMEOUT, roomcast.heartbeat().timeout());
+        assertEquals(
+                RoomcastConfig.BrokerKind.LOCAL, roomcast.broker(), "derived, so the mapping needs no broker setting");
+        assertEquals(
+                DerivedConfig.DEFAULT_HEARTBEAT_TIMEOUT, roomcast.heartbeat().timeout());
         assertEquals(DerivedConfig.DEFAULT_DRAIN, roomcast.shutdown().drain());
         assertEquals(DerivedConfig.DEFAULT_MAX_FRAME_BYTES, roomcast.maxFrameBytes());
     }
 
     @Test
     void theMappingSeesTheRedisBrokerDerivedFromRedisHosts() {
-        RoomcastConfig roomcast = builder(Map.of("quarkus.redis.hosts", "redis://redis:6379")).withMapping(RoomcastConfig.class)
-                .build().getConfigMapping(RoomcastConfig.class);
+        RoomcastConfig roomcast = builder(Map.of("quarkus.redis.hosts", "redis://redis:6379"))
+                .withMapping(RoomcastConfig.class)
+                .build()
+                .getConfigMapping(RoomcastConfig.class);
 
         assertEquals(RoomcastConfig.BrokerKind.REDIS, roomcast.broker());
     }

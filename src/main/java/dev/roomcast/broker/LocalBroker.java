@@ -1,12 +1,11 @@
 package dev.roomcast.broker;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-
 import dev.roomcast.protocol.Envelope;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The single-pod broker ({@code roomcast.broker=local}): there is no other pod, so there is nothing to send and every
@@ -27,8 +26,7 @@ public class LocalBroker implements Broker {
     }
 
     @Override
-    public void stop() {
-    }
+    public void stop() {}
 
     @Override
     public Uni<Void> subscribe(String channel) {

@@ -1,11 +1,5 @@
 package dev.roomcast.broker;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-
 import dev.roomcast.error.RoomcastException;
 import dev.roomcast.loop.ConfinedLoop;
 import dev.roomcast.observability.DropReason;
@@ -23,6 +17,11 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
@@ -55,6 +54,7 @@ public class RedisBroker implements Broker, RedisShard.SubscriberListener {
     private final Map<String, Interest> interests = new HashMap<>();
     /** Per channel or pattern: the subscriptions sent and not yet confirmed, oldest first. */
     private final Map<String, ArrayDeque<Interest>> unconfirmed = new HashMap<>();
+
     private BrokerEventHandler handler;
 
     private volatile boolean subscriberReady;
@@ -102,12 +102,14 @@ public class RedisBroker implements Broker, RedisShard.SubscriberListener {
             }
         });
         // A caller that stops waiting (its timeout fired) leaves no promise behind while Redis stays away.
-        return UniHelper.toUni(active.future()).onCancellation().invoke(() -> loop.run(() -> {
-            Interest interest = interests.get(channel);
-            if (interest != null) {
-                interest.waiters.remove(active);
-            }
-        }));
+        return UniHelper.toUni(active.future())
+                .onCancellation()
+                .invoke(() -> loop.run(() -> {
+                    Interest interest = interests.get(channel);
+                    if (interest != null) {
+                        interest.waiters.remove(active);
+                    }
+                }));
     }
 
     @Override
@@ -130,11 +132,14 @@ public class RedisBroker implements Broker, RedisShard.SubscriberListener {
         }
         metrics.redisMessageOut();
         return shard.send(Request.cmd(Command.PUBLISH).arg(envelope.channel()).arg(codec.encode(envelope)))
-                .onFailure().invoke(failure -> {
+                .onFailure()
+                .invoke(failure -> {
                     metrics.dropped(DropReason.BROKER_UNAVAILABLE);
                     LOG.debugf("publish to %s failed: %s", envelope.channel(), failure.getMessage());
                 })
-                .onFailure().transform(failure -> failure instanceof RoomcastException known ? known
+                .onFailure()
+                .transform(failure -> failure instanceof RoomcastException known
+                        ? known
                         : RoomcastException.unavailable("the cluster link (Redis) failed"))
                 .replaceWithVoid();
     }
@@ -183,9 +188,12 @@ public class RedisBroker implements Broker, RedisShard.SubscriberListener {
     }
 
     private void sendSubscribe(Interest interest) {
-        Request subscribe = Request.cmd(interest.pattern ? Command.PSUBSCRIBE : Command.SUBSCRIBE).arg(interest.name);
+        Request subscribe = Request.cmd(interest.pattern ? Command.PSUBSCRIBE : Command.SUBSCRIBE)
+                .arg(interest.name);
         if (shard.sendOnSubscriber(subscribe)) {
-            unconfirmed.computeIfAbsent(interest.name, name -> new ArrayDeque<>(2)).add(interest);
+            unconfirmed
+                    .computeIfAbsent(interest.name, name -> new ArrayDeque<>(2))
+                    .add(interest);
         }
     }
 

@@ -121,47 +121,51 @@ public class RedisShard {
     }
 
     private void connectSubscriber() {
-        redis.get().connect().onComplete(result -> loop.run(() -> {
-            if (result.failed()) {
-                logAttemptFailure("subscriber", subscriberBackoff, result.cause());
-                subscriberBackoff = scheduleRetry(subscriberBackoff, this::connectSubscriber);
-                return;
-            }
-            RedisConnection connection = result.result();
-            if (stopped) {
-                connection.close();
-                return;
-            }
-            subscriber = connection;
-            subscriberBackoff = 0;
-            connection.handler(push -> loop.run(() -> {
-                if (connection == subscriber && push != null) {
-                    listener.push(push);
-                }
-            }));
-            connection.exceptionHandler(failure -> loop.run(() -> subscriberLost(connection, failure)));
-            connection.endHandler(ignored -> loop.run(() -> subscriberLost(connection, null)));
-            listener.subscriberConnected();
-        }));
+        redis.get()
+                .connect()
+                .onComplete(result -> loop.run(() -> {
+                    if (result.failed()) {
+                        logAttemptFailure("subscriber", subscriberBackoff, result.cause());
+                        subscriberBackoff = scheduleRetry(subscriberBackoff, this::connectSubscriber);
+                        return;
+                    }
+                    RedisConnection connection = result.result();
+                    if (stopped) {
+                        connection.close();
+                        return;
+                    }
+                    subscriber = connection;
+                    subscriberBackoff = 0;
+                    connection.handler(push -> loop.run(() -> {
+                        if (connection == subscriber && push != null) {
+                            listener.push(push);
+                        }
+                    }));
+                    connection.exceptionHandler(failure -> loop.run(() -> subscriberLost(connection, failure)));
+                    connection.endHandler(ignored -> loop.run(() -> subscriberLost(connection, null)));
+                    listener.subscriberConnected();
+                }));
     }
 
     private void connectCommands() {
-        redis.get().connect().onComplete(result -> loop.run(() -> {
-            if (result.failed()) {
-                logAttemptFailure("command", commandBackoff, result.cause());
-                commandBackoff = scheduleRetry(commandBackoff, this::connectCommands);
-                return;
-            }
-            RedisConnection connection = result.result();
-            if (stopped) {
-                connection.close();
-                return;
-            }
-            commandBackoff = 0;
-            connection.exceptionHandler(failure -> loop.run(() -> commandsLost(connection, failure)));
-            connection.endHandler(ignored -> loop.run(() -> commandsLost(connection, null)));
-            commands = connection;
-        }));
+        redis.get()
+                .connect()
+                .onComplete(result -> loop.run(() -> {
+                    if (result.failed()) {
+                        logAttemptFailure("command", commandBackoff, result.cause());
+                        commandBackoff = scheduleRetry(commandBackoff, this::connectCommands);
+                        return;
+                    }
+                    RedisConnection connection = result.result();
+                    if (stopped) {
+                        connection.close();
+                        return;
+                    }
+                    commandBackoff = 0;
+                    connection.exceptionHandler(failure -> loop.run(() -> commandsLost(connection, failure)));
+                    connection.endHandler(ignored -> loop.run(() -> commandsLost(connection, null)));
+                    commands = connection;
+                }));
     }
 
     private void subscriberLost(RedisConnection connection, Throwable failure) {
@@ -172,7 +176,9 @@ public class RedisShard {
         connection.close();
         listener.subscriberLost();
         if (!stopped) {
-            LOG.warnf("Redis subscriber connection lost (%s); reconnecting", failure == null ? "closed" : failure.getMessage());
+            LOG.warnf(
+                    "Redis subscriber connection lost (%s); reconnecting",
+                    failure == null ? "closed" : failure.getMessage());
             subscriberBackoff = scheduleRetry(subscriberBackoff, this::connectSubscriber);
         }
     }
@@ -184,7 +190,9 @@ public class RedisShard {
         commands = null;
         connection.close();
         if (!stopped) {
-            LOG.warnf("Redis command connection lost (%s); reconnecting", failure == null ? "closed" : failure.getMessage());
+            LOG.warnf(
+                    "Redis command connection lost (%s); reconnecting",
+                    failure == null ? "closed" : failure.getMessage());
             commandBackoff = scheduleRetry(commandBackoff, this::connectCommands);
         }
     }
@@ -201,11 +209,13 @@ public class RedisShard {
     /** @return the next backoff */
     private long scheduleRetry(long previousBackoff, Runnable attempt) {
         long delay = previousBackoff == 0 ? reconnectMinMillis : Math.min(reconnectMaxMillis, previousBackoff * 2);
-        loop.later(() -> vertx.setTimer(delay, id -> loop.run(() -> {
-            if (!stopped) {
-                attempt.run();
-            }
-        })));
+        loop.later(() -> vertx.setTimer(
+                delay,
+                id -> loop.run(() -> {
+                    if (!stopped) {
+                        attempt.run();
+                    }
+                })));
         return delay;
     }
 }

@@ -1,5 +1,21 @@
 package dev.roomcast.chat;
 
+import dev.roomcast.RoomcastConfig;
+import dev.roomcast.hub.OffsetSource;
+import dev.roomcast.hub.StreamPosition;
+import dev.roomcast.observability.RoomcastMetrics;
+import dev.roomcast.protocol.DeliveryType;
+import dev.roomcast.protocol.Envelope;
+import dev.roomcast.protocol.NodeIdentity;
+import dev.roomcast.protocol.Since;
+import dev.roomcast.room.JoinPosition;
+import dev.roomcast.room.RoomHistory;
+import dev.roomcast.room.RoomName;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -7,23 +23,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import dev.roomcast.RoomcastConfig;
-import dev.roomcast.protocol.DeliveryType;
-import dev.roomcast.protocol.Envelope;
-import dev.roomcast.hub.OffsetSource;
-import dev.roomcast.hub.StreamPosition;
-import dev.roomcast.protocol.NodeIdentity;
-import dev.roomcast.observability.RoomcastMetrics;
-import dev.roomcast.room.JoinPosition;
-import dev.roomcast.room.RoomHistory;
-import dev.roomcast.room.RoomName;
-import dev.roomcast.protocol.Since;
-import io.quarkus.hibernate.reactive.panache.Panache;
-import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.Uni;
-import io.vertx.core.Vertx;
-import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Recovery by offset (PROTOCOL.md 5.3) from the room's event log: a {@code since} with the room's epoch whose missed
@@ -45,8 +44,13 @@ public class ChatHistory implements RoomHistory, OffsetSource {
     private final long maxEvents;
     private final int maxReplay;
 
-    ChatHistory(RoomRepository rooms, RoomEventRepository events, ChatMembership membership, NodeIdentity node,
-            Vertx vertx, RoomcastConfig config) {
+    ChatHistory(
+            RoomRepository rooms,
+            RoomEventRepository events,
+            ChatMembership membership,
+            NodeIdentity node,
+            Vertx vertx,
+            RoomcastConfig config) {
         this.rooms = rooms;
         this.events = events;
         this.membership = membership;
@@ -59,22 +63,27 @@ public class ChatHistory implements RoomHistory, OffsetSource {
 
     @Override
     public Uni<JoinPosition> position(RoomName name, Since since, String userId, boolean admin) {
-        return Panache.withSession(() -> membership.requireAllowed(userId, admin, name.full()).flatMap(room -> {
-            JoinPosition unrecovered = new JoinPosition(room.lastOffset, room.epoch, false, room.lastOffset);
-            if (since == null || !room.epoch.equals(since.epoch()) || since.offset() > room.lastOffset
-                    || room.lastOffset - since.offset() > Math.min(maxEvents, maxReplay)) {
-                return Uni.createFrom().item(unrecovered);
-            }
-            JoinPosition recovered = new JoinPosition(room.lastOffset, room.epoch, true, since.offset());
-            if (since.offset() == room.lastOffset) {
-                return Uni.createFrom().item(recovered);
-            }
-            // Every offset up to lastOffset was committed with it; one missing now was pruned (or is past the age limit),
-            // and then the client cannot recover by replay.
-            OffsetDateTime cutoff = ChatService.now().minus(maxAge);
-            return events.countRetained(room.name, since.offset(), room.lastOffset, cutoff)
-                    .map(retained -> retained == room.lastOffset - since.offset() ? recovered : unrecovered);
-        }));
+        return Panache.withSession(() -> membership
+                .requireAllowed(userId, admin, name.full())
+                .flatMap(room -> {
+                    JoinPosition unrecovered = new JoinPosition(room.lastOffset, room.epoch, false, room.lastOffset);
+                    if (since == null
+                            || !room.epoch.equals(since.epoch())
+                            || since.offset() > room.lastOffset
+                            || room.lastOffset - since.offset() > Math.min(maxEvents, maxReplay)) {
+                        return Uni.createFrom().item(unrecovered);
+                    }
+                    JoinPosition recovered = new JoinPosition(room.lastOffset, room.epoch, true, since.offset());
+                    if (since.offset() == room.lastOffset) {
+                        return Uni.createFrom().item(recovered);
+                    }
+                    // Every offset up to lastOffset was committed with it; one missing now was pruned (or is past the
+                    // age limit),
+                    // and then the client cannot recover by replay.
+                    OffsetDateTime cutoff = ChatService.now().minus(maxAge);
+                    return events.countRetained(room.name, since.offset(), room.lastOffset, cutoff)
+                            .map(retained -> retained == room.lastOffset - since.offset() ? recovered : unrecovered);
+                }));
     }
 
     @Override
@@ -90,21 +99,38 @@ public class ChatHistory implements RoomHistory, OffsetSource {
         for (int from = 0; from < all.size(); from += POSITIONS_PER_QUERY) {
             chunks.add(all.subList(from, Math.min(all.size(), from + POSITIONS_PER_QUERY)));
         }
-        return DuplicatedContexts.call(vertx, () -> Panache.withSession(() -> Multi.createFrom().iterable(chunks)
-                .onItem().transformToUniAndConcatenate(rooms::positions)
-                .collect().in(HashMap<String, StreamPosition>::new, Map::putAll)));
+        return DuplicatedContexts.call(
+                vertx,
+                () -> Panache.withSession(() -> Multi.createFrom()
+                        .iterable(chunks)
+                        .onItem()
+                        .transformToUniAndConcatenate(rooms::positions)
+                        .collect()
+                        .in(HashMap<String, StreamPosition>::new, Map::putAll)));
     }
 
     /** The events strictly after {@code after}, up to {@code until}, as envelopes, and the room's position: for gap fills. */
     @Override
     public Uni<LogSlice> between(String room, long after, long until) {
-        return DuplicatedContexts.call(vertx, () -> Panache.withSession(() -> rooms.positions(List.of(room))
-                .flatMap(now -> events.between(room, after, until)
-                        .map(found -> new LogSlice(found.stream().map(this::envelope).toList(), now.get(room))))));
+        return DuplicatedContexts.call(
+                vertx,
+                () -> Panache.withSession(() -> rooms.positions(List.of(room))
+                        .flatMap(now -> events.between(room, after, until)
+                                .map(found -> new LogSlice(
+                                        found.stream().map(this::envelope).toList(), now.get(room))))));
     }
 
     private Envelope envelope(RoomEvent event) {
-        return new Envelope(node.serverId(), DeliveryType.ROOM, event.room, event.event, event.data, List.of(), null,
-                event.offset, null, RoomcastMetrics.nowMicros());
+        return new Envelope(
+                node.serverId(),
+                DeliveryType.ROOM,
+                event.room,
+                event.event,
+                event.data,
+                List.of(),
+                null,
+                event.offset,
+                null,
+                RoomcastMetrics.nowMicros());
     }
 }

@@ -26,7 +26,8 @@ public class ChatMembership implements RoomMembership {
 
     @Override
     public Uni<Void> checkMember(String userId, boolean admin, RoomName room) {
-        return Panache.withSession(() -> requireAllowed(userId, admin, room.full())).replaceWithVoid();
+        return Panache.withSession(() -> requireAllowed(userId, admin, room.full()))
+                .replaceWithVoid();
     }
 
     /** The room, if the user may be in it; within the caller's session. */

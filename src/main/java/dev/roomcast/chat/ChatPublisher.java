@@ -1,15 +1,14 @@
 package dev.roomcast.chat;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import dev.roomcast.broker.Publisher;
+import dev.roomcast.observability.RoomcastMetrics;
 import dev.roomcast.protocol.DeliveryType;
 import dev.roomcast.protocol.Envelope;
 import dev.roomcast.protocol.NodeIdentity;
-import dev.roomcast.observability.RoomcastMetrics;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
@@ -35,21 +34,49 @@ public class ChatPublisher {
             return Uni.createFrom().voidItem();
         }
         long acceptedAt = RoomcastMetrics.nowMicros();
-        List<Uni<Void>> sent = new ArrayList<>(outcome.roomEvents().size() + outcome.userEvents().size());
+        List<Uni<Void>> sent = new ArrayList<>(
+                outcome.roomEvents().size() + outcome.userEvents().size());
         // In offset order, on the broker's single publishing connection: one pod's events leave in that order.
         for (PersistedEvent event : outcome.roomEvents()) {
-            sent.add(events.publish(new Envelope(node.serverId(), DeliveryType.ROOM, event.room(), event.event(),
-                    event.data(), List.of(), null, event.offset(), traceId, acceptedAt,
-                    event.removesMembers() ? event.room() : null, false)));
+            sent.add(events.publish(new Envelope(
+                    node.serverId(),
+                    DeliveryType.ROOM,
+                    event.room(),
+                    event.event(),
+                    event.data(),
+                    List.of(),
+                    null,
+                    event.offset(),
+                    traceId,
+                    acceptedAt,
+                    event.removesMembers() ? event.room() : null,
+                    false)));
         }
         for (UserEvent event : outcome.userEvents()) {
-            sent.add(events.publish(new Envelope(node.serverId(), DeliveryType.USER, event.userId(), event.event(),
-                    event.data(), List.of(), null, null, traceId, acceptedAt, event.leave(), event.sparesAdmins())));
+            sent.add(events.publish(new Envelope(
+                    node.serverId(),
+                    DeliveryType.USER,
+                    event.userId(),
+                    event.event(),
+                    event.data(),
+                    List.of(),
+                    null,
+                    null,
+                    traceId,
+                    acceptedAt,
+                    event.leave(),
+                    event.sparesAdmins())));
         }
-        return Uni.join().all(sent).andCollectFailures().replaceWithVoid().onFailure().recoverWithUni(failure -> {
-            LOG.warnf("committed chat events not handed to Redis (%s); other pods will read them from the log",
-                    failure.getMessage());
-            return Uni.createFrom().voidItem();
-        });
+        return Uni.join()
+                .all(sent)
+                .andCollectFailures()
+                .replaceWithVoid()
+                .onFailure()
+                .recoverWithUni(failure -> {
+                    LOG.warnf(
+                            "committed chat events not handed to Redis (%s); other pods will read them from the log",
+                            failure.getMessage());
+                    return Uni.createFrom().voidItem();
+                });
     }
 }

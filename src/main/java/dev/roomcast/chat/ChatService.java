@@ -1,5 +1,12 @@
 package dev.roomcast.chat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.roomcast.RoomcastConfig;
+import dev.roomcast.error.RoomcastException;
+import dev.roomcast.security.InputRules;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -10,15 +17,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import dev.roomcast.RoomcastConfig;
-import dev.roomcast.error.RoomcastException;
-import dev.roomcast.security.InputRules;
-import io.quarkus.hibernate.reactive.panache.Panache;
-import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Chat operations of PROTOCOL.md section 5.1: authorization (member, author, admin), persistence and offsets.
@@ -33,6 +31,7 @@ public class ChatService {
 
     /** {@code @userId} at the start or after whitespace; a trailing dot is punctuation. */
     private static final Pattern MENTION = Pattern.compile("(?<=^|\\s)@([A-Za-z0-9_.-]*[A-Za-z0-9_-])");
+
     private static final int MAX_TEXT_CODE_POINTS = 4000;
     private static final int MAX_CLIENT_MSG_ID = 128;
     private static final int MAX_EMOJI_CODE_POINTS = 32;
@@ -49,9 +48,16 @@ public class ChatService {
     private final ChatViews views;
     private final long maxEvents;
 
-    ChatService(RoomRepository rooms, MemberRepository members, BanRepository bans, MessageRepository messages,
-            ReactionRepository reactions, RoomEventRepository events, NotificationRepository notifications,
-            ChatViews views, RoomcastConfig config) {
+    ChatService(
+            RoomRepository rooms,
+            MemberRepository members,
+            BanRepository bans,
+            MessageRepository messages,
+            ReactionRepository reactions,
+            RoomEventRepository events,
+            NotificationRepository notifications,
+            ChatViews views,
+            RoomcastConfig config) {
         this.rooms = rooms;
         this.members = members;
         this.bans = bans;
@@ -67,50 +73,60 @@ public class ChatService {
      * {@code message.send}. A repeat of the same {@code clientMsgId} by the same user in the same room returns the
      * original message and creates nothing; a concurrent repeat (another pod) loses on the unique constraint and returns the original too.
      */
-    public Uni<ChatOutcome<MessageReply>> send(Actor actor, String room, String rawText, String clientMsgId, Long threadId) {
+    public Uni<ChatOutcome<MessageReply>> send(
+            Actor actor, String room, String rawText, String clientMsgId, Long threadId) {
         String text = validText(rawText);
-        if (clientMsgId == null || clientMsgId.isBlank() || clientMsgId.length() > MAX_CLIENT_MSG_ID
+        if (clientMsgId == null
+                || clientMsgId.isBlank()
+                || clientMsgId.length() > MAX_CLIENT_MSG_ID
                 || InputRules.hasControl(clientMsgId, false)) {
-            throw RoomcastException.badRequest("clientMsgId must be 1 to " + MAX_CLIENT_MSG_ID
-                    + " characters without control characters");
+            throw RoomcastException.badRequest(
+                    "clientMsgId must be 1 to " + MAX_CLIENT_MSG_ID + " characters without control characters");
         }
         return Panache.withTransaction(() -> messages.findByClientMsgId(room, actor.userId(), clientMsgId)
-                .flatMap(existing -> existing != null ? repeated(existing)
-                        : create(actor, room, text, clientMsgId, threadId)))
+                        .flatMap(existing -> existing != null
+                                ? repeated(existing)
+                                : create(actor, room, text, clientMsgId, threadId)))
                 .onFailure(ChatService::isDuplicateClientMsgId)
-                .recoverWithUni(() -> Panache.withSession(() -> messages.findByClientMsgId(room, actor.userId(), clientMsgId)
-                        .flatMap(this::repeated)));
+                .recoverWithUni(
+                        () -> Panache.withSession(() -> messages.findByClientMsgId(room, actor.userId(), clientMsgId)
+                                .flatMap(this::repeated)));
     }
 
     private Uni<ChatOutcome<MessageReply>> repeated(Message original) {
         return withReactions(original).map(message -> ChatOutcome.replyOnly(messageReply(message)));
     }
 
-    private Uni<ChatOutcome<MessageReply>> create(Actor actor, String roomName, String text, String clientMsgId, Long threadId) {
-        return lockRoomForMember(actor, roomName).flatMap(room -> parentOf(room, threadId).flatMap(parent -> {
-            OffsetDateTime now = now();
-            Message message = new Message();
-            message.room = room.name;
-            message.offset = room.nextOffset();
-            message.userId = actor.userId();
-            message.text = text;
-            message.clientMsgId = clientMsgId;
-            message.threadId = parent == null ? null : parent.id;
-            message.createdAt = now;
-            return messages.persist(message).flatMap(persisted -> {
-                List<PersistedEvent> roomEvents = new ArrayList<>(2);
-                MessageReply created = new MessageReply(views.message(message, Map.of()));
-                roomEvents.add(new PersistedEvent(room.name, message.offset, "message.created", views.json(created)));
-                if (parent != null) {
-                    parent.replyCount++;
-                    ObjectNode thread = views.object().put("messageId", parent.id).put("replyCount", parent.replyCount);
-                    roomEvents.add(new PersistedEvent(room.name, room.nextOffset(), "thread.updated", views.json(thread)));
-                }
-                return log(room, roomEvents)
-                        .flatMap(ignored -> mentions(room.name, message))
-                        .map(userEvents -> new ChatOutcome<>(created, roomEvents, userEvents));
-            });
-        }));
+    private Uni<ChatOutcome<MessageReply>> create(
+            Actor actor, String roomName, String text, String clientMsgId, Long threadId) {
+        return lockRoomForMember(actor, roomName)
+                .flatMap(room -> parentOf(room, threadId).flatMap(parent -> {
+                    OffsetDateTime now = now();
+                    Message message = new Message();
+                    message.room = room.name;
+                    message.offset = room.nextOffset();
+                    message.userId = actor.userId();
+                    message.text = text;
+                    message.clientMsgId = clientMsgId;
+                    message.threadId = parent == null ? null : parent.id;
+                    message.createdAt = now;
+                    return messages.persist(message).flatMap(persisted -> {
+                        List<PersistedEvent> roomEvents = new ArrayList<>(2);
+                        MessageReply created = new MessageReply(views.message(message, Map.of()));
+                        roomEvents.add(
+                                new PersistedEvent(room.name, message.offset, "message.created", views.json(created)));
+                        if (parent != null) {
+                            parent.replyCount++;
+                            ObjectNode thread =
+                                    views.object().put("messageId", parent.id).put("replyCount", parent.replyCount);
+                            roomEvents.add(new PersistedEvent(
+                                    room.name, room.nextOffset(), "thread.updated", views.json(thread)));
+                        }
+                        return log(room, roomEvents)
+                                .flatMap(ignored -> mentions(room.name, message))
+                                .map(userEvents -> new ChatOutcome<>(created, roomEvents, userEvents));
+                    });
+                }));
     }
 
     /** {@code message.edit}: the author only. */
@@ -132,44 +148,55 @@ public class ChatService {
 
     /** {@code message.delete}: the author or an admin. The message stays in history, deleted and empty. */
     public Uni<ChatOutcome<ObjectNode>> delete(Actor actor, long messageId) {
-        return Panache.withTransaction(() -> lockMessage(actor, messageId, !actor.admin()).flatMap(locked -> {
-            Message message = locked.message();
-            if (!message.userId.equals(actor.userId()) && !actor.admin()) {
-                throw RoomcastException.forbidden("only the author or an admin may delete a message");
-            }
-            message.deleted = true;
-            message.text = "";
-            return emit(locked.room(), "message.deleted", views.object().put("messageId", messageId));
-        }));
+        return Panache.withTransaction(() -> lockMessage(actor, messageId, !actor.admin())
+                .flatMap(locked -> {
+                    Message message = locked.message();
+                    if (!message.userId.equals(actor.userId()) && !actor.admin()) {
+                        throw RoomcastException.forbidden("only the author or an admin may delete a message");
+                    }
+                    message.deleted = true;
+                    message.text = "";
+                    return emit(locked.room(), "message.deleted", views.object().put("messageId", messageId));
+                }));
     }
 
     /** {@code reaction.add} / {@code reaction.remove}: members. Adding twice or removing what is absent changes nothing. */
     public Uni<ChatOutcome<ObjectNode>> react(Actor actor, long messageId, String emoji, boolean add) {
         String validEmoji = validEmoji(emoji);
-        return Panache.withTransaction(() -> lockMessage(actor, messageId, true).flatMap(locked -> reactions
-                .findById(new Reaction.Key(messageId, validEmoji, actor.userId())).flatMap(existing -> {
-                    Uni<Boolean> changed;
-                    if (add && existing == null) {
-                        Reaction reaction = new Reaction();
-                        reaction.messageId = messageId;
-                        reaction.emoji = validEmoji;
-                        reaction.userId = actor.userId();
-                        reaction.createdAt = now();
-                        changed = reactions.persist(reaction).replaceWith(true);
-                    } else if (!add && existing != null) {
-                        changed = reactions.delete(existing).replaceWith(true);
-                    } else {
-                        changed = Uni.createFrom().item(false);
-                    }
-                    return changed.flatMap(didChange -> reactions.flush()
-                            .flatMap(ignored -> reactions.count(messageId, validEmoji))
-                            .flatMap(count -> {
-                                ObjectNode reply = views.object().put("messageId", messageId).put("emoji", validEmoji)
-                                        .put("userId", actor.userId()).put("count", count);
-                                return didChange ? emit(locked.room(), add ? "reaction.added" : "reaction.removed", reply)
-                                        : Uni.createFrom().item(ChatOutcome.replyOnly(reply));
-                            }));
-                })));
+        return Panache.withTransaction(() -> lockMessage(actor, messageId, true)
+                .flatMap(locked -> reactions
+                        .findById(new Reaction.Key(messageId, validEmoji, actor.userId()))
+                        .flatMap(existing -> {
+                            Uni<Boolean> changed;
+                            if (add && existing == null) {
+                                Reaction reaction = new Reaction();
+                                reaction.messageId = messageId;
+                                reaction.emoji = validEmoji;
+                                reaction.userId = actor.userId();
+                                reaction.createdAt = now();
+                                changed = reactions.persist(reaction).replaceWith(true);
+                            } else if (!add && existing != null) {
+                                changed = reactions.delete(existing).replaceWith(true);
+                            } else {
+                                changed = Uni.createFrom().item(false);
+                            }
+                            return changed.flatMap(didChange -> reactions
+                                    .flush()
+                                    .flatMap(ignored -> reactions.count(messageId, validEmoji))
+                                    .flatMap(count -> {
+                                        ObjectNode reply = views.object()
+                                                .put("messageId", messageId)
+                                                .put("emoji", validEmoji)
+                                                .put("userId", actor.userId())
+                                                .put("count", count);
+                                        return didChange
+                                                ? emit(
+                                                        locked.room(),
+                                                        add ? "reaction.added" : "reaction.removed",
+                                                        reply)
+                                                : Uni.createFrom().item(ChatOutcome.replyOnly(reply));
+                                    }));
+                        })));
     }
 
     /** {@code message.pin} / {@code message.unpin}: members. Pinning a pinned message changes nothing. */
@@ -203,12 +230,17 @@ public class ChatService {
                     throw RoomcastException.forbidden("not a member of " + roomName);
                 }
                 member.readOffset = Math.max(member.readOffset, Math.min(offset, room.lastOffset));
-                return messages.unread(roomName, actor.userId(), member.readOffset).map(unread -> {
-                    ObjectNode reply = views.object().put("room", roomName).put("offset", member.readOffset)
-                            .put("unread", unread);
-                    return new ChatOutcome<>(reply, List.of(), List.of(new UserEvent(actor.userId(), "read.updated",
-                            views.json(reply))));
-                });
+                return messages.unread(roomName, actor.userId(), member.readOffset)
+                        .map(unread -> {
+                            ObjectNode reply = views.object()
+                                    .put("room", roomName)
+                                    .put("offset", member.readOffset)
+                                    .put("unread", unread);
+                            return new ChatOutcome<>(
+                                    reply,
+                                    List.of(),
+                                    List.of(new UserEvent(actor.userId(), "read.updated", views.json(reply))));
+                        });
             });
         }));
     }
@@ -258,7 +290,8 @@ public class ChatService {
             if (roomName == null) {
                 throw RoomcastException.notFound("message " + messageId + " does not exist");
             }
-            Uni<Room> room = memberOnly ? lockRoomForMember(actor, roomName)
+            Uni<Room> room = memberOnly
+                    ? lockRoomForMember(actor, roomName)
                     : lockRoom(roomName).invoke(locked -> requireJoined(actor, roomName));
             return room.flatMap(locked -> messages.findById(messageId).map(message -> {
                 if (message == null || message.deleted) {
@@ -275,8 +308,7 @@ public class ChatService {
         return log(room, List.of(persisted)).map(ignored -> new ChatOutcome<>(data, List.of(persisted), List.of()));
     }
 
-    private record LockedMessage(Room room, Message message) {
-    }
+    private record LockedMessage(Room room, Message message) {}
 
     private Uni<Message> parentOf(Room room, Long threadId) {
         if (threadId == null) {
@@ -310,8 +342,10 @@ public class ChatService {
         }
         Uni<Void> stored = events.persist(entries);
         // By count only, under the room's lock: the age limit is the retention job's, which takes the same lock.
-        return prune ? stored.flatMap(ignored -> events.pruneBeyond(room.name, room.lastOffset - maxEvents))
-                .replaceWithVoid() : stored;
+        return prune
+                ? stored.flatMap(ignored -> events.pruneBeyond(room.name, room.lastOffset - maxEvents))
+                        .replaceWithVoid()
+                : stored;
     }
 
     private Uni<List<UserEvent>> mentions(String room, Message message) {
@@ -327,7 +361,7 @@ public class ChatService {
         }
         return members.membersAmong(room, List.copyOf(mentioned)).flatMap(recipients -> {
             if (recipients.isEmpty()) {
-                return Uni.createFrom().item(List.<UserEvent> of()); // mentions of non-members are plain text
+                return Uni.createFrom().item(List.<UserEvent>of()); // mentions of non-members are plain text
             }
             List<Notification> stored = new ArrayList<>(recipients.size());
             List<UserEvent> delivered = new ArrayList<>(recipients.size());
@@ -340,8 +374,11 @@ public class ChatService {
                 notification.fromUser = message.userId;
                 notification.createdAt = now();
                 stored.add(notification);
-                ObjectNode data = views.object().put("type", "mention").put("room", room)
-                        .put("messageId", message.id).put("from", message.userId);
+                ObjectNode data = views.object()
+                        .put("type", "mention")
+                        .put("room", room)
+                        .put("messageId", message.id)
+                        .put("from", message.userId);
                 delivered.add(new UserEvent(userId, "notification", views.json(data)));
             }
             return notifications.persist(stored).replaceWith(delivered);
@@ -349,7 +386,8 @@ public class ChatService {
     }
 
     private Uni<Map.Entry<Message, Map<String, Integer>>> withReactions(Message message) {
-        return reactions.countsFor(List.of(message.id))
+        return reactions
+                .countsFor(List.of(message.id))
                 .map(counts -> Map.entry(message, counts.getOrDefault(message.id, Map.of())));
     }
 
@@ -361,7 +399,8 @@ public class ChatService {
         String text = raw == null ? "" : raw.strip();
         int codePoints = text.codePointCount(0, text.length());
         if (codePoints < 1 || codePoints > MAX_TEXT_CODE_POINTS) {
-            throw RoomcastException.badRequest("text must be 1 to " + MAX_TEXT_CODE_POINTS + " characters after trimming");
+            throw RoomcastException.badRequest(
+                    "text must be 1 to " + MAX_TEXT_CODE_POINTS + " characters after trimming");
         }
         if (InputRules.hasControl(text, true)) {
             throw RoomcastException.badRequest("text must not hold control characters other than tab and newline");
@@ -370,9 +409,13 @@ public class ChatService {
     }
 
     private static String validEmoji(String emoji) {
-        if (emoji == null || emoji.isBlank() || emoji.codePointCount(0, emoji.length()) > MAX_EMOJI_CODE_POINTS
-                || emoji.chars().anyMatch(Character::isWhitespace) || InputRules.hasControl(emoji, false)) {
-            throw RoomcastException.badRequest("emoji must be 1 to " + MAX_EMOJI_CODE_POINTS + " characters, no spaces");
+        if (emoji == null
+                || emoji.isBlank()
+                || emoji.codePointCount(0, emoji.length()) > MAX_EMOJI_CODE_POINTS
+                || emoji.chars().anyMatch(Character::isWhitespace)
+                || InputRules.hasControl(emoji, false)) {
+            throw RoomcastException.badRequest(
+                    "emoji must be 1 to " + MAX_EMOJI_CODE_POINTS + " characters, no spaces");
         }
         return emoji;
     }

@@ -1,14 +1,12 @@
 package dev.roomcast.chat;
 
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.util.Map;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
 
 /**
  * The shapes of chat objects, in one place for WebSocket events, acks, the event log and the HTTP API: typed views
@@ -25,10 +23,20 @@ public class ChatViews {
     }
 
     public MessageView message(Message message, Map<String, Integer> reactions) {
-        return new MessageView(message.id, message.room, message.offset, message.userId,
-                message.deleted ? "" : message.text, message.clientMsgId, message.threadId, time(message.createdAt),
-                message.editedAt == null ? null : time(message.editedAt), message.deleted, message.pinned,
-                reactions, message.replyCount);
+        return new MessageView(
+                message.id,
+                message.room,
+                message.offset,
+                message.userId,
+                message.deleted ? "" : message.text,
+                message.clientMsgId,
+                message.threadId,
+                time(message.createdAt),
+                message.editedAt == null ? null : time(message.editedAt),
+                message.deleted,
+                message.pinned,
+                reactions,
+                message.replyCount);
     }
 
     public RoomView room(Room room) {

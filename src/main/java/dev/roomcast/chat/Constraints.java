@@ -5,8 +5,7 @@ import org.hibernate.exception.ConstraintViolationException;
 /** Tells which database constraint a failed write hit, through whatever wraps the driver's exception. */
 final class Constraints {
 
-    private Constraints() {
-    }
+    private Constraints() {}
 
     static boolean violated(Throwable failure, String constraint) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {

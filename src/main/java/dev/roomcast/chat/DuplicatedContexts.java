@@ -1,12 +1,11 @@
 package dev.roomcast.chat;
 
-import java.util.function.Supplier;
-
 import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import java.util.function.Supplier;
 
 /**
  * Runs database work on a fresh duplicated Vert.x context of its own. Hibernate Reactive keeps one session per
@@ -16,8 +15,7 @@ import io.vertx.core.Vertx;
  */
 final class DuplicatedContexts {
 
-    private DuplicatedContexts() {
-    }
+    private DuplicatedContexts() {}
 
     static <T> Uni<T> call(Vertx vertx, Supplier<Uni<T>> work) {
         Context current = Vertx.currentContext();
@@ -25,12 +23,13 @@ final class DuplicatedContexts {
         Context duplicated = VertxContext.createNewDuplicatedContext(root);
         // Its own sub-context, shared with nothing else: what Panache requires to open a session on it.
         VertxContextSafetyToggle.setContextSafe(duplicated, true);
-        return Uni.createFrom().emitter(emitter -> duplicated.runOnContext(ignored -> {
-            try {
-                work.get().subscribe().with(emitter::complete, emitter::fail);
-            } catch (RuntimeException e) {
-                emitter.fail(e);
-            }
-        }));
+        return Uni.createFrom()
+                .emitter(emitter -> duplicated.runOnContext(ignored -> {
+                    try {
+                        work.get().subscribe().with(emitter::complete, emitter::fail);
+                    } catch (RuntimeException e) {
+                        emitter.fail(e);
+                    }
+                }));
     }
 }

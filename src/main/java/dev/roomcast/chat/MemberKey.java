@@ -9,8 +9,7 @@ public class MemberKey implements Serializable {
     public String room;
     public String userId;
 
-    public MemberKey() {
-    }
+    public MemberKey() {}
 
     public MemberKey(String room, String userId) {
         this.room = room;

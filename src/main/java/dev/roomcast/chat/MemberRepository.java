@@ -1,11 +1,10 @@
 package dev.roomcast.chat;
 
-import java.util.List;
-
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
+import java.util.List;
 
 /** Room memberships and read positions. */
 @ApplicationScoped
@@ -26,9 +25,12 @@ public class MemberRepository implements PanacheRepositoryBase<RoomMember, Membe
 
     /** Which of these users are members of the room (for mentions). */
     public Uni<List<String>> membersAmong(String room, List<String> userIds) {
-        return getSession().flatMap(session -> session
-                .createSelectionQuery("select m.userId from RoomMember m where m.room = :room and m.userId in :users",
-                        String.class)
-                .setParameter("room", room).setParameter("users", userIds).getResultList());
+        return getSession()
+                .flatMap(session -> session.createSelectionQuery(
+                                "select m.userId from RoomMember m where m.room = :room and m.userId in :users",
+                                String.class)
+                        .setParameter("room", room)
+                        .setParameter("users", userIds)
+                        .getResultList());
     }
 }

@@ -1,13 +1,11 @@
 package dev.roomcast.chat;
 
-import java.util.List;
-import java.util.Map;
-
-
 import dev.roomcast.error.RoomcastException;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.Map;
 
 /**
  * History pages and thread pages for members (PROTOCOL.md section 6), ascending by offset. A page fetches one message
@@ -25,8 +23,12 @@ public class MessageQueries {
     private final ReactionRepository reactions;
     private final ChatViews views;
 
-    MessageQueries(RoomRepository rooms, MemberRepository members, MessageRepository messages,
-            ReactionRepository reactions, ChatViews views) {
+    MessageQueries(
+            RoomRepository rooms,
+            MemberRepository members,
+            MessageRepository messages,
+            ReactionRepository reactions,
+            ChatViews views) {
         this.rooms = rooms;
         this.members = members;
         this.messages = messages;
@@ -43,12 +45,14 @@ public class MessageQueries {
         requireOffset(before);
         requireOffset(after);
         return Panache.withSession(() -> readable(actor, room).flatMap(ignored -> {
-            Uni<List<Message>> fetched = after != null ? messages.after(room, after, size + 1)
+            Uni<List<Message>> fetched = after != null
+                    ? messages.after(room, after, size + 1)
                     : messages.before(room, before != null ? before : Long.MAX_VALUE, size + 1);
             return fetched.flatMap(found -> {
                 boolean hasMore = found.size() > size;
                 // Ascending either way: the extra one is the newest when paging forward, the oldest when paging back.
-                List<Message> page = !hasMore ? found : after != null ? found.subList(0, size) : found.subList(1, size + 1);
+                List<Message> page =
+                        !hasMore ? found : after != null ? found.subList(0, size) : found.subList(1, size + 1);
                 return body(page, hasMore);
             });
         }));
@@ -58,15 +62,17 @@ public class MessageQueries {
     public Uni<MessagePage> thread(Actor actor, String room, long parentId, Long after, Integer limit) {
         int size = pageSize(limit);
         requireOffset(after);
-        return Panache.withSession(() -> readable(actor, room).flatMap(ignored -> messages.findById(parentId))
+        return Panache.withSession(() -> readable(actor, room)
+                .flatMap(ignored -> messages.findById(parentId))
                 .flatMap(parent -> {
                     if (parent == null || !parent.room.equals(room)) {
                         throw RoomcastException.notFound("message " + parentId + " does not exist in " + room);
                     }
-                    return messages.thread(room, parentId, after == null ? 0 : after, size + 1).flatMap(found -> {
-                        boolean hasMore = found.size() > size;
-                        return body(hasMore ? found.subList(0, size) : found, hasMore);
-                    });
+                    return messages.thread(room, parentId, after == null ? 0 : after, size + 1)
+                            .flatMap(found -> {
+                                boolean hasMore = found.size() > size;
+                                return body(hasMore ? found.subList(0, size) : found, hasMore);
+                            });
                 }));
     }
 
@@ -85,10 +91,13 @@ public class MessageQueries {
     }
 
     private Uni<MessagePage> body(List<Message> page, boolean hasMore) {
-        return reactions.countsFor(page.stream().map(message -> message.id).toList())
-                .map(counts -> new MessagePage(page.stream()
-                        .map(message -> views.message(message, counts.getOrDefault(message.id, Map.of())))
-                        .toList(), hasMore));
+        return reactions
+                .countsFor(page.stream().map(message -> message.id).toList())
+                .map(counts -> new MessagePage(
+                        page.stream()
+                                .map(message -> views.message(message, counts.getOrDefault(message.id, Map.of())))
+                                .toList(),
+                        hasMore));
     }
 
     /** The room exists (404) and the caller is a member or an admin (403). */

@@ -1,11 +1,10 @@
 package dev.roomcast.chat;
 
-import java.time.OffsetDateTime;
-import java.util.List;
-
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.OffsetDateTime;
+import java.util.List;
 
 /** Stored notifications, newest first; they go with their room (a foreign key) and after {@code roomcast.notifications.max-age}. */
 @ApplicationScoped
@@ -13,7 +12,8 @@ public class NotificationRepository implements PanacheRepositoryBase<Notificatio
 
     public Uni<List<Notification>> of(String userId, boolean unreadOnly, int limit) {
         // Ids come from pooled sequence blocks per pod, so they are not in time order across pods: newest by time.
-        String query = unreadOnly ? "userId = ?1 and read = false order by createdAt desc, id desc"
+        String query = unreadOnly
+                ? "userId = ?1 and read = false order by createdAt desc, id desc"
                 : "userId = ?1 order by createdAt desc, id desc";
         return find(query, userId).range(0, limit - 1).list();
     }

@@ -1,6 +1,5 @@
 package dev.roomcast.chat;
 
-
 import dev.roomcast.error.RoomcastException;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -22,8 +21,13 @@ public class NotificationService {
     public Uni<NotificationList> list(Actor actor, boolean unreadOnly) {
         return Panache.withSession(() -> notifications.of(actor.userId(), unreadOnly, PAGE))
                 .map(found -> new NotificationList(found.stream()
-                        .map(notification -> new NotificationView(notification.id, notification.type, notification.room,
-                                notification.messageId, notification.fromUser, ChatViews.time(notification.createdAt),
+                        .map(notification -> new NotificationView(
+                                notification.id,
+                                notification.type,
+                                notification.room,
+                                notification.messageId,
+                                notification.fromUser,
+                                ChatViews.time(notification.createdAt),
                                 notification.read))
                         .toList()));
     }
@@ -31,11 +35,12 @@ public class NotificationService {
     /** Marks one of the caller's notifications read; another user's is NOT_FOUND. */
     public Uni<Void> markRead(Actor actor, long id) {
         return Panache.withTransaction(() -> notifications.findById(id).map(notification -> {
-            if (notification == null || !notification.userId.equals(actor.userId())) {
-                throw RoomcastException.notFound("notification " + id + " does not exist");
-            }
-            notification.read = true;
-            return null;
-        })).replaceWithVoid();
+                    if (notification == null || !notification.userId.equals(actor.userId())) {
+                        throw RoomcastException.notFound("notification " + id + " does not exist");
+                    }
+                    notification.read = true;
+                    return null;
+                }))
+                .replaceWithVoid();
     }
 }

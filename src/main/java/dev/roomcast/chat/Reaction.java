@@ -1,14 +1,13 @@
 package dev.roomcast.chat;
 
-import java.io.Serializable;
-import java.time.OffsetDateTime;
-import java.util.Objects;
-
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.IdClass;
 import jakarta.persistence.Table;
+import java.io.Serializable;
+import java.time.OffsetDateTime;
+import java.util.Objects;
 
 /** One user's reaction with one emoji to one message. */
 @Entity
@@ -35,8 +34,7 @@ public class Reaction {
         public String emoji;
         public String userId;
 
-        public Key() {
-        }
+        public Key() {}
 
         public Key(Long messageId, String emoji, String userId) {
             this.messageId = messageId;
@@ -46,7 +44,9 @@ public class Reaction {
 
         @Override
         public boolean equals(Object other) {
-            return other instanceof Key key && messageId.equals(key.messageId) && emoji.equals(key.emoji)
+            return other instanceof Key key
+                    && messageId.equals(key.messageId)
+                    && emoji.equals(key.emoji)
                     && userId.equals(key.userId);
         }
 

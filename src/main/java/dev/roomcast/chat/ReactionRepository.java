@@ -1,13 +1,12 @@
 package dev.roomcast.chat;
 
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
-import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
 
 /** Reactions, and their counts per message and emoji. */
 @ApplicationScoped
@@ -22,10 +21,13 @@ public class ReactionRepository implements PanacheRepositoryBase<Reaction, React
         if (messageIds.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
-        return getSession().flatMap(session -> session.createSelectionQuery(
-                "select r.messageId, r.emoji, count(r) from Reaction r where r.messageId in :ids "
-                        + "group by r.messageId, r.emoji order by r.messageId, r.emoji", Object[].class)
-                .setParameter("ids", messageIds).getResultList())
+        return getSession()
+                .flatMap(session -> session.createSelectionQuery(
+                                "select r.messageId, r.emoji, count(r) from Reaction r where r.messageId in :ids "
+                                        + "group by r.messageId, r.emoji order by r.messageId, r.emoji",
+                                Object[].class)
+                        .setParameter("ids", messageIds)
+                        .getResultList())
                 .map(rows -> {
                     Map<Long, Map<String, Integer>> counts = new HashMap<>();
                     for (Object[] row : rows) {

@@ -1,16 +1,15 @@
 package dev.roomcast.chat;
 
-import java.time.Duration;
-import java.time.OffsetDateTime;
-import java.util.stream.Collectors;
-
 import dev.roomcast.RoomcastConfig;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
 import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
@@ -31,7 +30,11 @@ public class RetentionJob {
     private final Duration maxAge;
     private final Duration notificationMaxAge;
 
-    RetentionJob(RoomRepository rooms, RoomEventRepository events, NotificationRepository notifications, Vertx vertx,
+    RetentionJob(
+            RoomRepository rooms,
+            RoomEventRepository events,
+            NotificationRepository notifications,
+            Vertx vertx,
             RoomcastConfig config) {
         this.rooms = rooms;
         this.events = events;
@@ -41,15 +44,20 @@ public class RetentionJob {
         this.notificationMaxAge = config.notifications().maxAge();
     }
 
-
     /** One pass: each room with expired events in its own transaction, under the room's lock like its writers. */
     Uni<Long> prune() {
         OffsetDateTime cutoff = ChatService.now().minus(maxAge);
-        return DuplicatedContexts.call(vertx, () -> Panache.withSession(() -> events.roomsWithEventsBefore(cutoff))
-                .onItem().transformToMulti(found -> Multi.createFrom().iterable(found))
-                .onItem().transformToUniAndConcatenate(room -> Panache.withTransaction(() -> rooms.findForUpdate(room)
-                        .flatMap(locked -> locked == null ? Uni.createFrom().item(0L) : events.pruneBefore(room, cutoff))))
-                .collect().with(Collectors.summingLong(Long::longValue)));
+        return DuplicatedContexts.call(
+                vertx,
+                () -> Panache.withSession(() -> events.roomsWithEventsBefore(cutoff))
+                        .onItem()
+                        .transformToMulti(found -> Multi.createFrom().iterable(found))
+                        .onItem()
+                        .transformToUniAndConcatenate(room -> Panache.withTransaction(() -> rooms.findForUpdate(room)
+                                .flatMap(locked ->
+                                        locked == null ? Uni.createFrom().item(0L) : events.pruneBefore(room, cutoff))))
+                        .collect()
+                        .with(Collectors.summingLong(Long::longValue)));
     }
 
     /** Notifications older than their age limit: one delete. */
@@ -60,10 +68,15 @@ public class RetentionJob {
 
     @Scheduled(every = "1h", delayed = "1h", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void prunePeriodically() {
-        prune().subscribe().with(count -> LOG.debugf("retention removed %d events older than %s", count, maxAge),
-                failure -> LOG.warnf("retention pass failed: %s", failure.getMessage()));
-        pruneNotifications().subscribe().with(
-                count -> LOG.debugf("retention removed %d notifications older than %s", count, notificationMaxAge),
-                failure -> LOG.warnf("notification retention failed: %s", failure.getMessage()));
+        prune().subscribe()
+                .with(
+                        count -> LOG.debugf("retention removed %d events older than %s", count, maxAge),
+                        failure -> LOG.warnf("retention pass failed: %s", failure.getMessage()));
+        pruneNotifications()
+                .subscribe()
+                .with(
+                        count -> LOG.debugf(
+                                "retention removed %d notifications older than %s", count, notificationMaxAge),
+                        failure -> LOG.warnf("notification retention failed: %s", failure.getMessage()));
     }
 }

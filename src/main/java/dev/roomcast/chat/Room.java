@@ -1,11 +1,10 @@
 package dev.roomcast.chat;
 
-import java.time.OffsetDateTime;
-
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import java.time.OffsetDateTime;
 
 /** A {@code chat:} room. {@code lastOffset} is the offset of its newest persisted event (0 for none). */
 @Entity

@@ -1,12 +1,11 @@
 package dev.roomcast.chat;
 
-import java.time.OffsetDateTime;
-
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.IdClass;
 import jakarta.persistence.Table;
+import java.time.OffsetDateTime;
 
 /** A user banned from a room: not a member, and cannot join or be added until unbanned. */
 @Entity

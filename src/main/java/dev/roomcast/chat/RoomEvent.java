@@ -1,14 +1,13 @@
 package dev.roomcast.chat;
 
-import java.io.Serializable;
-import java.time.OffsetDateTime;
-import java.util.Objects;
-
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.IdClass;
 import jakarta.persistence.Table;
+import java.io.Serializable;
+import java.time.OffsetDateTime;
+import java.util.Objects;
 
 /** One persisted room event as it was sent (name and data JSON): the source of recovery by offset. */
 @Entity
@@ -36,8 +35,7 @@ public class RoomEvent {
         public String room;
         public long offset;
 
-        public Key() {
-        }
+        public Key() {}
 
         public Key(String room, long offset) {
             this.room = room;

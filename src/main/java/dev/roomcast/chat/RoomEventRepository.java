@@ -1,11 +1,10 @@
 package dev.roomcast.chat;
 
-import java.time.OffsetDateTime;
-import java.util.List;
-
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.OffsetDateTime;
+import java.util.List;
 
 /** The per-room event log: what recovery replays, within the configured retention. */
 @ApplicationScoped
@@ -18,7 +17,8 @@ public class RoomEventRepository implements PanacheRepositoryBase<RoomEvent, Roo
 
     /** A page of events with {@code after < offset <= until}, in offset order. */
     public Uni<List<RoomEvent>> page(String room, long after, long until, int limit) {
-        return find("room = ?1 and offset > ?2 and offset <= ?3 order by offset", room, after, until).range(0, limit - 1)
+        return find("room = ?1 and offset > ?2 and offset <= ?3 order by offset", room, after, until)
+                .range(0, limit - 1)
                 .list();
     }
 
@@ -29,9 +29,11 @@ public class RoomEventRepository implements PanacheRepositoryBase<RoomEvent, Roo
 
     /** Rooms holding events older than the cutoff: the ones the age limit has work in. */
     public Uni<List<String>> roomsWithEventsBefore(OffsetDateTime cutoff) {
-        return getSession().flatMap(session -> session
-                .createSelectionQuery("select distinct e.room from RoomEvent e where e.createdAt < :cutoff", String.class)
-                .setParameter("cutoff", cutoff).getResultList());
+        return getSession()
+                .flatMap(session -> session.createSelectionQuery(
+                                "select distinct e.room from RoomEvent e where e.createdAt < :cutoff", String.class)
+                        .setParameter("cutoff", cutoff)
+                        .getResultList());
     }
 
     /** Drops the room's events older than the cutoff; the caller holds the room's lock. */

@@ -1,8 +1,7 @@
 package dev.roomcast.chat;
 
-import java.util.List;
-
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** The caller's rooms, by name. */

@@ -1,12 +1,11 @@
 package dev.roomcast.chat;
 
-import java.time.OffsetDateTime;
-
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.IdClass;
 import jakarta.persistence.Table;
+import java.time.OffsetDateTime;
 
 /** A user's membership of a room, with the user's read position in it. */
 @Entity

@@ -1,14 +1,13 @@
 package dev.roomcast.chat;
 
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-
 import dev.roomcast.hub.StreamPosition;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /** Rooms. */
 @ApplicationScoped
@@ -27,18 +26,23 @@ public class RoomRepository implements PanacheRepositoryBase<Room, String> {
      * at once are counted one after the other.
      */
     public Uni<Long> countOwnedLocked(String owner) {
-        return getSession().flatMap(session -> session
-                .createNativeQuery("select count(*) from rooms, (select pg_advisory_xact_lock(hashtext(:owner))) locked "
-                        + "where owner_id = :owner", Long.class)
-                .setParameter("owner", owner).getSingleResult());
+        return getSession()
+                .flatMap(session -> session.createNativeQuery(
+                                "select count(*) from rooms, (select pg_advisory_xact_lock(hashtext(:owner))) locked "
+                                        + "where owner_id = :owner",
+                                Long.class)
+                        .setParameter("owner", owner)
+                        .getSingleResult());
     }
 
     /** Epoch and last offset of each of these rooms that exists. */
     public Uni<Map<String, StreamPosition>> positions(List<String> names) {
-        return getSession().flatMap(session -> session
-                .createSelectionQuery("select r.name, r.epoch, r.lastOffset from Room r where r.name in :names",
-                        Object[].class)
-                .setParameter("names", names).getResultList())
+        return getSession()
+                .flatMap(session -> session.createSelectionQuery(
+                                "select r.name, r.epoch, r.lastOffset from Room r where r.name in :names",
+                                Object[].class)
+                        .setParameter("names", names)
+                        .getResultList())
                 .map(rows -> {
                     Map<String, StreamPosition> positions = new HashMap<>(rows.size() * 2);
                     for (Object[] row : rows) {

@@ -1,23 +1,21 @@
 package dev.roomcast.chat;
 
-import java.security.SecureRandom;
-import java.util.List;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
+import dev.roomcast.RoomcastConfig;
+import dev.roomcast.RoomcastConfig.JoinRule;
 import dev.roomcast.error.ErrorCode;
 import dev.roomcast.error.RoomcastException;
-import dev.roomcast.security.InputRules;
+import dev.roomcast.protocol.EventNames;
 import dev.roomcast.room.NamespacePolicy;
 import dev.roomcast.room.RoomAccess;
 import dev.roomcast.room.RoomName;
 import dev.roomcast.room.RoomNames;
-import dev.roomcast.RoomcastConfig;
-import dev.roomcast.RoomcastConfig.JoinRule;
-import dev.roomcast.protocol.EventNames;
+import dev.roomcast.security.InputRules;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.security.SecureRandom;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -40,8 +38,14 @@ public class RoomService {
     private final SecureRandom random = new SecureRandom();
     private final int maxRoomsPerUser;
 
-    RoomService(RoomRepository rooms, MemberRepository members, BanRepository bans, RoomEventRepository events,
-            RoomAccess access, ChatViews views, RoomcastConfig config) {
+    RoomService(
+            RoomRepository rooms,
+            MemberRepository members,
+            BanRepository bans,
+            RoomEventRepository events,
+            RoomAccess access,
+            ChatViews views,
+            RoomcastConfig config) {
         this.rooms = rooms;
         this.members = members;
         this.bans = bans;
@@ -59,43 +63,58 @@ public class RoomService {
         RoomName room = RoomNames.parse(name).orElseThrow(() -> RoomcastException.badRequest("malformed room name"));
         NamespacePolicy policy = access.policyOf(room);
         if (!policy.history() || policy.join() != JoinRule.MEMBERS) {
-            throw RoomcastException.badRequest("rooms are created in namespaces with history and members, such as chat:");
+            throw RoomcastException.badRequest(
+                    "rooms are created in namespaces with history and members, such as chat:");
         }
         String validTitle = validTitle(title);
-        return Panache.withTransaction(() -> rooms.countOwnedLocked(actor.userId()).flatMap(owned -> {
-            if (owned >= maxRoomsPerUser) {
-                throw new RoomcastException(ErrorCode.LIMIT_EXCEEDED, "a user may own at most " + maxRoomsPerUser + " rooms",
-                        Map.of(), 403);
-            }
-            return rooms.findById(name);
-        }).flatMap(existing -> {
-            if (existing != null) {
-                throw new RoomcastException(ErrorCode.CONFLICT, "room " + name + " exists");
-            }
-            Room created = new Room();
-            created.name = name;
-            created.title = validTitle;
-            created.ownerId = actor.userId();
-            created.epoch = newEpoch();
-            created.createdAt = ChatService.now();
-            created.updatedAt = created.createdAt;
-            RoomMember owner = new RoomMember();
-            owner.room = name;
-            owner.userId = actor.userId();
-            owner.joinedAt = created.createdAt;
-            return rooms.persist(created).flatMap(ignored -> members.persist(owner)).map(ignored -> views.room(created));
-        })).onFailure(failure -> Constraints.violated(failure, "rooms_pkey")).transform(failure ->
-                new RoomcastException(ErrorCode.CONFLICT, "room " + name + " exists")); // created at the same moment
+        return Panache.withTransaction(() -> rooms.countOwnedLocked(actor.userId())
+                        .flatMap(owned -> {
+                            if (owned >= maxRoomsPerUser) {
+                                throw new RoomcastException(
+                                        ErrorCode.LIMIT_EXCEEDED,
+                                        "a user may own at most " + maxRoomsPerUser + " rooms",
+                                        Map.of(),
+                                        403);
+                            }
+                            return rooms.findById(name);
+                        })
+                        .flatMap(existing -> {
+                            if (existing != null) {
+                                throw new RoomcastException(ErrorCode.CONFLICT, "room " + name + " exists");
+                            }
+                            Room created = new Room();
+                            created.name = name;
+                            created.title = validTitle;
+                            created.ownerId = actor.userId();
+                            created.epoch = newEpoch();
+                            created.createdAt = ChatService.now();
+                            created.updatedAt = created.createdAt;
+                            RoomMember owner = new RoomMember();
+                            owner.room = name;
+                            owner.userId = actor.userId();
+                            owner.joinedAt = created.createdAt;
+                            return rooms.persist(created)
+                                    .flatMap(ignored -> members.persist(owner))
+                                    .map(ignored -> views.room(created));
+                        }))
+                .onFailure(failure -> Constraints.violated(failure, "rooms_pkey"))
+                .transform(failure -> new RoomcastException(
+                        ErrorCode.CONFLICT, "room " + name + " exists")); // created at the same moment
     }
 
     /** The caller's rooms, each with its unread count. */
     public Uni<RoomList> roomsOf(Actor actor) {
-        return Panache.withSession(() -> rooms.getSession().flatMap(session -> session.createSelectionQuery(
-                "select r, (select count(m) from Message m where m.room = r.name and m.offset > mem.readOffset "
-                        + "and m.userId <> :user and m.deleted = false) "
-                        + "from Room r, RoomMember mem where mem.room = r.name and mem.userId = :user order by r.name",
-                Object[].class).setParameter("user", actor.userId()).getResultList()))
-                .map(rows -> new RoomList(rows.stream().map(row -> RoomSummary.of((Room) row[0], (Long) row[1])).toList()));
+        return Panache.withSession(() -> rooms.getSession()
+                        .flatMap(session -> session.createSelectionQuery(
+                                        "select r, (select count(m) from Message m where m.room = r.name and m.offset > mem.readOffset "
+                                                + "and m.userId <> :user and m.deleted = false) "
+                                                + "from Room r, RoomMember mem where mem.room = r.name and mem.userId = :user order by r.name",
+                                        Object[].class)
+                                .setParameter("user", actor.userId())
+                                .getResultList()))
+                .map(rows -> new RoomList(rows.stream()
+                        .map(row -> RoomSummary.of((Room) row[0], (Long) row[1]))
+                        .toList()));
     }
 
     /** A room, for its members (and admins): 404 when it does not exist, 403 when the caller may not see it. */
@@ -109,8 +128,8 @@ public class RoomService {
         return Panache.withTransaction(() -> ownedForUpdate(actor, name).flatMap(room -> {
             room.title = validTitle;
             room.updatedAt = ChatService.now();
-            return signal(room, "room.updated").map(outcome -> new ChatOutcome<>(views.room(room),
-                    outcome.roomEvents(), List.of()));
+            return signal(room, "room.updated")
+                    .map(outcome -> new ChatOutcome<>(views.room(room), outcome.roomEvents(), List.of()));
         }));
     }
 
@@ -127,8 +146,8 @@ public class RoomService {
 
     /** Adds a member (owner, admin); a banned user cannot be added. The user learns it by {@code member.added}. */
     public Uni<ChatOutcome<ObjectNode>> addMember(Actor actor, String name, String userId) {
-        return Panache.withTransaction(() -> ownedForUpdate(actor, name).flatMap(room -> bans.isBanned(name, userId)
-                .flatMap(banned -> {
+        return Panache.withTransaction(() -> ownedForUpdate(actor, name)
+                .flatMap(room -> bans.isBanned(name, userId).flatMap(banned -> {
                     if (banned) {
                         throw RoomcastException.forbidden(userId + " is banned from " + name);
                     }
@@ -140,8 +159,14 @@ public class RoomService {
                         member.room = name;
                         member.userId = userId;
                         member.joinedAt = ChatService.now();
-                        return members.persist(member).map(ignored -> new ChatOutcome<>(views.object(), List.of(),
-                                List.of(new UserEvent(userId, "member.added", views.json(views.object().put("room", name))))));
+                        return members.persist(member)
+                                .map(ignored -> new ChatOutcome<>(
+                                        views.object(),
+                                        List.of(),
+                                        List.of(new UserEvent(
+                                                userId,
+                                                "member.added",
+                                                views.json(views.object().put("room", name))))));
                     });
                 })));
     }
@@ -149,8 +174,8 @@ public class RoomService {
     /** Removes a member: oneself (reason {@code left}) or, by the owner or an admin, anyone ({@code kicked}). */
     public Uni<ChatOutcome<ObjectNode>> removeMember(Actor actor, String name, String userId) {
         boolean self = actor.userId().equals(userId);
-        return Panache.withTransaction(() -> (self ? existingForUpdate(name) : ownedForUpdate(actor, name)).flatMap(room -> members
-                .find(name, userId).flatMap(member -> {
+        return Panache.withTransaction(() -> (self ? existingForUpdate(name) : ownedForUpdate(actor, name))
+                .flatMap(room -> members.find(name, userId).flatMap(member -> {
                     if (member == null) {
                         throw RoomcastException.notFound(userId + " is not a member of " + name);
                     }
@@ -160,8 +185,8 @@ public class RoomService {
 
     /** Bans (owner, admin): the user is removed at once and cannot rejoin or be added until unbanned. */
     public Uni<ChatOutcome<ObjectNode>> ban(Actor actor, String name, String userId) {
-        return Panache.withTransaction(() -> ownedForUpdate(actor, name).flatMap(room -> bans.isBanned(name, userId)
-                .flatMap(alreadyBanned -> {
+        return Panache.withTransaction(() -> ownedForUpdate(actor, name)
+                .flatMap(room -> bans.isBanned(name, userId).flatMap(alreadyBanned -> {
                     if (alreadyBanned) {
                         return Uni.createFrom().item(ChatOutcome.replyOnly(views.object()));
                     }
@@ -178,20 +203,23 @@ public class RoomService {
 
     public Uni<Void> unban(Actor actor, String name, String userId) {
         return Panache.withTransaction(() -> ownedForUpdate(actor, name)
-                .flatMap(room -> bans.delete("room = ?1 and userId = ?2", name, userId)).replaceWithVoid());
+                .flatMap(room -> bans.delete("room = ?1 and userId = ?2", name, userId))
+                .replaceWithVoid());
     }
 
     // --- shared steps -----------------------------------------------------------------------------------------
 
     private ChatOutcome<ObjectNode> removed(String room, String userId, String reason) {
         String data = views.json(views.object().put("room", room).put("reason", reason));
-        return new ChatOutcome<>(views.object(), List.of(), List.of(new UserEvent(userId, "member.removed", data, room,
-                "banned".equals(reason))));
+        return new ChatOutcome<>(
+                views.object(),
+                List.of(),
+                List.of(new UserEvent(userId, "member.removed", data, room, "banned".equals(reason))));
     }
 
     private Uni<ChatOutcome<ObjectNode>> signal(Room room, String event) {
-        PersistedEvent signal = new PersistedEvent(room.name, room.nextOffset(), event,
-                views.json(views.object().put("room", room.name)));
+        PersistedEvent signal = new PersistedEvent(
+                room.name, room.nextOffset(), event, views.json(views.object().put("room", room.name)));
         RoomEvent entry = new RoomEvent();
         entry.room = signal.room();
         entry.offset = signal.offset();
@@ -212,13 +240,15 @@ public class RoomService {
 
     /** The room, if the caller may see it: a member or an admin. */
     private Uni<Room> visible(Actor actor, String name) {
-        return existing(name).flatMap(room -> actor.admin() ? Uni.createFrom().item(room)
-                : members.find(name, actor.userId()).map(member -> {
-                    if (member == null) {
-                        throw RoomcastException.forbidden("not a member of " + name);
-                    }
-                    return room;
-                }));
+        return existing(name)
+                .flatMap(room -> actor.admin()
+                        ? Uni.createFrom().item(room)
+                        : members.find(name, actor.userId()).map(member -> {
+                            if (member == null) {
+                                throw RoomcastException.forbidden("not a member of " + name);
+                            }
+                            return room;
+                        }));
     }
 
     /**

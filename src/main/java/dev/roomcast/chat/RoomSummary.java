@@ -12,8 +12,9 @@ public record RoomSummary(
         String owner,
         String epoch,
         long lastOffset,
+
         @Schema(description = "Messages by other users above the caller's read offset, deleted ones excluded")
-                long unread) {
+        long unread) {
 
     static RoomSummary of(Room room, long unread) {
         return new RoomSummary(room.name, room.title, room.ownerId, room.epoch, room.lastOffset, unread);

@@ -10,8 +10,12 @@ public record RoomView(
         @Schema(description = "chat:ID") String room,
         @Schema(nullable = true) String title,
         String owner,
-        @Schema(description = "Changes when the room's history starts over") String epoch,
-        @Schema(description = "The offset of the room's latest event") long lastOffset) {
+
+        @Schema(description = "Changes when the room's history starts over")
+        String epoch,
+
+        @Schema(description = "The offset of the room's latest event")
+        long lastOffset) {
 
     static RoomView of(Room room) {
         return new RoomView(room.name, room.title, room.ownerId, room.epoch, room.lastOffset);

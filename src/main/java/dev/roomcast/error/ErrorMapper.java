@@ -1,19 +1,18 @@
 package dev.roomcast.error;
 
-import io.vertx.pgclient.PgException;
-import io.vertx.sqlclient.ClosedConnectionException;
 import com.fasterxml.jackson.core.JsonProcessingException;
-
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
 import jakarta.ws.rs.WebApplicationException;
-import org.jboss.logging.Logger;
 import java.net.ConnectException;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import org.jboss.logging.Logger;
 
 /**
  * The one place where failures become protocol errors, for WebSocket error frames and HTTP problem bodies
@@ -24,8 +23,7 @@ public final class ErrorMapper {
 
     private static final Logger LOG = Logger.getLogger(ErrorMapper.class);
 
-    private ErrorMapper() {
-    }
+    private ErrorMapper() {}
 
     public static RoomcastException map(Throwable failure) {
         Throwable cause = unwrap(failure);
@@ -73,7 +71,8 @@ public final class ErrorMapper {
                 return true;
             }
             // SQLSTATE class 08: connection exception; 57P01..57P03: the server is shutting down or starting.
-            if (cause instanceof PgException pg && pg.getSqlState() != null
+            if (cause instanceof PgException pg
+                    && pg.getSqlState() != null
                     && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("57P0"))) {
                 return true;
             }
@@ -84,7 +83,9 @@ public final class ErrorMapper {
     /** SQLSTATE class 22, data exception: a value too long, out of range, or with a character text cannot hold (NUL). */
     private static boolean isRefusedValue(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("22")) {
+            if (cause instanceof PgException pg
+                    && pg.getSqlState() != null
+                    && pg.getSqlState().startsWith("22")) {
                 return true;
             }
         }
@@ -105,8 +106,8 @@ public final class ErrorMapper {
 
     private static Throwable unwrap(Throwable failure) {
         Throwable current = failure;
-        while ((current instanceof CompletionException
-                || current instanceof ExecutionException) && current.getCause() != null) {
+        while ((current instanceof CompletionException || current instanceof ExecutionException)
+                && current.getCause() != null) {
             current = current.getCause();
         }
         return current;

@@ -1,18 +1,13 @@
 package dev.roomcast.hub;
 
-import java.time.Duration;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
-
 import dev.roomcast.RoomcastConfig;
 import dev.roomcast.broker.Broker;
-import dev.roomcast.protocol.DeliveryType;
-import dev.roomcast.protocol.Envelope;
 import dev.roomcast.observability.RoomcastMetrics;
 import dev.roomcast.presence.Presence;
-import dev.roomcast.room.RoomNames;
+import dev.roomcast.protocol.DeliveryType;
+import dev.roomcast.protocol.Envelope;
 import dev.roomcast.protocol.ServerFrames;
+import dev.roomcast.room.RoomNames;
 import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.common.vertx.VertxContext;
@@ -23,8 +18,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.inject.Provider;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -42,6 +41,7 @@ public class Hub {
     private volatile HubShard[] shards = new HubShard[0];
     /** Authenticated connections by client id, for client-addressed deliveries. */
     private final ConcurrentHashMap<String, Recipient> clients = new ConcurrentHashMap<>();
+
     private final AtomicInteger connections = new AtomicInteger();
     /** Open connections that have not yet presented a token: bounded by {@code roomcast.auth.max-unauthenticated}. */
     private final AtomicInteger unauthenticated = new AtomicInteger();
@@ -56,8 +56,14 @@ public class Hub {
     private final long sweepMillis;
 
     @Inject
-    Hub(Broker broker, Provider<Presence> presence, Instance<OffsetSource> history, ServerFrames frames,
-            RoomcastMetrics metrics, Vertx vertx, RoomcastConfig config) {
+    Hub(
+            Broker broker,
+            Provider<Presence> presence,
+            Instance<OffsetSource> history,
+            ServerFrames frames,
+            RoomcastMetrics metrics,
+            Vertx vertx,
+            RoomcastConfig config) {
         this.broker = broker;
         // Presence announces through the node, which delivers through this hub: looked up when first needed.
         this.presence = presence;
@@ -66,7 +72,8 @@ public class Hub {
         this.metrics = metrics;
         this.vertx = vertx;
         this.subscribeTimeout = config.redis().subscribeTimeout();
-        long shortest = Math.min(config.auth().timeout().toMillis(), config.heartbeat().timeout().toMillis());
+        long shortest = Math.min(
+                config.auth().timeout().toMillis(), config.heartbeat().timeout().toMillis());
         // Timeouts fire at most a quarter late, and never is the sweep busier than every 50 ms.
         this.sweepMillis = Math.max(50, Math.min(1000, shortest / 4));
         metrics.connectionsGauge(connections::get);
@@ -206,7 +213,8 @@ public class Hub {
 
     Uni<Void> subscribe(String channel) {
         return broker.subscribe(channel)
-                .ifNoItem().after(subscribeTimeout)
+                .ifNoItem()
+                .after(subscribeTimeout)
                 .failWith(() -> new TimeoutException("no subscription to " + channel + " within " + subscribeTimeout));
     }
 
@@ -218,14 +226,19 @@ public class Hub {
      * Compares the rooms this pod streams with their event log ({@code roomcast.history.catch-up-interval}): see
      * {@link OffsetSequencer}.
      */
-    @Scheduled(every = "${roomcast.history.catch-up-interval}", delayed = "${roomcast.history.catch-up-interval}",
+    @Scheduled(
+            every = "${roomcast.history.catch-up-interval}",
+            delayed = "${roomcast.history.catch-up-interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void catchUp() {
         sequencer.catchUpPass();
     }
 
     Uni<Void> retainHistory(String room) {
-        return sequencer.retain(room).ifNoItem().after(subscribeTimeout)
+        return sequencer
+                .retain(room)
+                .ifNoItem()
+                .after(subscribeTimeout)
                 .failWith(() -> new TimeoutException("no start offset for " + room + " within " + subscribeTimeout));
     }
 

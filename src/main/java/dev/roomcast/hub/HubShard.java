@@ -1,13 +1,12 @@
 package dev.roomcast.hub;
 
+import dev.roomcast.protocol.Envelope;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import dev.roomcast.protocol.Envelope;
-import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
 import java.util.function.Consumer;
 
 /**
@@ -202,7 +201,8 @@ public final class HubShard {
      * user's automatic room) leave {@code room}, pending joins included; admins' sessions stay when {@code sparesAdmins}.
      */
     private void evict(LocalRoom recipients, String room, boolean sparesAdmins) {
-        List<Recipient> leaving = new ArrayList<>(recipients.size + (recipients.pending == null ? 0 : recipients.pending.size()));
+        List<Recipient> leaving =
+                new ArrayList<>(recipients.size + (recipients.pending == null ? 0 : recipients.pending.size()));
         for (int i = 0; i < recipients.size; i++) {
             leaving.add(recipients.members[i]);
         }
@@ -246,8 +246,8 @@ public final class HubShard {
         hub.metrics().delivered(envelope.type(), 1, envelope.acceptedAtMicros());
     }
 
-    private void deliver(LocalRoom room, String frame, Envelope envelope, Recipient[] excluded,
-            boolean authenticatedOnly) {
+    private void deliver(
+            LocalRoom room, String frame, Envelope envelope, Recipient[] excluded, boolean authenticatedOnly) {
         Recipient[] members = room.members;
         int size = room.size;
         boolean filter = excluded.length > 0;

@@ -14,12 +14,14 @@ final class LocalRoom {
 
     /** Room name ({@code live:x}, {@code user:alice}); null for the shard's set of all connections. */
     final String key;
+
     final String channel;
     final boolean automatic;
     /** Whether the room's events carry offsets (history): they reach it through the pod's offset sequencer. */
     final boolean persisted;
     /** Whether the room's namespace tracks presence: its members' comings and goings are reported. */
     final boolean presence;
+
     Recipient[] members = EMPTY;
     int size;
     /** Joins under way; null when none (the common case costs one null check per delivery). */

@@ -1,17 +1,10 @@
 package dev.roomcast.hub;
 
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.function.Consumer;
-
-import dev.roomcast.protocol.DeliveryType;
-import dev.roomcast.protocol.Envelope;
 import dev.roomcast.loop.ConfinedLoop;
 import dev.roomcast.observability.DropReason;
 import dev.roomcast.observability.RoomcastMetrics;
+import dev.roomcast.protocol.DeliveryType;
+import dev.roomcast.protocol.Envelope;
 import dev.roomcast.protocol.EventNames;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.vertx.UniHelper;
@@ -19,6 +12,12 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.inject.Instance;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -115,26 +114,31 @@ public class OffsetSequencer {
     private void begin(Stream stream) {
         stream.starting = true;
         int generation = stream.generation;
-        Uni.createFrom().deferred(() -> source.get().positions(List.of(stream.room))).subscribe().with(found -> loop.run(() -> {
-            if (!stream.isCurrent(streams, generation)) {
-                return;
-            }
-            StreamPosition position = found.get(stream.room);
-            stream.starting = false;
-            stream.epoch = position == null ? null : position.epoch();
-            stream.delivered = position == null ? 0 : position.lastOffset();
-            stream.catchUpTarget = stream.delivered;
-            List<Promise<Void>> waiters = stream.takeWaiters();
-            waiters.forEach(Promise::tryComplete);
-            drain(stream);
-        }), failure -> loop.run(() -> {
-            if (!stream.isCurrent(streams, generation)) {
-                return;
-            }
-            LOG.warnf("cannot read where %s starts: %s", stream.room, failure.getMessage());
-            stream.starting = false;
-            stream.takeWaiters().forEach(waiter -> waiter.tryFail(failure));
-        }));
+        Uni.createFrom()
+                .deferred(() -> source.get().positions(List.of(stream.room)))
+                .subscribe()
+                .with(
+                        found -> loop.run(() -> {
+                            if (!stream.isCurrent(streams, generation)) {
+                                return;
+                            }
+                            StreamPosition position = found.get(stream.room);
+                            stream.starting = false;
+                            stream.epoch = position == null ? null : position.epoch();
+                            stream.delivered = position == null ? 0 : position.lastOffset();
+                            stream.catchUpTarget = stream.delivered;
+                            List<Promise<Void>> waiters = stream.takeWaiters();
+                            waiters.forEach(Promise::tryComplete);
+                            drain(stream);
+                        }),
+                        failure -> loop.run(() -> {
+                            if (!stream.isCurrent(streams, generation)) {
+                                return;
+                            }
+                            LOG.warnf("cannot read where %s starts: %s", stream.room, failure.getMessage());
+                            stream.starting = false;
+                            stream.takeWaiters().forEach(waiter -> waiter.tryFail(failure));
+                        }));
     }
 
     private void drain(Stream stream) {
@@ -187,41 +191,51 @@ public class OffsetSequencer {
         }
         stream.filling = true;
         int generation = stream.generation;
-        // What waits now arrived before the read below: if real, it was committed before it, so at most the last offset.
+        // What waits now arrived before the read below: if real, it was committed before it, so at most the last
+        // offset.
         long waitingBefore = stream.waiting.isEmpty() ? Long.MIN_VALUE : stream.waiting.lastKey();
-        Uni.createFrom().deferred(() -> source.get().between(stream.room, after, until)).subscribe().with(slice -> loop.run(() -> {
-            if (!stream.isCurrent(streams, generation)) {
-                return;
-            }
-            stream.filling = false;
-            StreamPosition now = slice.now();
-            if (now == null || !now.epoch().equals(stream.epoch)) {
-                stream.waiting.clear();
-                caughtUp(stream, now); // deleted or recreated meanwhile
-                return;
-            }
-            if (waitingBefore > now.lastOffset()) {
-                Map<Long, Envelope> bogus = stream.waiting.subMap(now.lastOffset(), false, waitingBefore, true);
-                LOG.warnf("%s: dropped %d events claiming offsets above the committed %d", stream.room, bogus.size(),
-                        now.lastOffset());
-                bogus.forEach((offset, envelope) -> metrics.dropped(DropReason.INVALID));
-                bogus.clear();
-            }
-            // A fill never moves the stream past what is committed.
-            long through = Math.min(until, now.lastOffset());
-            slice.events().forEach(stream::offer);
-            if (slice.events().size() < through - after && !deliverThrough(stream, through)) {
-                return;
-            }
-            drain(stream);
-        }), failure -> loop.run(() -> {
-            if (!stream.isCurrent(streams, generation)) {
-                return;
-            }
-            stream.filling = false;
-            LOG.warnf("%s: cannot read offsets %d..%d (%s); retrying", stream.room, after + 1, until, failure.getMessage());
-            drain(stream);
-        }));
+        Uni.createFrom()
+                .deferred(() -> source.get().between(stream.room, after, until))
+                .subscribe()
+                .with(
+                        slice -> loop.run(() -> {
+                            if (!stream.isCurrent(streams, generation)) {
+                                return;
+                            }
+                            stream.filling = false;
+                            StreamPosition now = slice.now();
+                            if (now == null || !now.epoch().equals(stream.epoch)) {
+                                stream.waiting.clear();
+                                caughtUp(stream, now); // deleted or recreated meanwhile
+                                return;
+                            }
+                            if (waitingBefore > now.lastOffset()) {
+                                Map<Long, Envelope> bogus =
+                                        stream.waiting.subMap(now.lastOffset(), false, waitingBefore, true);
+                                LOG.warnf(
+                                        "%s: dropped %d events claiming offsets above the committed %d",
+                                        stream.room, bogus.size(), now.lastOffset());
+                                bogus.forEach((offset, envelope) -> metrics.dropped(DropReason.INVALID));
+                                bogus.clear();
+                            }
+                            // A fill never moves the stream past what is committed.
+                            long through = Math.min(until, now.lastOffset());
+                            slice.events().forEach(stream::offer);
+                            if (slice.events().size() < through - after && !deliverThrough(stream, through)) {
+                                return;
+                            }
+                            drain(stream);
+                        }),
+                        failure -> loop.run(() -> {
+                            if (!stream.isCurrent(streams, generation)) {
+                                return;
+                            }
+                            stream.filling = false;
+                            LOG.warnf(
+                                    "%s: cannot read offsets %d..%d (%s); retrying",
+                                    stream.room, after + 1, until, failure.getMessage());
+                            drain(stream);
+                        }));
     }
 
     /**
@@ -229,8 +243,9 @@ public class OffsetSequencer {
      * moves past the rest rather than wait forever.
      */
     private boolean deliverThrough(Stream stream, long until) {
-        LOG.warnf("%s: some offsets in %d..%d are not in the log any more; skipped", stream.room, stream.delivered + 1,
-                until);
+        LOG.warnf(
+                "%s: some offsets in %d..%d are not in the log any more; skipped",
+                stream.room, stream.delivered + 1, until);
         while (!stream.waiting.isEmpty() && stream.waiting.firstKey() <= until) {
             Map.Entry<Long, Envelope> next = stream.waiting.pollFirstEntry();
             if (next.getKey() > stream.delivered && !deliver(stream, next.getValue())) {
@@ -259,18 +274,23 @@ public class OffsetSequencer {
             return;
         }
         catchingUp = true;
-        Uni.createFrom().deferred(() -> source.get().positions(generations.keySet())).subscribe().with(found -> loop.run(() -> {
-            catchingUp = false;
-            generations.forEach((room, generation) -> {
-                Stream stream = streams.get(room);
-                if (stream != null && stream.generation == generation && stream.delivered >= 0) {
-                    caughtUp(stream, found.get(room));
-                }
-            });
-        }), failure -> loop.run(() -> {
-            catchingUp = false;
-            LOG.debugf("catch-up pass failed: %s", failure.getMessage());
-        }));
+        Uni.createFrom()
+                .deferred(() -> source.get().positions(generations.keySet()))
+                .subscribe()
+                .with(
+                        found -> loop.run(() -> {
+                            catchingUp = false;
+                            generations.forEach((room, generation) -> {
+                                Stream stream = streams.get(room);
+                                if (stream != null && stream.generation == generation && stream.delivered >= 0) {
+                                    caughtUp(stream, found.get(room));
+                                }
+                            });
+                        }),
+                        failure -> loop.run(() -> {
+                            catchingUp = false;
+                            LOG.debugf("catch-up pass failed: %s", failure.getMessage());
+                        }));
     }
 
     private void caughtUp(Stream stream, StreamPosition now) {
@@ -289,8 +309,9 @@ public class OffsetSequencer {
         long target = stream.catchUpTarget;
         stream.catchUpTarget = now.lastOffset();
         if (target > stream.delivered && stream.timer < 0) {
-            LOG.debugf("%s: offsets %d..%d committed but not received; reading them from the log", stream.room,
-                    stream.delivered + 1, target);
+            LOG.debugf(
+                    "%s: offsets %d..%d committed but not received; reading them from the log",
+                    stream.room, stream.delivered + 1, target);
             fill(stream, target);
         }
     }
@@ -305,8 +326,19 @@ public class OffsetSequencer {
 
     private static Envelope deleted(String room) {
         String data = new JsonObject().put("room", room).encode();
-        return new Envelope(null, DeliveryType.ROOM, room, EventNames.ROOM_DELETED, data, List.of(), null, null, null,
-                RoomcastMetrics.nowMicros(), room, false);
+        return new Envelope(
+                null,
+                DeliveryType.ROOM,
+                room,
+                EventNames.ROOM_DELETED,
+                data,
+                List.of(),
+                null,
+                null,
+                null,
+                RoomcastMetrics.nowMicros(),
+                room,
+                false);
     }
 
     /** One room's ordered stream on this pod. */
@@ -315,6 +347,7 @@ public class OffsetSequencer {
         int refs;
         /** Bumped whenever the stream starts over or ends: answers to earlier reads are ignored. */
         int generation;
+
         boolean starting;
         boolean filling;
         /** The epoch the stream was started with; null when the room did not exist then. */
@@ -323,6 +356,7 @@ public class OffsetSequencer {
         long delivered = -1;
         /** The room's last offset at the previous catch-up pass. */
         long catchUpTarget;
+
         final TreeMap<Long, Envelope> waiting = new TreeMap<>();
         List<Promise<Void>> waiters = new ArrayList<>(1);
         long timer = -1;

@@ -1,11 +1,10 @@
 package dev.roomcast.hub;
 
+import dev.roomcast.protocol.Envelope;
+import io.smallrye.mutiny.Uni;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-
-import dev.roomcast.protocol.Envelope;
-import io.smallrye.mutiny.Uni;
 
 /** Where the offset sequencer reads a room's history: implemented by the service that keeps the event log. */
 public interface OffsetSource {
@@ -20,6 +19,5 @@ public interface OffsetSource {
     Uni<LogSlice> between(String room, long after, long until);
 
     /** What a gap fill read: the events found, and the room's position at the time. */
-    record LogSlice(List<Envelope> events, StreamPosition now) {
-    }
+    record LogSlice(List<Envelope> events, StreamPosition now) {}
 }

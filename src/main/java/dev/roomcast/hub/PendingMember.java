@@ -14,6 +14,7 @@ final class PendingMember {
     List<Object> buffer = new ArrayList<>(4); // frame, offset (Long or null), frame, offset, ...
     /** Characters kept in the buffer, counted against the connection's budget until written. */
     int heldBytes;
+
     long floor = -1;
     boolean acked;
 

@@ -25,8 +25,12 @@ public class Backends {
     private final Instance<LocalPresence> localPresence;
     private final Instance<RedisPresence> redisPresence;
 
-    Backends(RoomcastConfig config, Instance<LocalBroker> localBroker, Instance<RedisBroker> redisBroker,
-            Instance<LocalPresence> localPresence, Instance<RedisPresence> redisPresence) {
+    Backends(
+            RoomcastConfig config,
+            Instance<LocalBroker> localBroker,
+            Instance<RedisBroker> redisBroker,
+            Instance<LocalPresence> localPresence,
+            Instance<RedisPresence> redisPresence) {
         this.config = config;
         this.localBroker = localBroker;
         this.redisBroker = redisBroker;

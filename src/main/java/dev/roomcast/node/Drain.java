@@ -1,14 +1,13 @@
 package dev.roomcast.node;
 
-import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
-
 import dev.roomcast.RoomcastConfig;
 import dev.roomcast.hub.Hub;
 import dev.roomcast.protocol.ServerFrames;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 import org.jboss.logging.Logger;
 
 /**

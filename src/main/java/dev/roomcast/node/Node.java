@@ -1,7 +1,5 @@
 package dev.roomcast.node;
 
-import java.time.Duration;
-
 import dev.roomcast.RoomcastConfig;
 import dev.roomcast.broker.Broker;
 import dev.roomcast.broker.BrokerEventHandler;
@@ -15,6 +13,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Duration;
 import org.jboss.logging.Logger;
 
 /**
@@ -55,7 +54,9 @@ public class Node implements Publisher, BrokerEventHandler {
     }
 
     void start(@Observes StartupEvent event) {
-        LOG.infof("Roomcast node %s starting with the %s broker", identity.serverId(), config.broker().name().toLowerCase());
+        LOG.infof(
+                "Roomcast node %s starting with the %s broker",
+                identity.serverId(), config.broker().name().toLowerCase());
         broker.start(this);
         presence.start();
     }

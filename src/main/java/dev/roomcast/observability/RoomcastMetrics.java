@@ -1,5 +1,14 @@
 package dev.roomcast.observability;
 
+import dev.roomcast.error.CloseCode;
+import dev.roomcast.protocol.ClientEvent;
+import dev.roomcast.protocol.DeliveryType;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.Startup;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -7,16 +16,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-
-import dev.roomcast.protocol.DeliveryType;
-import dev.roomcast.error.CloseCode;
-import dev.roomcast.protocol.ClientEvent;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import io.quarkus.runtime.Startup;
-import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Every meter of PROTOCOL.md section 9, registered at startup for all known tag values so that dashboards and
@@ -38,11 +37,24 @@ public class RoomcastMetrics {
     private final Counter redisIn;
     private final Counter redisOut;
     /** Bucket bounds of the delivery latency: chat delivery lives in the low milliseconds. */
-    private static final Duration[] LATENCY_BUCKETS = { Duration.ofNanos(100_000), Duration.ofNanos(250_000),
-            Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5),
-            Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
-            Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2),
-            Duration.ofSeconds(5) };
+    private static final Duration[] LATENCY_BUCKETS = {
+        Duration.ofNanos(100_000),
+        Duration.ofNanos(250_000),
+        Duration.ofNanos(500_000),
+        Duration.ofMillis(1),
+        Duration.ofMillis(2),
+        Duration.ofMillis(5),
+        Duration.ofMillis(10),
+        Duration.ofMillis(25),
+        Duration.ofMillis(50),
+        Duration.ofMillis(100),
+        Duration.ofMillis(250),
+        Duration.ofMillis(500),
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(2),
+        Duration.ofSeconds(5)
+    };
+
     private final Timer deliveryLatency;
 
     RoomcastMetrics(MeterRegistry registry) {
@@ -58,31 +70,42 @@ public class RoomcastMetrics {
         }
         closesOther = closeCounter("other");
         for (DeliveryType type : DeliveryType.values()) {
-            deliveries.put(type, Counter.builder("roomcast.deliveries")
-                    .description("Frames written to recipients, by delivery type").tag("type", type.wireName())
-                    .register(registry));
+            deliveries.put(
+                    type,
+                    Counter.builder("roomcast.deliveries")
+                            .description("Frames written to recipients, by delivery type")
+                            .tag("type", type.wireName())
+                            .register(registry));
         }
         for (DropReason reason : DropReason.values()) {
-            dropped.put(reason, Counter.builder("roomcast.dropped")
-                    .description("Events that did not reach a recipient, by reason").tag("reason", reason.tag())
-                    .register(registry));
+            dropped.put(
+                    reason,
+                    Counter.builder("roomcast.dropped")
+                            .description("Events that did not reach a recipient, by reason")
+                            .tag("reason", reason.tag())
+                            .register(registry));
         }
-        framesSent = Counter.builder("roomcast.frames.sent").description("Frames written to clients")
+        framesSent = Counter.builder("roomcast.frames.sent")
+                .description("Frames written to clients")
                 .register(registry);
         redisIn = redisCounter("in");
         redisOut = redisCounter("out");
         deliveryLatency = Timer.builder("roomcast.delivery.latency")
                 .description("From the accept of an event to its write on each recipient's socket")
-                .serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
+                .serviceLevelObjectives(LATENCY_BUCKETS)
+                .register(registry);
     }
 
     public void connectionsGauge(Supplier<Number> connections) {
-        Gauge.builder("roomcast.connections", connections).description("Open WebSocket connections on this pod")
+        Gauge.builder("roomcast.connections", connections)
+                .description("Open WebSocket connections on this pod")
                 .register(registry);
     }
 
     public void frameReceived(String event) {
-        framesReceived.getOrDefault(event, framesReceived.get(ClientEvent.OTHER)).increment();
+        framesReceived
+                .getOrDefault(event, framesReceived.get(ClientEvent.OTHER))
+                .increment();
     }
 
     public void rateLimited(String event) {
@@ -131,22 +154,30 @@ public class RoomcastMetrics {
     }
 
     private Counter receivedCounter(String event) {
-        return Counter.builder("roomcast.frames.received").description("Client frames received, by event")
-                .tag("event", event).register(registry);
+        return Counter.builder("roomcast.frames.received")
+                .description("Client frames received, by event")
+                .tag("event", event)
+                .register(registry);
     }
 
     private Counter rateLimitedCounter(String event) {
-        return Counter.builder("roomcast.rate.limited").description("Client frames refused by a rate limit, by event")
-                .tag("event", event).register(registry);
+        return Counter.builder("roomcast.rate.limited")
+                .description("Client frames refused by a rate limit, by event")
+                .tag("event", event)
+                .register(registry);
     }
 
     private Counter closeCounter(String code) {
-        return Counter.builder("roomcast.closes").description("WebSocket closes, by close code").tag("code", code)
+        return Counter.builder("roomcast.closes")
+                .description("WebSocket closes, by close code")
+                .tag("code", code)
                 .register(registry);
     }
 
     private Counter redisCounter(String direction) {
-        return Counter.builder("roomcast.redis.messages").description("Pub/sub messages exchanged with Redis")
-                .tag("direction", direction).register(registry);
+        return Counter.builder("roomcast.redis.messages")
+                .description("Pub/sub messages exchanged with Redis")
+                .tag("direction", direction)
+                .register(registry);
     }
 }

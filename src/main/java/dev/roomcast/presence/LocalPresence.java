@@ -1,12 +1,5 @@
 package dev.roomcast.presence;
 
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.function.Supplier;
-
 import dev.roomcast.broker.Publisher;
 import dev.roomcast.loop.ConfinedLoop;
 import io.smallrye.mutiny.Uni;
@@ -15,6 +8,12 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -52,7 +51,8 @@ public class LocalPresence implements Presence {
     public void joined(String room, String userId) {
         loop.run(() -> {
             Present present = rooms.computeIfAbsent(room, ignored -> new HashMap<>())
-                    .computeIfAbsent(userId, ignored -> new Present(Instant.now().toString()));
+                    .computeIfAbsent(
+                            userId, ignored -> new Present(Instant.now().toString()));
             if (present.clients++ == 0) {
                 announce(room, PresenceEvents.JOIN, userId);
             }
@@ -125,8 +125,13 @@ public class LocalPresence implements Presence {
     }
 
     private void announce(String room, String event, String userId) {
-        publisher.publish(PresenceEvents.envelope(room, event, userId)).subscribe().with(ignored -> {
-        }, failure -> LOG.debugf("%s for %s in %s not delivered: %s", event, userId, room, failure.getMessage()));
+        publisher
+                .publish(PresenceEvents.envelope(room, event, userId))
+                .subscribe()
+                .with(
+                        ignored -> {},
+                        failure -> LOG.debugf(
+                                "%s for %s in %s not delivered: %s", event, userId, room, failure.getMessage()));
     }
 
     /** A user's clients in one room (or connected at all), and since when the first of them has been there. */

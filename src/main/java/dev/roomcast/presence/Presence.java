@@ -1,8 +1,7 @@
 package dev.roomcast.presence;
 
-import java.util.List;
-
 import io.smallrye.mutiny.Uni;
+import java.util.List;
 
 /**
  * Who is online, per room and per user, counted in clients across every pod (PROTOCOL.md section 4). The hub reports

@@ -1,12 +1,11 @@
 package dev.roomcast.presence;
 
+import dev.roomcast.protocol.Channels;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
-
-import dev.roomcast.protocol.Channels;
 
 /**
  * The Lua scripts of Redis presence. Each runs atomically in Redis, so a count and the announcement of its change
@@ -184,8 +183,7 @@ final class PresenceScripts {
             return {redis.call('HGET', USERS, ARGV[1]) or '0', redis.call('HGET', SEEN, ARGV[1]) or ''}
             """);
 
-    private PresenceScripts() {
-    }
+    private PresenceScripts() {}
 
     /** Redis answers NOSCRIPT to EVALSHA for a script it has not seen since it started. */
     static boolean isNoScript(Throwable failure) {
@@ -193,10 +191,18 @@ final class PresenceScripts {
     }
 
     private static String lua(String text) {
-        return "local PODS, POD, ROOM, SINCE, USERS, SEEN, CHANNEL = " + String.join(", ", List.of(
-                quote(Channels.PRESENCE_PODS), quote(Channels.PRESENCE_POD_PREFIX), quote(Channels.PRESENCE_ROOM_PREFIX),
-                quote(Channels.PRESENCE_SINCE_PREFIX), quote(Channels.PRESENCE_USERS), quote(Channels.PRESENCE_SEEN),
-                quote(Channels.ROOM_PREFIX))) + "\n" + COMMON + text;
+        return "local PODS, POD, ROOM, SINCE, USERS, SEEN, CHANNEL = "
+                + String.join(
+                        ", ",
+                        List.of(
+                                quote(Channels.PRESENCE_PODS),
+                                quote(Channels.PRESENCE_POD_PREFIX),
+                                quote(Channels.PRESENCE_ROOM_PREFIX),
+                                quote(Channels.PRESENCE_SINCE_PREFIX),
+                                quote(Channels.PRESENCE_USERS),
+                                quote(Channels.PRESENCE_SEEN),
+                                quote(Channels.ROOM_PREFIX)))
+                + "\n" + COMMON + text;
     }
 
     private static String quote(String constant) {
@@ -212,7 +218,8 @@ final class PresenceScripts {
 
         private static String sha1(String text) {
             try {
-                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+                return HexFormat.of()
+                        .formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException(e);
             }

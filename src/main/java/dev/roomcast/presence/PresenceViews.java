@@ -1,9 +1,8 @@
 package dev.roomcast.presence;
 
+import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Comparator;
 import java.util.List;
-
-import jakarta.enterprise.context.ApplicationScoped;
 
 /** Presence as clients see it, the same over WebSocket and HTTP. */
 @ApplicationScoped
@@ -11,7 +10,9 @@ public class PresenceViews {
 
     /** The room's users, by id. */
     public RoomPresence room(String room, List<PresentUser> users) {
-        return new RoomPresence(room, users.stream().sorted(Comparator.comparing(PresentUser::userId)).toList());
+        return new RoomPresence(
+                room,
+                users.stream().sorted(Comparator.comparing(PresentUser::userId)).toList());
     }
 
     public UserPresenceView user(UserPresence user) {

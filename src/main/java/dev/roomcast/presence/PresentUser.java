@@ -4,5 +4,4 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** A user present in a room: with how many clients, across all pods, and since when (ISO-8601). */
 @RegisterForReflection
-public record PresentUser(String userId, long clients, String since) {
-}
+public record PresentUser(String userId, long clients, String since) {}

@@ -1,18 +1,10 @@
 package dev.roomcast.presence;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 import dev.roomcast.RoomcastConfig;
-import dev.roomcast.protocol.Channels;
-import dev.roomcast.protocol.EnvelopeCodec;
 import dev.roomcast.broker.RedisShard;
 import dev.roomcast.loop.ConfinedLoop;
+import dev.roomcast.protocol.Channels;
+import dev.roomcast.protocol.EnvelopeCodec;
 import dev.roomcast.protocol.NodeIdentity;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.Scheduler;
@@ -23,6 +15,13 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
@@ -63,6 +62,7 @@ public class RedisPresence implements Presence {
     private final Map<String, Integer> counts = new HashMap<>();
     /** Changes not yet sent: (kind, room, user, delta, body) repeated. */
     private List<String> queued = new ArrayList<>();
+
     private boolean flushScheduled;
     private boolean syncNeeded = true;
     private boolean syncing;
@@ -70,10 +70,16 @@ public class RedisPresence implements Presence {
     private boolean syncCollecting;
     /** Counts syncs sent: an admission refused after a sync that carried it must be taken back in Redis too. */
     private long syncs;
+
     private boolean retiring;
     private boolean stopped;
 
-    RedisPresence(RedisShard redis, Scheduler scheduler, EnvelopeCodec codec, NodeIdentity node, Vertx vertx,
+    RedisPresence(
+            RedisShard redis,
+            Scheduler scheduler,
+            EnvelopeCodec codec,
+            NodeIdentity node,
+            Vertx vertx,
             RoomcastConfig config) {
         this.redis = redis;
         this.scheduler = scheduler;
@@ -87,9 +93,12 @@ public class RedisPresence implements Presence {
     @Override
     public void start() {
         loop.run(() -> {
-            scheduler.newJob(LEASE_JOB).setInterval(Duration.ofMillis(tickMillis).toString())
+            scheduler
+                    .newJob(LEASE_JOB)
+                    .setInterval(Duration.ofMillis(tickMillis).toString())
                     .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
-                    .setTask(execution -> loop.run(this::tick)).schedule();
+                    .setTask(execution -> loop.run(this::tick))
+                    .schedule();
             tick();
         });
     }
@@ -100,12 +109,13 @@ public class RedisPresence implements Presence {
      */
     @Override
     public Uni<Void> stop() {
-        return Uni.createFrom().emitter(emitter -> loop.run(() -> {
-            stopped = true;
-            scheduler.unscheduleJob(LEASE_JOB);
-            queued = new ArrayList<>();
-            retire(node.serverId(), false).subscribe().with(ignored -> emitter.complete(null), emitter::fail);
-        }));
+        return Uni.createFrom()
+                .emitter(emitter -> loop.run(() -> {
+                    stopped = true;
+                    scheduler.unscheduleJob(LEASE_JOB);
+                    queued = new ArrayList<>();
+                    retire(node.serverId(), false).subscribe().with(ignored -> emitter.complete(null), emitter::fail);
+                }));
     }
 
     @Override
@@ -120,36 +130,50 @@ public class RedisPresence implements Presence {
 
     @Override
     public Uni<Boolean> admit(String userId, int max) {
-        return Uni.createFrom().emitter(emitter -> loop.run(() -> {
-            // Counted at once, so that a sync sent before the answer carries it; taken back if refused.
-            String key = key(USER, "", userId);
-            int here = counts.getOrDefault(key, 0);
-            counts.put(key, here + 1);
-            flush();
-            long syncsBefore = syncs;
-            run(PresenceScripts.ADMIT, List.of(node.serverId(), now(), userId, Integer.toString(max), Integer.toString(here)))
-                    .subscribe().with(answer -> loop.run(() -> {
-                        int admitted = answer.toInteger();
-                        if (admitted == 0) {
-                            if (syncs == syncsBefore) {
-                                decrement(key); // never counted in Redis
-                            } else {
-                                change(USER, "", userId, -1); // a sync counted it meanwhile
-                            }
-                            emitter.complete(false);
-                            return;
-                        }
-                        if (admitted < 0) {
-                            syncNeeded = true; // no lease: the next sync carries it
-                        }
-                        emitter.complete(true);
-                    }), failure -> loop.run(() -> {
-                        // Redis cannot answer: admitted on this pod's word, and Redis learns of it with the next sync.
-                        LOG.debugf("connection of %s admitted without Redis: %s", userId, failure.getMessage());
-                        syncNeeded = true;
-                        emitter.complete(true);
-                    }));
-        }));
+        return Uni.createFrom()
+                .emitter(emitter -> loop.run(() -> {
+                    // Counted at once, so that a sync sent before the answer carries it; taken back if refused.
+                    String key = key(USER, "", userId);
+                    int here = counts.getOrDefault(key, 0);
+                    counts.put(key, here + 1);
+                    flush();
+                    long syncsBefore = syncs;
+                    run(
+                                    PresenceScripts.ADMIT,
+                                    List.of(
+                                            node.serverId(),
+                                            now(),
+                                            userId,
+                                            Integer.toString(max),
+                                            Integer.toString(here)))
+                            .subscribe()
+                            .with(
+                                    answer -> loop.run(() -> {
+                                        int admitted = answer.toInteger();
+                                        if (admitted == 0) {
+                                            if (syncs == syncsBefore) {
+                                                decrement(key); // never counted in Redis
+                                            } else {
+                                                change(USER, "", userId, -1); // a sync counted it meanwhile
+                                            }
+                                            emitter.complete(false);
+                                            return;
+                                        }
+                                        if (admitted < 0) {
+                                            syncNeeded = true; // no lease: the next sync carries it
+                                        }
+                                        emitter.complete(true);
+                                    }),
+                                    failure -> loop.run(() -> {
+                                        // Redis cannot answer: admitted on this pod's word, and Redis learns of it with
+                                        // the next sync.
+                                        LOG.debugf(
+                                                "connection of %s admitted without Redis: %s",
+                                                userId, failure.getMessage());
+                                        syncNeeded = true;
+                                        emitter.complete(true);
+                                    }));
+                }));
     }
 
     @Override
@@ -162,7 +186,10 @@ public class RedisPresence implements Presence {
         return afterPendingChanges(PresenceScripts.ROOM_USERS, List.of(room)).map(found -> {
             List<PresentUser> users = new ArrayList<>(found.size() / 3);
             for (int i = 0; i + 2 < found.size(); i += 3) {
-                users.add(new PresentUser(found.get(i).toString(), found.get(i + 1).toLong(), found.get(i + 2).toString()));
+                users.add(new PresentUser(
+                        found.get(i).toString(),
+                        found.get(i + 1).toLong(),
+                        found.get(i + 2).toString()));
             }
             return users;
         });
@@ -213,15 +240,20 @@ public class RedisPresence implements Presence {
         if (syncNeeded || syncCollecting) {
             return; // the sync carries these changes with everything else
         }
-        run(PresenceScripts.CHANGE, args).subscribe().with(applied -> loop.run(() -> {
-            if (applied.toInteger() == 0) {
-                LOG.info("presence lease lost (the other pods took this pod's clients out); syncing");
-                syncNeeded = true;
-            }
-        }), failure -> loop.run(() -> {
-            LOG.debugf("presence change not sent (%s); syncing when Redis answers", failure.getMessage());
-            syncNeeded = true;
-        }));
+        run(PresenceScripts.CHANGE, args)
+                .subscribe()
+                .with(
+                        applied -> loop.run(() -> {
+                            if (applied.toInteger() == 0) {
+                                LOG.info("presence lease lost (the other pods took this pod's clients out); syncing");
+                                syncNeeded = true;
+                            }
+                        }),
+                        failure -> loop.run(() -> {
+                            LOG.debugf(
+                                    "presence change not sent (%s); syncing when Redis answers", failure.getMessage());
+                            syncNeeded = true;
+                        }));
     }
 
     private void tick() {
@@ -229,20 +261,23 @@ public class RedisPresence implements Presence {
             return;
         }
         run(PresenceScripts.TICK, List.of(node.serverId(), Long.toString(ttlMillis)))
-                .subscribe().with(answer -> loop.run(() -> {
-                    if (answer.get(0).toInteger() == 1) {
-                        syncNeeded = true;
-                    }
-                    if (syncNeeded && !syncing && !stopped) {
-                        sync();
-                    }
-                    for (Response expired : answer.get(1)) {
-                        retireExpired(expired.toString());
-                    }
-                }), failure -> loop.run(() -> {
-                    LOG.debugf("presence lease not renewed: %s", failure.getMessage());
-                    syncNeeded = true;
-                }));
+                .subscribe()
+                .with(
+                        answer -> loop.run(() -> {
+                            if (answer.get(0).toInteger() == 1) {
+                                syncNeeded = true;
+                            }
+                            if (syncNeeded && !syncing && !stopped) {
+                                sync();
+                            }
+                            for (Response expired : answer.get(1)) {
+                                retireExpired(expired.toString());
+                            }
+                        }),
+                        failure -> loop.run(() -> {
+                            LOG.debugf("presence lease not renewed: %s", failure.getMessage());
+                            syncNeeded = true;
+                        }));
     }
 
     /**
@@ -253,45 +288,53 @@ public class RedisPresence implements Presence {
         syncing = true;
         syncCollecting = true;
         syncNeeded = false;
-        storedFields(node.serverId()).subscribe().with(stored -> loop.run(() -> {
-            syncCollecting = false;
-            if (stopped) {
-                syncing = false;
-                return;
-            }
-            queued = new ArrayList<>(); // the counts below include them
-            Map<String, Integer> wanted = new LinkedHashMap<>(counts);
-            stored.forEach(field -> wanted.putIfAbsent(field, 0));
-            List<String> args = new ArrayList<>(3 + wanted.size() * 6);
-            args.add(node.serverId());
-            args.add(Long.toString(ttlMillis));
-            args.add(now());
-            wanted.forEach((key, count) -> {
-                String[] parts = parts(key);
-                args.add(parts[0]);
-                args.add(parts[1]);
-                args.add(parts[2]);
-                args.add(Integer.toString(count));
-                boolean room = ROOM.equals(parts[0]);
-                args.add(room ? body(parts[1], parts[2], true) : NO_BODY);
-                args.add(room ? body(parts[1], parts[2], false) : NO_BODY);
-            });
-            syncs++;
-            int entries = counts.size();
-            run(PresenceScripts.SYNC, args).subscribe().with(ignored -> loop.run(() -> {
-                syncing = false;
-                LOG.debugf("presence synced: %d entries", entries);
-            }), failure -> loop.run(() -> {
-                syncing = false;
-                syncNeeded = true;
-                LOG.debugf("presence sync failed: %s", failure.getMessage());
-            }));
-        }), failure -> loop.run(() -> {
-            syncCollecting = false;
-            syncing = false;
-            syncNeeded = true;
-            LOG.debugf("presence sync failed: %s", failure.getMessage());
-        }));
+        storedFields(node.serverId())
+                .subscribe()
+                .with(
+                        stored -> loop.run(() -> {
+                            syncCollecting = false;
+                            if (stopped) {
+                                syncing = false;
+                                return;
+                            }
+                            queued = new ArrayList<>(); // the counts below include them
+                            Map<String, Integer> wanted = new LinkedHashMap<>(counts);
+                            stored.forEach(field -> wanted.putIfAbsent(field, 0));
+                            List<String> args = new ArrayList<>(3 + wanted.size() * 6);
+                            args.add(node.serverId());
+                            args.add(Long.toString(ttlMillis));
+                            args.add(now());
+                            wanted.forEach((key, count) -> {
+                                String[] parts = parts(key);
+                                args.add(parts[0]);
+                                args.add(parts[1]);
+                                args.add(parts[2]);
+                                args.add(Integer.toString(count));
+                                boolean room = ROOM.equals(parts[0]);
+                                args.add(room ? body(parts[1], parts[2], true) : NO_BODY);
+                                args.add(room ? body(parts[1], parts[2], false) : NO_BODY);
+                            });
+                            syncs++;
+                            int entries = counts.size();
+                            run(PresenceScripts.SYNC, args)
+                                    .subscribe()
+                                    .with(
+                                            ignored -> loop.run(() -> {
+                                                syncing = false;
+                                                LOG.debugf("presence synced: %d entries", entries);
+                                            }),
+                                            failure -> loop.run(() -> {
+                                                syncing = false;
+                                                syncNeeded = true;
+                                                LOG.debugf("presence sync failed: %s", failure.getMessage());
+                                            }));
+                        }),
+                        failure -> loop.run(() -> {
+                            syncCollecting = false;
+                            syncing = false;
+                            syncNeeded = true;
+                            LOG.debugf("presence sync failed: %s", failure.getMessage());
+                        }));
     }
 
     private void retireExpired(String server) {
@@ -299,15 +342,21 @@ public class RedisPresence implements Presence {
             return; // one at a time; the next tick finds the rest
         }
         retiring = true;
-        retire(server, true).subscribe().with(retired -> loop.run(() -> {
-            retiring = false;
-            if (retired) {
-                LOG.infof("pod %s stopped renewing its presence lease: its clients left presence", server);
-            }
-        }), failure -> loop.run(() -> {
-            retiring = false;
-            LOG.debugf("could not retire pod %s: %s", server, failure.getMessage());
-        }));
+        retire(server, true)
+                .subscribe()
+                .with(
+                        retired -> loop.run(() -> {
+                            retiring = false;
+                            if (retired) {
+                                LOG.infof(
+                                        "pod %s stopped renewing its presence lease: its clients left presence",
+                                        server);
+                            }
+                        }),
+                        failure -> loop.run(() -> {
+                            retiring = false;
+                            LOG.debugf("could not retire pod %s: %s", server, failure.getMessage());
+                        }));
     }
 
     /** Takes a pod's share out of presence, announcing each user who leaves a room with a body signed here. */
@@ -330,11 +379,12 @@ public class RedisPresence implements Presence {
 
     /** The fields Redis holds for a pod's counts. */
     private Uni<List<String>> storedFields(String server) {
-        return redis.send(Request.cmd(Command.HKEYS).arg(Channels.PRESENCE_POD_PREFIX + server)).map(found -> {
-            List<String> fields = new ArrayList<>(found.size());
-            found.forEach(field -> fields.add(field.toString()));
-            return fields;
-        });
+        return redis.send(Request.cmd(Command.HKEYS).arg(Channels.PRESENCE_POD_PREFIX + server))
+                .map(found -> {
+                    List<String> fields = new ArrayList<>(found.size());
+                    found.forEach(field -> fields.add(field.toString()));
+                    return fields;
+                });
     }
 
     /** A signed {@code presence.join} or {@code presence.leave} body for the room's channel. */
@@ -347,10 +397,11 @@ public class RedisPresence implements Presence {
      * joined and then asks sees itself.
      */
     private Uni<Response> afterPendingChanges(PresenceScripts.Script script, List<String> args) {
-        return Uni.createFrom().emitter(emitter -> loop.run(() -> {
-            flush();
-            read(script, args).subscribe().with(emitter::complete, emitter::fail);
-        }));
+        return Uni.createFrom()
+                .emitter(emitter -> loop.run(() -> {
+                    flush();
+                    read(script, args).subscribe().with(emitter::complete, emitter::fail);
+                }));
     }
 
     /**
@@ -363,7 +414,8 @@ public class RedisPresence implements Presence {
 
     /** Runs a read by its SHA-1, loading it on first use (or after a Redis restart forgot it). */
     private Uni<Response> read(PresenceScripts.Script script, List<String> args) {
-        return redis.send(request(Command.EVALSHA, script.sha(), args)).onFailure(PresenceScripts::isNoScript)
+        return redis.send(request(Command.EVALSHA, script.sha(), args))
+                .onFailure(PresenceScripts::isNoScript)
                 .recoverWithUni(() -> redis.send(request(Command.EVAL, script.text(), args)));
     }
 
@@ -383,10 +435,10 @@ public class RedisPresence implements Presence {
     /** A field as kind, room ("" for a user count), user. */
     private static String[] parts(String key) {
         if (key.startsWith(USER + "|")) {
-            return new String[] { USER, "", key.substring(2) };
+            return new String[] {USER, "", key.substring(2)};
         }
         int second = key.indexOf('|', 2);
-        return new String[] { ROOM, key.substring(2, second), key.substring(second + 1) };
+        return new String[] {ROOM, key.substring(2, second), key.substring(second + 1)};
     }
 
     private static String now() {

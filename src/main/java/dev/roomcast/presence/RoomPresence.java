@@ -1,8 +1,7 @@
 package dev.roomcast.presence;
 
-import java.util.List;
-
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** Who is in a room, across every pod, users by id: the same over WebSocket and HTTP. */

@@ -10,4 +10,6 @@ public record UserPresenceView(
         String userId,
         boolean online,
         long clients,
-        @Schema(description = "ISO 8601; null while online or when never seen", nullable = true) String lastSeen) {}
+
+        @Schema(description = "ISO 8601; null while online or when never seen", nullable = true)
+        String lastSeen) {}

@@ -1,16 +1,14 @@
 package dev.roomcast.protocol;
 
+import dev.roomcast.RoomcastConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Base64;
-
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-
-import dev.roomcast.RoomcastConfig;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 /**
@@ -38,8 +36,9 @@ public class BodySigner {
     BodySigner(RoomcastConfig config) {
         this(config.cluster().secret().orElse(null));
         if (key == null && config.broker() == RoomcastConfig.BrokerKind.REDIS) {
-            LOG.warn("roomcast.cluster.secret is not set: this pod trusts every Redis body, including offsets, senders "
-                    + "and evictions that any Redis client could forge. Set it (the same on every pod) outside development.");
+            LOG.warn(
+                    "roomcast.cluster.secret is not set: this pod trusts every Redis body, including offsets, senders "
+                            + "and evictions that any Redis client could forge. Set it (the same on every pod) outside development.");
         }
     }
 
@@ -117,7 +116,9 @@ public class BodySigner {
     }
 
     private String signature(String text) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(mac().doFinal(text.getBytes(StandardCharsets.UTF_8)));
+        return Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(mac().doFinal(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     private Mac mac() {

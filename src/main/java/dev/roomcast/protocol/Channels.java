@@ -17,14 +17,14 @@ public final class Channels {
 
     /** Presence keys: pods' leases (a sorted set by deadline), each pod's own counts, and the cluster's totals. */
     public static final String PRESENCE_PODS = "presence:pods";
+
     public static final String PRESENCE_POD_PREFIX = "presence:pod:";
     public static final String PRESENCE_ROOM_PREFIX = "presence:room:";
     public static final String PRESENCE_SINCE_PREFIX = "presence:since:";
     public static final String PRESENCE_USERS = "presence:users";
     public static final String PRESENCE_SEEN = "presence:seen";
 
-    private Channels() {
-    }
+    private Channels() {}
 
     public static String room(String room) {
         return ROOM_PREFIX + room;

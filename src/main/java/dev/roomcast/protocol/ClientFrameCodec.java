@@ -1,15 +1,13 @@
 package dev.roomcast.protocol;
 
-import java.io.IOException;
-
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import dev.roomcast.security.InputRules;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
 
 /**
  * Reads {@code {"event", "data"?, "id"?, "traceId"?}} with Jackson's streaming parser. Types are strict (no
@@ -62,7 +60,8 @@ public class ClientFrameCodec {
                         if (value == JsonToken.VALUE_STRING && InputRules.isTraceId(parser.getText())) {
                             traceId = parser.getText();
                         } else {
-                            // Echoed on replies and written to logs: only its own alphabet (a newline would forge a line).
+                            // Echoed on replies and written to logs: only its own alphabet (a newline would forge a
+                            // line).
                             problem = first(problem, "traceId must match [A-Za-z0-9._:/-]{1,64}");
                             parser.skipChildren();
                         }

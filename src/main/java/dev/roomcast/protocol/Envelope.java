@@ -30,8 +30,17 @@ public record Envelope(
         exclude = exclude == null ? List.of() : exclude;
     }
 
-    public Envelope(String serverId, DeliveryType type, String target, String event, String data, List<String> exclude,
-            Sender from, Long offset, String traceId, long acceptedAtMicros) {
+    public Envelope(
+            String serverId,
+            DeliveryType type,
+            String target,
+            String event,
+            String data,
+            List<String> exclude,
+            Sender from,
+            Long offset,
+            String traceId,
+            long acceptedAtMicros) {
         this(serverId, type, target, event, data, exclude, from, offset, traceId, acceptedAtMicros, null, false);
     }
 
@@ -42,7 +51,7 @@ public record Envelope(
 
     /** As an emitter's body: without the fields only pods may set. */
     Envelope withoutPodFields() {
-        return new Envelope(serverId, type, target, event, data, exclude, null, null, traceId, acceptedAtMicros, null,
-                false);
+        return new Envelope(
+                serverId, type, target, event, data, exclude, null, null, traceId, acceptedAtMicros, null, false);
     }
 }

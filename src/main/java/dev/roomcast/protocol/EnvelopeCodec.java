@@ -1,18 +1,16 @@
 package dev.roomcast.protocol;
 
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.List;
-
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Writes and reads the Redis message body. Besides the contract's fields ({@code serverId, type, target,
@@ -34,7 +32,8 @@ public class EnvelopeCodec {
     }
 
     public String encode(Envelope envelope) {
-        StringWriter out = new StringWriter(128 + (envelope.data() == null ? 0 : envelope.data().length()));
+        StringWriter out = new StringWriter(
+                128 + (envelope.data() == null ? 0 : envelope.data().length()));
         try (JsonGenerator g = factory.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("serverId", envelope.serverId());
@@ -106,7 +105,8 @@ public class EnvelopeCodec {
             }
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
-                int fieldStart = "sig".equals(field) ? (int) p.currentTokenLocation().getCharOffset() : -1;
+                int fieldStart =
+                        "sig".equals(field) ? (int) p.currentTokenLocation().getCharOffset() : -1;
                 JsonToken value = p.nextToken();
                 switch (field) {
                     case "serverId" -> serverId = text(p, value, field);
@@ -153,8 +153,19 @@ public class EnvelopeCodec {
         if (!EventNames.isEmittable(event)) {
             throw new InvalidEnvelopeException("event is missing, malformed or reserved");
         }
-        Envelope envelope = new Envelope(serverId, deliveryType, deliveryType == DeliveryType.BROADCAST ? null : target,
-                event, data, exclude, from, offset, traceId, ts, leave, leaveSparesAdmins);
+        Envelope envelope = new Envelope(
+                serverId,
+                deliveryType,
+                deliveryType == DeliveryType.BROADCAST ? null : target,
+                event,
+                data,
+                exclude,
+                from,
+                offset,
+                traceId,
+                ts,
+                leave,
+                leaveSparesAdmins);
         if (!signer.enabled() || (sig != null && signer.verify(body, sigStart, sigEnd, sig))) {
             return envelope;
         }

@@ -6,8 +6,20 @@ import java.util.Set;
 public final class EventNames {
 
     /** Names clients may not emit in {@code publish} and the emit API refuses. */
-    public static final Set<String> RESERVED = Set.of("connected", "ack", "error", "pong", "reconnect", "authenticate",
-            "heartbeat", "ping", "join", "leave", "refresh", "encrypted", "close");
+    public static final Set<String> RESERVED = Set.of(
+            "connected",
+            "ack",
+            "error",
+            "pong",
+            "reconnect",
+            "authenticate",
+            "heartbeat",
+            "ping",
+            "join",
+            "leave",
+            "refresh",
+            "encrypted",
+            "close");
 
     /** The last event of a deleted room: its recipients leave the room as they receive it. */
     public static final String ROOM_DELETED = "room.deleted";
@@ -19,8 +31,7 @@ public final class EventNames {
 
     private static final int MAX_LENGTH = 64;
 
-    private EventNames() {
-    }
+    private EventNames() {}
 
     /** {@code [A-Za-z][A-Za-z0-9_.:-]{0,63}}, checked without a regex: this runs for every frame. */
     public static boolean isWellFormed(String name) {

@@ -1,14 +1,12 @@
 package dev.roomcast.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.roomcast.error.RoomcastException;
 
 /** Typed reads of a frame's {@code data}, answering {@code BAD_REQUEST} with the field's path when the type is wrong. */
 final class Fields {
 
-    private Fields() {
-    }
+    private Fields() {}
 
     static String requiredText(JsonNode data, String field) {
         JsonNode value = data == null ? null : data.get(field);

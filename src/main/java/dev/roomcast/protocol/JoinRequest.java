@@ -1,11 +1,9 @@
 package dev.roomcast.protocol;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.roomcast.error.RoomcastException;
 import java.util.ArrayList;
 import java.util.List;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import dev.roomcast.error.RoomcastException;
 
 /**
  * The data of {@code join}: {@code {rooms: [ROOM...], since?: {ROOM: {offset, epoch}}}}. Rooms stay in request order;
@@ -15,8 +13,7 @@ import dev.roomcast.error.RoomcastException;
 public record JoinRequest(List<Entry> rooms, JsonNode since) {
 
     /** One requested room: its name, or the JSON text of what stood in its place. */
-    public record Entry(String name, boolean isName) {
-    }
+    public record Entry(String name, boolean isName) {}
 
     /** @param maxRooms the most rooms one frame may name ({@code roomcast.max-rooms-per-client}) */
     public static JoinRequest from(JsonNode data, String event, int maxRooms) {
@@ -43,8 +40,13 @@ public record JoinRequest(List<Entry> rooms, JsonNode since) {
         }
         JsonNode offset = entry.get("offset");
         JsonNode epoch = entry.get("epoch");
-        if (!entry.isObject() || offset == null || !offset.canConvertToLong() || !offset.isIntegralNumber()
-                || offset.asLong() < 0 || epoch == null || !epoch.isTextual()) {
+        if (!entry.isObject()
+                || offset == null
+                || !offset.canConvertToLong()
+                || !offset.isIntegralNumber()
+                || offset.asLong() < 0
+                || epoch == null
+                || !epoch.isTextual()) {
             throw RoomcastException.badRequest("since[" + room + "] must be {offset: integer >= 0, epoch: string}");
         }
         return new Since(offset.asLong(), epoch.textValue());

@@ -1,11 +1,9 @@
 package dev.roomcast.protocol;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.roomcast.error.RoomcastException;
 import java.util.ArrayList;
 import java.util.List;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import dev.roomcast.error.RoomcastException;
 
 /** The data of {@code leave}: {@code {rooms: [ROOM...]}}; entries that are not strings name no room and are skipped. */
 public record LeaveRequest(List<String> rooms) {

@@ -1,9 +1,8 @@
 package dev.roomcast.protocol;
 
+import jakarta.enterprise.context.ApplicationScoped;
 import java.security.SecureRandom;
 import java.util.concurrent.atomic.AtomicLong;
-
-import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * This process's identity in the cluster. The {@code serverId} is random per start, so client ids

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 public record PublishRequest(String room, String event, JsonNode data) {
 
     public static PublishRequest from(JsonNode data) {
-        return new PublishRequest(Fields.requiredText(data, "room"), Fields.requiredText(data, "event"), data.get("data"));
+        return new PublishRequest(
+                Fields.requiredText(data, "room"), Fields.requiredText(data, "event"), data.get("data"));
     }
 }

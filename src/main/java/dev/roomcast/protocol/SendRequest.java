@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 public record SendRequest(String room, String text, String clientMsgId, Long threadId) {
 
     public static SendRequest from(JsonNode data) {
-        return new SendRequest(Fields.requiredText(data, "room"), Fields.requiredText(data, "text"),
-                Fields.requiredText(data, "clientMsgId"), Fields.optionalId(data, "threadId"));
+        return new SendRequest(
+                Fields.requiredText(data, "room"),
+                Fields.requiredText(data, "text"),
+                Fields.requiredText(data, "clientMsgId"),
+                Fields.optionalId(data, "threadId"));
     }
 }

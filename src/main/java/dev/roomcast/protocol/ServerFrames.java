@@ -1,17 +1,14 @@
 package dev.roomcast.protocol;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.roomcast.error.RoomcastException;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.Map;
-
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import dev.roomcast.error.RoomcastException;
-import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Writes every server-to-client frame of PROTOCOL.md section 1. A delivery frame is written once per pod and
@@ -56,8 +53,8 @@ public class ServerFrames {
         });
     }
 
-    public String connected(String id, String traceId, String clientId, String userId, String time, String pod,
-            long heartbeatMs) {
+    public String connected(
+            String id, String traceId, String clientId, String userId, String time, String pod, long heartbeatMs) {
         return write(192, g -> {
             g.writeStartObject();
             g.writeStringField("event", "connected");

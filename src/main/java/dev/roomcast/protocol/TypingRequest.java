@@ -1,7 +1,6 @@
 package dev.roomcast.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.roomcast.error.RoomcastException;
 
 /** The data of {@code typing}: {@code {room, isTyping}}. */

@@ -16,6 +16,7 @@ public class Caller {
     }
 
     public Actor actor() {
-        return Actor.overHttp(jwt.getSubject(), jwt.getGroups() != null && jwt.getGroups().contains(Roles.ADMIN));
+        return Actor.overHttp(
+                jwt.getSubject(), jwt.getGroups() != null && jwt.getGroups().contains(Roles.ADMIN));
     }
 }

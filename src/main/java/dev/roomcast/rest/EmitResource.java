@@ -1,22 +1,19 @@
 package dev.roomcast.rest;
 
-import java.util.List;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import dev.roomcast.broker.Publisher;
+import dev.roomcast.error.RoomcastException;
+import dev.roomcast.observability.RoomcastMetrics;
 import dev.roomcast.protocol.DeliveryType;
 import dev.roomcast.protocol.Envelope;
-import dev.roomcast.error.RoomcastException;
+import dev.roomcast.protocol.EventNames;
 import dev.roomcast.protocol.NodeIdentity;
-import dev.roomcast.observability.RoomcastMetrics;
 import dev.roomcast.room.RoomAccess;
 import dev.roomcast.room.RoomName;
 import dev.roomcast.room.RoomNames;
 import dev.roomcast.security.InputRules;
 import dev.roomcast.security.Roles;
-import dev.roomcast.protocol.EventNames;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -25,10 +22,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
@@ -43,6 +39,7 @@ public class EmitResource {
 
     /** Client ids are {@code {serverId}.{n}}: far shorter than this. */
     private static final int MAX_CLIENT_ID = 128;
+
     private static final int MAX_EXCLUDE = 1000;
 
     private final Publisher publisher;
@@ -61,8 +58,10 @@ public class EmitResource {
     @RolesAllowed(Roles.ADMIN)
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Deliver an event to a room, a user, a client or every authenticated client, on every pod",
-            description = "Delivers {\"event\", \"data\"} (plus \"room\" for type room). Not persisted. Requires role admin.")
+    @Operation(
+            summary = "Deliver an event to a room, a user, a client or every authenticated client, on every pod",
+            description =
+                    "Delivers {\"event\", \"data\"} (plus \"room\" for type room). Not persisted. Requires role admin.")
     @APIResponse(responseCode = "202", description = "Accepted: delivered locally and handed to the other pods")
     @APIResponse(responseCode = "400", description = "Unknown type, missing target, malformed or reserved event")
     @APIResponse(responseCode = "401", description = "No valid bearer token")
@@ -93,7 +92,8 @@ public class EmitResource {
         } else if (type == DeliveryType.CLIENT) {
             InputRules.line(target, MAX_CLIENT_ID, "target");
         } else if (type == DeliveryType.ROOM) {
-            RoomName room = RoomNames.parse(target).orElseThrow(() -> RoomcastException.badRequest("malformed room name"));
+            RoomName room =
+                    RoomNames.parse(target).orElseThrow(() -> RoomcastException.badRequest("malformed room name"));
             access.policyOf(room);
             // The automatic rooms are reached as their user or client, on the channels they are received on.
             if (RoomNames.USER_NAMESPACE.equals(room.namespace())) {
@@ -114,8 +114,17 @@ public class EmitResource {
             }
             InputRules.line(clientId, MAX_CLIENT_ID, "exclude[]");
         }
-        return new Envelope(node.serverId(), type, type == DeliveryType.BROADCAST ? null : target, request.event(),
-                raw(request), exclude, null, null, null, RoomcastMetrics.nowMicros());
+        return new Envelope(
+                node.serverId(),
+                type,
+                type == DeliveryType.BROADCAST ? null : target,
+                request.event(),
+                raw(request),
+                exclude,
+                null,
+                null,
+                null,
+                RoomcastMetrics.nowMicros());
     }
 
     private String raw(EmitRequest request) {

@@ -4,5 +4,4 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** The body of every HTTP error: {@code {"code": CODE, "message": TEXT}} (PROTOCOL.md section 6). */
 @RegisterForReflection
-public record Problem(String code, String message) {
-}
+public record Problem(String code, String message) {}

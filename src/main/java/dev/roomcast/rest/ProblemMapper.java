@@ -2,7 +2,6 @@ package dev.roomcast.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-
 import dev.roomcast.error.ErrorCode;
 import dev.roomcast.error.ErrorMapper;
 import dev.roomcast.error.RoomcastException;
@@ -18,9 +17,15 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class ProblemMapper {
 
     // MismatchedInputException is listed on its own: quarkus-rest-jackson maps it more specifically than its parent.
-    @ServerExceptionMapper({ RoomcastException.class, WebApplicationException.class, UnauthorizedException.class,
-            AuthenticationFailedException.class, ForbiddenException.class, JsonProcessingException.class,
-            MismatchedInputException.class })
+    @ServerExceptionMapper({
+        RoomcastException.class,
+        WebApplicationException.class,
+        UnauthorizedException.class,
+        AuthenticationFailedException.class,
+        ForbiddenException.class,
+        JsonProcessingException.class,
+        MismatchedInputException.class
+    })
     public RestResponse<Problem> map(Throwable failure) {
         return problem(failure);
     }
@@ -33,8 +38,8 @@ public class ProblemMapper {
 
     private static RestResponse<Problem> problem(Throwable failure) {
         RoomcastException error = ErrorMapper.map(failure);
-        RestResponse.ResponseBuilder<Problem> response = RestResponse.ResponseBuilder
-                .<Problem> create(error.httpStatus())
+        RestResponse.ResponseBuilder<Problem> response = RestResponse.ResponseBuilder.<Problem>create(
+                        error.httpStatus())
                 .entity(new Problem(error.code().name(), error.getMessage()))
                 .type(MediaType.APPLICATION_JSON_TYPE);
         if (error.code() == ErrorCode.AUTH_REQUIRED) {

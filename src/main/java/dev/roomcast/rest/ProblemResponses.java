@@ -1,9 +1,8 @@
 package dev.roomcast.rest;
 
+import io.quarkus.smallrye.openapi.OpenApiFilter;
 import java.util.List;
 import java.util.Map;
-
-import io.quarkus.smallrye.openapi.OpenApiFilter;
 import org.eclipse.microprofile.openapi.OASFactory;
 import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.OpenAPI;
@@ -27,10 +26,16 @@ public class ProblemResponses implements OASFilter {
         if (operation.getResponses() == null || operation.getResponses().getAPIResponses() == null) {
             return operation;
         }
-        for (Map.Entry<String, APIResponse> response : operation.getResponses().getAPIResponses().entrySet()) {
+        for (Map.Entry<String, APIResponse> response :
+                operation.getResponses().getAPIResponses().entrySet()) {
             if (isError(response.getKey()) && response.getValue().getContent() == null) {
-                response.getValue().setContent(OASFactory.createContent().addMediaType("application/json",
-                        OASFactory.createMediaType().schema(OASFactory.createSchema().ref(REF))));
+                response.getValue()
+                        .setContent(OASFactory.createContent()
+                                .addMediaType(
+                                        "application/json",
+                                        OASFactory.createMediaType()
+                                                .schema(OASFactory.createSchema()
+                                                        .ref(REF))));
             }
         }
         return operation;
@@ -41,13 +46,20 @@ public class ProblemResponses implements OASFilter {
         if (openAPI.getComponents() == null) {
             openAPI.setComponents(OASFactory.createComponents());
         }
-        if (openAPI.getComponents().getSchemas() == null || !openAPI.getComponents().getSchemas().containsKey(SCHEMA)) {
-            openAPI.getComponents().addSchema(SCHEMA, OASFactory.createSchema()
-                    .description("The body of every error: a code of the protocol's error codes, and a message for people")
-                    .addType(Schema.SchemaType.OBJECT)
-                    .addProperty("code", OASFactory.createSchema().addType(Schema.SchemaType.STRING))
-                    .addProperty("message", OASFactory.createSchema().addType(Schema.SchemaType.STRING))
-                    .required(List.of("code", "message")));
+        if (openAPI.getComponents().getSchemas() == null
+                || !openAPI.getComponents().getSchemas().containsKey(SCHEMA)) {
+            openAPI.getComponents()
+                    .addSchema(
+                            SCHEMA,
+                            OASFactory.createSchema()
+                                    .description(
+                                            "The body of every error: a code of the protocol's error codes, and a message for people")
+                                    .addType(Schema.SchemaType.OBJECT)
+                                    .addProperty(
+                                            "code", OASFactory.createSchema().addType(Schema.SchemaType.STRING))
+                                    .addProperty(
+                                            "message", OASFactory.createSchema().addType(Schema.SchemaType.STRING))
+                                    .required(List.of("code", "message")));
         }
     }
 

@@ -1,7 +1,5 @@
 package dev.roomcast.rest;
 
-import java.util.Map;
-
 import dev.roomcast.error.ErrorCode;
 import dev.roomcast.error.RoomcastException;
 import dev.roomcast.room.RoomNames;
@@ -13,6 +11,7 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.MultivaluedMap;
+import java.util.Map;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
@@ -36,7 +35,8 @@ public class RequestRules {
         checkPath(request.getUriInfo().getPathParameters());
         boolean write = !HttpMethod.GET.equals(request.getMethod()) && !HttpMethod.HEAD.equals(request.getMethod());
         return QuarkusHttpUser.getSecurityIdentity(routing, null)
-                .onFailure().recoverWithNull() // refused by the resource's own check, with its 401
+                .onFailure()
+                .recoverWithNull() // refused by the resource's own check, with its 401
                 .invoke(identity -> limit(identity, write))
                 .replaceWithVoid();
     }
@@ -47,8 +47,11 @@ public class RequestRules {
         }
         long waitMillis = limits.tryAcquire(identity.getPrincipal().getName(), write, System.nanoTime());
         if (waitMillis > 0) {
-            throw new RoomcastException(ErrorCode.RATE_LIMITED, "too many requests; retry after " + waitMillis + " ms",
-                    Map.of("retryAfterMs", waitMillis), 429);
+            throw new RoomcastException(
+                    ErrorCode.RATE_LIMITED,
+                    "too many requests; retry after " + waitMillis + " ms",
+                    Map.of("retryAfterMs", waitMillis),
+                    429);
         }
     }
 

@@ -1,13 +1,12 @@
 package dev.roomcast.rest;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-
 import dev.roomcast.RoomcastConfig;
 import dev.roomcast.session.RateLimitPolicy;
 import dev.roomcast.session.TokenBucket;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Per-user token buckets for the HTTP API ({@code roomcast.rest-rate-limits.reads} and {@code .writes}), on each pod. A
@@ -78,7 +77,8 @@ public class RestRateLimits {
         }
 
         synchronized boolean full(RateLimitPolicy.Limit readLimit, RateLimitPolicy.Limit writeLimit, long nowNanos) {
-            return reads.refill(readLimit, nowNanos) >= readLimit.burst() && writes.refill(writeLimit, nowNanos) >= writeLimit.burst();
+            return reads.refill(readLimit, nowNanos) >= readLimit.burst()
+                    && writes.refill(writeLimit, nowNanos) >= writeLimit.burst();
         }
     }
 }

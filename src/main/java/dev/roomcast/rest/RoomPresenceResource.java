@@ -1,6 +1,5 @@
 package dev.roomcast.rest;
 
-
 import dev.roomcast.chat.Actor;
 import dev.roomcast.error.RoomcastException;
 import dev.roomcast.presence.Presence;
@@ -18,8 +17,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -52,7 +49,9 @@ public class RoomPresenceResource {
     @Operation(summary = "As presence.get: {\"room\": R, \"users\": [{userId, clients, since}]}, across all pods")
     @APIResponse(responseCode = "200", description = "The users present")
     @APIResponse(responseCode = "400", description = "Malformed room name")
-    @APIResponse(responseCode = "403", description = "The caller may not join the room, or its namespace has no presence")
+    @APIResponse(
+            responseCode = "403",
+            description = "The caller may not join the room, or its namespace has no presence")
     @APIResponse(responseCode = "404", description = "No such room or namespace")
     public Uni<RoomPresence> room(@PathParam("room") String room) {
         RoomName name = RoomNames.parse(room).orElseThrow(() -> RoomcastException.badRequest("malformed room name"));

@@ -1,6 +1,5 @@
 package dev.roomcast.rest;
 
-
 import dev.roomcast.presence.Presence;
 import dev.roomcast.presence.PresenceViews;
 import dev.roomcast.presence.UserPresenceView;
@@ -12,8 +11,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -37,7 +34,9 @@ public class UserPresenceResource {
 
     @GET
     @Operation(summary = "{\"userId\": U, \"online\": BOOL, \"clients\": N, \"lastSeen\": ISO8601 or null}")
-    @APIResponse(responseCode = "200", description = "The user's presence (offline, never seen: clients 0, lastSeen null)")
+    @APIResponse(
+            responseCode = "200",
+            description = "The user's presence (offline, never seen: clients 0, lastSeen null)")
     public Uni<UserPresenceView> user(@PathParam("userId") String userId) {
         return presence.ofUser(userId).map(views::user);
     }

@@ -23,19 +23,22 @@ public class RoomAccess {
      * @param ownUserId the joining user's id
      * @param ownClientId the joining connection's id, for its automatic {@code client:} room
      */
-    public Uni<Void> checkJoin(NamespacePolicy policy, RoomName room, String ownUserId, String ownClientId,
-            boolean admin) {
+    public Uni<Void> checkJoin(
+            NamespacePolicy policy, RoomName room, String ownUserId, String ownClientId, boolean admin) {
         if (policy.automatic()) {
             String own = RoomNames.USER_NAMESPACE.equals(policy.name()) ? ownUserId : ownClientId;
-            return own.equals(room.id()) ? ALLOWED
-                    : Uni.createFrom().failure(RoomcastException.forbidden("automatic rooms of others cannot be joined"));
+            return own.equals(room.id())
+                    ? ALLOWED
+                    : Uni.createFrom()
+                            .failure(RoomcastException.forbidden("automatic rooms of others cannot be joined"));
         }
         return switch (policy.join()) {
             case ANY -> ALLOWED;
-            case MEMBERS -> membership.isResolvable()
-                    ? membership.get().checkMember(ownUserId, admin, room)
-                    // No service keeps rooms in this build, so no such room can exist.
-                    : Uni.createFrom().failure(RoomcastException.notFound("room " + room + " does not exist"));
+            case MEMBERS ->
+                membership.isResolvable()
+                        ? membership.get().checkMember(ownUserId, admin, room)
+                        // No service keeps rooms in this build, so no such room can exist.
+                        : Uni.createFrom().failure(RoomcastException.notFound("room " + room + " does not exist"));
         };
     }
 

@@ -1,10 +1,9 @@
 package dev.roomcast.room;
 
-import java.util.List;
-
 import dev.roomcast.protocol.Envelope;
 import dev.roomcast.protocol.Since;
 import io.smallrye.mutiny.Uni;
+import java.util.List;
 
 /**
  * Where a joining client stands in a room with persisted history (namespaces with {@code history=true}), and the

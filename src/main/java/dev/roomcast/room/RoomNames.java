@@ -12,8 +12,7 @@ public final class RoomNames {
     public static final String CLIENT_NAMESPACE = "client";
     private static final int MAX_LENGTH = 128;
 
-    private RoomNames() {
-    }
+    private RoomNames() {}
 
     public static Optional<RoomName> parse(String name) {
         if (name == null || name.isEmpty() || name.length() > MAX_LENGTH) {
@@ -54,8 +53,13 @@ public final class RoomNames {
     private static boolean isId(String name, int start) {
         for (int i = start; i < name.length(); i++) {
             char c = name.charAt(i);
-            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.'
-                    || c == '@' || c == '-')) {
+            if (!((c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '_'
+                    || c == '.'
+                    || c == '@'
+                    || c == '-')) {
                 return false;
             }
         }

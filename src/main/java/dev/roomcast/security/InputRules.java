@@ -15,8 +15,7 @@ public final class InputRules {
     /** Trace ids: {@code [A-Za-z0-9._:/-]{1,64}}. */
     public static final int MAX_TRACE_ID = 64;
 
-    private InputRules() {
-    }
+    private InputRules() {}
 
     /** Whether the string holds a control character; {@code textual} allows tab and newline (message text). */
     public static boolean hasControl(String value, boolean textual) {
@@ -31,14 +30,17 @@ public final class InputRules {
 
     /** A user id: 1 to 255 characters (code points), not only whitespace, no control characters. */
     public static boolean isUserId(String value) {
-        return value != null && !value.isBlank() && value.codePointCount(0, value.length()) <= MAX_USER_ID
+        return value != null
+                && !value.isBlank()
+                && value.codePointCount(0, value.length()) <= MAX_USER_ID
                 && !hasControl(value, false);
     }
 
     /** @return the user id, or {@code BAD_REQUEST} naming what it is */
     public static String userId(String value, String what) {
         if (!isUserId(value)) {
-            throw RoomcastException.badRequest(what + " must be 1 to " + MAX_USER_ID + " characters without control characters");
+            throw RoomcastException.badRequest(
+                    what + " must be 1 to " + MAX_USER_ID + " characters without control characters");
         }
         return value;
     }
@@ -46,7 +48,8 @@ public final class InputRules {
     /** A single-line string of at most {@code max} characters (code points) without control characters, or BAD_REQUEST. */
     public static String line(String value, int max, String what) {
         if (value.codePointCount(0, value.length()) > max || hasControl(value, false)) {
-            throw RoomcastException.badRequest(what + " must be at most " + max + " characters without control characters");
+            throw RoomcastException.badRequest(
+                    what + " must be at most " + max + " characters without control characters");
         }
         return value;
     }
@@ -59,8 +62,14 @@ public final class InputRules {
         }
         for (int i = 0; i < length; i++) {
             char c = value.charAt(i);
-            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_'
-                    || c == ':' || c == '/' || c == '-')) {
+            if (!((c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '.'
+                    || c == '_'
+                    || c == ':'
+                    || c == '/'
+                    || c == '-')) {
                 return false;
             }
         }

@@ -1,10 +1,9 @@
 package dev.roomcast.security;
 
-import java.util.Optional;
-
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -15,7 +14,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class JwtKeyCheck {
 
-    void verifyKeyConfigured(@Observes StartupEvent event,
+    void verifyKeyConfigured(
+            @Observes StartupEvent event,
             @ConfigProperty(name = "mp.jwt.verify.publickey") Optional<String> key,
             @ConfigProperty(name = "mp.jwt.verify.publickey.location") Optional<String> location) {
         if (key.isEmpty() && location.isEmpty()) {

@@ -6,6 +6,5 @@ public final class Roles {
     /** May moderate any room and use the emit API. */
     public static final String ADMIN = "admin";
 
-    private Roles() {
-    }
+    private Roles() {}
 }

@@ -18,7 +18,8 @@ public class SubjectRule implements SecurityIdentityAugmentor {
 
     @Override
     public Uni<SecurityIdentity> augment(SecurityIdentity identity, AuthenticationRequestContext context) {
-        if (identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken jwt)
+        if (identity.isAnonymous()
+                || !(identity.getPrincipal() instanceof JsonWebToken jwt)
                 || InputRules.isUserId(jwt.getSubject())) {
             return Uni.createFrom().item(identity);
         }

@@ -1,10 +1,9 @@
 package dev.roomcast.security;
 
-import java.util.Optional;
-
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
@@ -24,7 +23,8 @@ public class TokenVerifier {
     private final JWTParser parser;
     private final long clockSkewSeconds;
 
-    TokenVerifier(JWTParser parser, @ConfigProperty(name = "mp.jwt.verify.clock.skew") Optional<Long> clockSkewSeconds) {
+    TokenVerifier(
+            JWTParser parser, @ConfigProperty(name = "mp.jwt.verify.clock.skew") Optional<Long> clockSkewSeconds) {
         this.parser = parser;
         // SmallRye JWT's own default; the expiry close (4005) must agree with what verification tolerates.
         this.clockSkewSeconds = clockSkewSeconds.orElse(60L);

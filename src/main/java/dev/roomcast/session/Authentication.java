@@ -1,10 +1,6 @@
 package dev.roomcast.session;
 
-import java.time.Instant;
-import java.util.Optional;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.roomcast.RoomcastConfig;
 import dev.roomcast.error.CloseCode;
 import dev.roomcast.error.ErrorCode;
@@ -21,6 +17,8 @@ import dev.roomcast.security.TokenVerifier;
 import dev.roomcast.security.VerifiedToken;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
@@ -42,8 +40,14 @@ class Authentication {
     private final Replies replies;
     private final long heartbeatMs;
 
-    Authentication(TokenVerifier verifier, UserConnectionLimit connectionLimit, Hub hub, ServerFrames frames,
-            NodeIdentity node, Replies replies, RoomcastConfig config) {
+    Authentication(
+            TokenVerifier verifier,
+            UserConnectionLimit connectionLimit,
+            Hub hub,
+            ServerFrames frames,
+            NodeIdentity node,
+            Replies replies,
+            RoomcastConfig config) {
         this.verifier = verifier;
         this.connectionLimit = connectionLimit;
         this.hub = hub;
@@ -74,7 +78,8 @@ class Authentication {
         if (!session.isUnauthenticated()) {
             throw RoomcastException.badRequest("already authenticated: use refresh to replace the token");
         }
-        Optional<VerifiedToken> verified = verifier.verify(TokenRequest.from(frame.data()).token());
+        Optional<VerifiedToken> verified =
+                verifier.verify(TokenRequest.from(frame.data()).token());
         if (verified.isEmpty()) {
             LOG.debugf("%s: authentication failed", session);
             session.close(CloseCode.AUTH_FAILED);
@@ -85,8 +90,10 @@ class Authentication {
 
     /** {@code refresh}: the same user's new token; the ack carries its expiry. */
     Uni<Void> refresh(Session session, ClientFrame frame) {
-        VerifiedToken refreshed = verifier.verify(TokenRequest.from(frame.data()).token()).orElseThrow(
-                () -> new RoomcastException(ErrorCode.AUTH_REQUIRED, "the new token is invalid or expired"));
+        VerifiedToken refreshed = verifier.verify(
+                        TokenRequest.from(frame.data()).token())
+                .orElseThrow(
+                        () -> new RoomcastException(ErrorCode.AUTH_REQUIRED, "the new token is invalid or expired"));
         if (!refreshed.userId().equals(session.userId())) {
             throw RoomcastException.forbidden("a refreshed token must have the same sub");
         }
@@ -134,21 +141,26 @@ class Authentication {
         HubShard shard = session.shard();
         String userRoom = RoomNames.userRoom(token.userId());
         String channel = Channels.user(token.userId());
-        return shard.reserve(userRoom, channel, false)
-                .onItemOrFailure().transform((ignored, failure) -> {
-                    if (failure != null) {
-                        shard.abandon(userRoom, channel, false);
-                        LOG.errorf("%s: user channel unavailable: %s", session, failure.getMessage());
-                        session.close(CloseCode.INTERNAL_ERROR);
-                        return null;
-                    }
-                    shard.commit(session, userRoom, channel, true);
-                    session.authenticated();
-                    hub.registerClient(session);
-                    session.reply(frames.connected(id, traceId, session.clientId(), session.userId(),
-                            Instant.now().toString(), node.serverId(), heartbeatMs));
-                    LOG.debugf("%s authenticated", session);
-                    return null;
-                });
+        return shard.reserve(userRoom, channel, false).onItemOrFailure().transform((ignored, failure) -> {
+            if (failure != null) {
+                shard.abandon(userRoom, channel, false);
+                LOG.errorf("%s: user channel unavailable: %s", session, failure.getMessage());
+                session.close(CloseCode.INTERNAL_ERROR);
+                return null;
+            }
+            shard.commit(session, userRoom, channel, true);
+            session.authenticated();
+            hub.registerClient(session);
+            session.reply(frames.connected(
+                    id,
+                    traceId,
+                    session.clientId(),
+                    session.userId(),
+                    Instant.now().toString(),
+                    node.serverId(),
+                    heartbeatMs));
+            LOG.debugf("%s authenticated", session);
+            return null;
+        });
     }
 }

@@ -1,7 +1,5 @@
 package dev.roomcast.session;
 
-import java.util.List;
-
 import dev.roomcast.broker.Publisher;
 import dev.roomcast.chat.Actor;
 import dev.roomcast.chat.ChatOutcome;
@@ -26,6 +24,7 @@ import dev.roomcast.room.RoomName;
 import dev.roomcast.room.RoomNames;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 
 /**
  * The chat events of PROTOCOL.md section 5.1 on a session: reads the frame, checks that the room is joined (with
@@ -44,8 +43,15 @@ class ChatCommands {
     private final ServerFrames frames;
     private final Replies replies;
 
-    ChatCommands(ChatService chat, ChatPublisher publisher, RoomAccess access, JoinedRooms joined, Publisher events,
-            NodeIdentity node, ServerFrames frames, Replies replies) {
+    ChatCommands(
+            ChatService chat,
+            ChatPublisher publisher,
+            RoomAccess access,
+            JoinedRooms joined,
+            Publisher events,
+            NodeIdentity node,
+            ServerFrames frames,
+            Replies replies) {
         this.chat = chat;
         this.joined = joined;
         this.publisher = publisher;
@@ -58,8 +64,16 @@ class ChatCommands {
 
     Uni<Void> send(Session session, ClientFrame frame) {
         SendRequest request = SendRequest.from(frame.data());
-        return joinedChatRoom(session, request.room()).chain(() -> run(session, frame,
-                chat.send(actor(session), request.room(), request.text(), request.clientMsgId(), request.threadId())));
+        return joinedChatRoom(session, request.room())
+                .chain(() -> run(
+                        session,
+                        frame,
+                        chat.send(
+                                actor(session),
+                                request.room(),
+                                request.text(),
+                                request.clientMsgId(),
+                                request.threadId())));
     }
 
     Uni<Void> edit(Session session, ClientFrame frame) {
@@ -68,7 +82,10 @@ class ChatCommands {
     }
 
     Uni<Void> delete(Session session, ClientFrame frame) {
-        return run(session, frame, chat.delete(actor(session), MessageRequest.from(frame.data()).messageId()));
+        return run(
+                session,
+                frame,
+                chat.delete(actor(session), MessageRequest.from(frame.data()).messageId()));
     }
 
     Uni<Void> react(Session session, ClientFrame frame, boolean add) {
@@ -77,7 +94,10 @@ class ChatCommands {
     }
 
     Uni<Void> pin(Session session, ClientFrame frame, boolean pinned) {
-        return run(session, frame, chat.pin(actor(session), MessageRequest.from(frame.data()).messageId(), pinned));
+        return run(
+                session,
+                frame,
+                chat.pin(actor(session), MessageRequest.from(frame.data()).messageId(), pinned));
     }
 
     Uni<Void> read(Session session, ClientFrame frame) {
@@ -96,15 +116,27 @@ class ChatCommands {
             throw RoomcastException.forbidden("no typing in automatic rooms");
         }
         return joined.require(session, room).invoke(() -> {
-            events.publish(new Envelope(node.serverId(), DeliveryType.ROOM, room, "typing",
-                    typingData(session.userId(), request.isTyping()), List.of(session.clientId()), null, null,
-                    frame.traceId(), RoomcastMetrics.nowMicros()));
+            events.publish(new Envelope(
+                    node.serverId(),
+                    DeliveryType.ROOM,
+                    room,
+                    "typing",
+                    typingData(session.userId(), request.isTyping()),
+                    List.of(session.clientId()),
+                    null,
+                    null,
+                    frame.traceId(),
+                    RoomcastMetrics.nowMicros()));
             replies.ack(session, frame);
         });
     }
 
     private String typingData(String userId, boolean isTyping) {
-        return frames.mapper().createObjectNode().put("userId", userId).put("isTyping", isTyping).toString();
+        return frames.mapper()
+                .createObjectNode()
+                .put("userId", userId)
+                .put("isTyping", isTyping)
+                .toString();
     }
 
     /** Runs a chat operation, publishes what it committed, and acks with its reply on the session's loop. */
@@ -126,6 +158,7 @@ class ChatCommands {
     }
 
     private Actor actor(Session session) {
-        return new Actor(session.userId(), session.isAdmin(), session.memberships().joinedRoomNames());
+        return new Actor(
+                session.userId(), session.isAdmin(), session.memberships().joinedRoomNames());
     }
 }

@@ -1,7 +1,6 @@
 package dev.roomcast.session;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.roomcast.RoomcastConfig;
 import dev.roomcast.error.ErrorCode;
 import dev.roomcast.error.ErrorMapper;
@@ -35,8 +34,15 @@ class FrameDispatcher {
     private final PresenceCommands presence;
     private final int maxRooms;
 
-    FrameDispatcher(ClientFrameCodec codec, RoomcastMetrics metrics, Replies replies, Authentication authentication,
-            JoinCommands joins, RoomCommands rooms, ChatCommands chat, PresenceCommands presence,
+    FrameDispatcher(
+            ClientFrameCodec codec,
+            RoomcastMetrics metrics,
+            Replies replies,
+            Authentication authentication,
+            JoinCommands joins,
+            RoomCommands rooms,
+            ChatCommands chat,
+            PresenceCommands presence,
             RoomcastConfig config) {
         this.codec = codec;
         this.metrics = metrics;
@@ -80,7 +86,8 @@ class FrameDispatcher {
             return DONE;
         }
         if (frame.kind() == null) {
-            replies.refuse(session, frame, new RoomcastException(ErrorCode.UNKNOWN_EVENT, "unknown event " + frame.event()));
+            replies.refuse(
+                    session, frame, new RoomcastException(ErrorCode.UNKNOWN_EVENT, "unknown event " + frame.event()));
             return DONE;
         }
         Uni<Void> outcome;
@@ -89,12 +96,10 @@ class FrameDispatcher {
         } catch (RuntimeException e) {
             outcome = Uni.createFrom().failure(e);
         }
-        return outcome
-                .invoke(session::validFrame)
-                .onFailure().recoverWithItem(failure -> {
-                    replies.refuse(session, frame, ErrorMapper.map(failure));
-                    return null;
-                });
+        return outcome.invoke(session::validFrame).onFailure().recoverWithItem(failure -> {
+            replies.refuse(session, frame, ErrorMapper.map(failure));
+            return null;
+        });
     }
 
     private Uni<Void> run(Session session, ClientFrame frame) {
@@ -122,8 +127,9 @@ class FrameDispatcher {
             case READ -> chat.read(session, frame);
             case TYPING -> chat.typing(session, frame);
             case PRESENCE_GET -> presence.get(session, frame);
-            default -> throw new RoomcastException(ErrorCode.UNKNOWN_EVENT,
-                    "event " + frame.event() + " is not supported by this server");
+            default ->
+                throw new RoomcastException(
+                        ErrorCode.UNKNOWN_EVENT, "event " + frame.event() + " is not supported by this server");
         };
     }
 

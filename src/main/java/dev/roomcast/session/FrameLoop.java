@@ -1,9 +1,8 @@
 package dev.roomcast.session;
 
-import java.util.concurrent.Executor;
-
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import java.util.concurrent.Executor;
 
 /**
  * Where a frame's asynchronous steps continue: the frame's own duplicated Vert.x context, on the connection's event

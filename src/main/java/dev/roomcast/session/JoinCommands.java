@@ -1,16 +1,7 @@
 package dev.roomcast.session;
 
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.function.Supplier;
-
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.roomcast.RoomcastConfig;
 import dev.roomcast.error.ErrorCode;
 import dev.roomcast.error.ErrorMapper;
@@ -29,6 +20,13 @@ import dev.roomcast.room.RoomNames;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /** {@code join} and {@code leave} (PROTOCOL.md section 3, recovery of 5.3). */
 @ApplicationScoped
@@ -43,7 +41,12 @@ class JoinCommands {
     private final Replies replies;
     private final int maxRooms;
 
-    JoinCommands(RoomAccess access, Instance<RoomHistory> history, Replay replay, ServerFrames frames, Replies replies,
+    JoinCommands(
+            RoomAccess access,
+            Instance<RoomHistory> history,
+            Replay replay,
+            ServerFrames frames,
+            Replies replies,
             RoomcastConfig config) {
         this.access = access;
         this.history = history;
@@ -77,7 +80,8 @@ class JoinCommands {
         List<Supplier<Uni<Void>>> checks = new ArrayList<>();
         for (JoinRequest.Entry entry : request.rooms()) {
             if (!entry.isName()) {
-                outcomes.add(new JoinOutcome(entry.name()).refuse(RoomcastException.badRequest("room names are strings")));
+                outcomes.add(
+                        new JoinOutcome(entry.name()).refuse(RoomcastException.badRequest("room names are strings")));
                 continue;
             }
             String name = entry.name();
@@ -107,12 +111,15 @@ class JoinCommands {
             // One's own user: and client: rooms need no membership: the session is in them since authentication.
             outcome.needsMembership = !outcome.policy.automatic();
             RoomName parsedName = parsed.get();
-            checks.add(() -> recordRefusal(access.checkJoin(outcome.policy, parsedName, session.userId(),
-                    session.clientId(), session.isAdmin()), outcome));
+            checks.add(() -> recordRefusal(
+                    access.checkJoin(
+                            outcome.policy, parsedName, session.userId(), session.clientId(), session.isAdmin()),
+                    outcome));
         }
         Collection<JoinOutcome> distinct = firstByName.values();
         FrameLoop loop = FrameLoop.current();
-        return inTurn(checks).emitOn(loop)
+        return inTurn(checks)
+                .emitOn(loop)
                 .chain(() -> reserveWithinLimit(session, distinct))
                 .emitOn(loop)
                 .invoke(() -> enterPending(session, distinct))
@@ -143,16 +150,18 @@ class JoinCommands {
                 continue;
             }
             if (budget <= 0) {
-                outcome.refuse(new RoomcastException(ErrorCode.LIMIT_EXCEEDED,
-                        "a connection may be in at most " + maxRooms + " rooms"));
+                outcome.refuse(new RoomcastException(
+                        ErrorCode.LIMIT_EXCEEDED, "a connection may be in at most " + maxRooms + " rooms"));
                 continue;
             }
             budget--;
             outcome.reserved = true;
-            reservations.add(recordRefusal(session.shard().reserve(outcome.room, Channels.room(outcome.room),
-                    outcome.hasHistory()), outcome));
+            reservations.add(recordRefusal(
+                    session.shard().reserve(outcome.room, Channels.room(outcome.room), outcome.hasHistory()), outcome));
         }
-        return reservations.isEmpty() ? DONE : Uni.join().all(reservations).andFailFast().replaceWithVoid();
+        return reservations.isEmpty()
+                ? DONE
+                : Uni.join().all(reservations).andFailFast().replaceWithVoid();
     }
 
     private void enterPending(Session session, Iterable<JoinOutcome> distinctOutcomes) {
@@ -163,7 +172,11 @@ class JoinCommands {
             }
             outcome.reserved = false;
             if (outcome.error == null) {
-                shard.commitPending(session, outcome.room, Channels.room(outcome.room), outcome.hasHistory(),
+                shard.commitPending(
+                        session,
+                        outcome.room,
+                        Channels.room(outcome.room),
+                        outcome.hasHistory(),
                         outcome.policy.presence());
                 outcome.pending = true;
             } else {
@@ -179,15 +192,23 @@ class JoinCommands {
                 RoomName name = RoomNames.parse(outcome.room).orElseThrow();
                 // Already in the room: its position, without replay (the connection is live there already).
                 Since since = outcome.pending ? outcome.since : null;
-                reads.add(() -> recordRefusal(history.get().position(name, since, session.userId(), session.isAdmin())
-                        .invoke(position -> outcome.position = position).replaceWithVoid(), outcome));
+                reads.add(() -> recordRefusal(
+                        history.get()
+                                .position(name, since, session.userId(), session.isAdmin())
+                                .invoke(position -> outcome.position = position)
+                                .replaceWithVoid(),
+                        outcome));
             }
         }
         return inTurn(reads);
     }
 
-    private Uni<Void> finish(Session session, ClientFrame frame, List<JoinOutcome> outcomes,
-            Collection<JoinOutcome> distinct, FrameLoop loop) {
+    private Uni<Void> finish(
+            Session session,
+            ClientFrame frame,
+            List<JoinOutcome> outcomes,
+            Collection<JoinOutcome> distinct,
+            FrameLoop loop) {
         HubShard shard = session.shard();
         for (JoinOutcome outcome : distinct) {
             if (outcome.pending && outcome.error != null) {
@@ -209,8 +230,8 @@ class JoinCommands {
         } else {
             for (JoinOutcome outcome : outcomes) {
                 if (outcome.error != null) {
-                    RoomcastException named = new RoomcastException(outcome.error.code(),
-                            outcome.room + ": " + outcome.error.getMessage());
+                    RoomcastException named = new RoomcastException(
+                            outcome.error.code(), outcome.room + ": " + outcome.error.getMessage());
                     session.reply(frames.error(null, frame.traceId(), frame.event(), named));
                 }
             }
@@ -220,8 +241,8 @@ class JoinCommands {
             if (outcome.pending) {
                 outcome.pending = false;
                 chain = chain.chain(() -> replay.recover(session, outcome.room, outcome.position, loop))
-                        .invoke(() -> shard.completeJoin(session, outcome.room,
-                                outcome.position == null ? -1 : outcome.position.lastOffset()));
+                        .invoke(() -> shard.completeJoin(
+                                session, outcome.room, outcome.position == null ? -1 : outcome.position.lastOffset()));
             }
         }
         // A replay that could not finish closed the session (4008): the frame itself was answered.

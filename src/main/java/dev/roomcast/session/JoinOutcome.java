@@ -1,11 +1,10 @@
 package dev.roomcast.session;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.roomcast.error.RoomcastException;
+import dev.roomcast.protocol.Since;
 import dev.roomcast.room.JoinPosition;
 import dev.roomcast.room.NamespacePolicy;
-import dev.roomcast.protocol.Since;
 
 /** One room's result within a join, in request order; written into the ack as PROTOCOL.md section 3 shows. */
 final class JoinOutcome {
@@ -21,6 +20,7 @@ final class JoinOutcome {
     boolean pending;
     /** For rooms with history: where the room stands, read once the connection was in it. */
     JoinPosition position;
+
     RoomcastException error;
 
     JoinOutcome(String room) {

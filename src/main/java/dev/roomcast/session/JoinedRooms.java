@@ -29,7 +29,9 @@ class JoinedRooms {
         if (session.memberships().isIn(room)) {
             return DONE;
         }
-        boolean history = RoomNames.parse(room).map(name -> access.policyOf(name).history()).orElse(false);
+        boolean history = RoomNames.parse(room)
+                .map(name -> access.policyOf(name).history())
+                .orElse(false);
         if (!history) {
             return Uni.createFrom().failure(RoomcastException.forbidden("join " + room + " first"));
         }

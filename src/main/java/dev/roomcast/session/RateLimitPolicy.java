@@ -1,10 +1,9 @@
 package dev.roomcast.session;
 
-import java.util.HashMap;
-import java.util.Map;
-
 import dev.roomcast.RoomcastConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The configured limits ({@code roomcast.rate-limits.*}), shared by every connection: one for all frames
@@ -26,11 +25,13 @@ public class RateLimitPolicy {
             throw new IllegalStateException("roomcast.rate-limits.all.rate and .burst must be set");
         }
         this.all = Limit.of(allLimit);
-        this.perEvent = limits.entrySet().stream().filter(e -> !ALL.equals(e.getKey()))
+        this.perEvent = limits.entrySet().stream()
+                .filter(e -> !ALL.equals(e.getKey()))
                 .map(e -> {
                     indexByEvent.put(e.getKey(), indexByEvent.size());
                     return Limit.of(e.getValue());
-                }).toArray(Limit[]::new);
+                })
+                .toArray(Limit[]::new);
     }
 
     Limit all() {

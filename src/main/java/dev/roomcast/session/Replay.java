@@ -1,15 +1,14 @@
 package dev.roomcast.session;
 
-import java.util.List;
-
-import dev.roomcast.protocol.Envelope;
 import dev.roomcast.error.CloseCode;
+import dev.roomcast.protocol.Envelope;
+import dev.roomcast.protocol.ServerFrames;
 import dev.roomcast.room.JoinPosition;
 import dev.roomcast.room.RoomHistory;
-import dev.roomcast.protocol.ServerFrames;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
+import java.util.List;
 
 /**
  * A recovery's replay (PROTOCOL.md 5.3): the events a joining client missed, after its ack and before anything newer.
@@ -24,6 +23,7 @@ class Replay {
 
     /** Events read from the log per query. */
     static final int PAGE = 100;
+
     private static final Uni<Void> DONE = Uni.createFrom().voidItem();
 
     private final Instance<RoomHistory> history;

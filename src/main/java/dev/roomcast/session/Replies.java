@@ -1,15 +1,13 @@
 package dev.roomcast.session;
 
-import java.util.Map;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.roomcast.error.CloseCode;
 import dev.roomcast.error.ErrorCode;
 import dev.roomcast.error.RoomcastException;
 import dev.roomcast.protocol.ClientFrame;
 import dev.roomcast.protocol.ServerFrames;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
@@ -71,8 +69,12 @@ class Replies {
 
     /** {@code RATE_LIMITED} with {@code retryAfterMs}: not an invalid frame, so it breaks the run. */
     void rateLimited(Session session, String id, String traceId, String event, long waitMillis) {
-        session.reply(frames.error(id, traceId, event, new RoomcastException(ErrorCode.RATE_LIMITED,
-                "rate limit exceeded", Map.of("retryAfterMs", waitMillis), 429)));
+        session.reply(frames.error(
+                id,
+                traceId,
+                event,
+                new RoomcastException(
+                        ErrorCode.RATE_LIMITED, "rate limit exceeded", Map.of("retryAfterMs", waitMillis), 429)));
         session.validFrame();
     }
 }

@@ -1,10 +1,7 @@
 package dev.roomcast.session;
 
-import java.util.List;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.roomcast.broker.Publisher;
 import dev.roomcast.error.RoomcastException;
 import dev.roomcast.observability.RoomcastMetrics;
@@ -22,6 +19,7 @@ import dev.roomcast.room.RoomName;
 import dev.roomcast.room.RoomNames;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 
 /** {@code publish} (PROTOCOL.md section 3): an ephemeral event to every other client of a joined room, with its sender. */
 @ApplicationScoped
@@ -45,7 +43,8 @@ class RoomCommands {
 
     Uni<Void> publish(Session session, ClientFrame frame) {
         PublishRequest request = PublishRequest.from(frame.data());
-        RoomName name = RoomNames.parse(request.room()).orElseThrow(() -> RoomcastException.badRequest("malformed room name"));
+        RoomName name =
+                RoomNames.parse(request.room()).orElseThrow(() -> RoomcastException.badRequest("malformed room name"));
         if (!EventNames.isEmittable(request.event())) {
             throw RoomcastException.badRequest("event name is malformed or reserved");
         }
@@ -56,9 +55,17 @@ class RoomCommands {
         if (!session.memberships().isIn(request.room())) {
             throw RoomcastException.forbidden("join " + request.room() + " before publishing to it");
         }
-        Envelope envelope = new Envelope(node.serverId(), DeliveryType.ROOM, request.room(), request.event(),
-                raw(request.data()), List.of(session.clientId()), new Sender(session.userId(), session.clientId()), null,
-                frame.traceId(), RoomcastMetrics.nowMicros());
+        Envelope envelope = new Envelope(
+                node.serverId(),
+                DeliveryType.ROOM,
+                request.room(),
+                request.event(),
+                raw(request.data()),
+                List.of(session.clientId()),
+                new Sender(session.userId(), session.clientId()),
+                null,
+                frame.traceId(),
+                RoomcastMetrics.nowMicros());
         Uni<Void> published = publisher.publish(envelope);
         if (frame.id() == null) {
             // Nobody waits for an answer: the broker counts a failure, and the session moves on to its next frame.

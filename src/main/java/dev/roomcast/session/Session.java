@@ -34,6 +34,7 @@ public final class Session implements Recipient {
     private final OutboundQueue queue = new OutboundQueue();
     /** Characters of live events kept for this connection by rooms it is joining (see {@link #hold}). */
     private int heldBytes;
+
     private final long openedAtNanos;
     private long lastActivityNanos;
     private State state = State.UNAUTHENTICATED;
@@ -42,6 +43,7 @@ public final class Session implements Recipient {
     private long expiresAtEpochSecond = Long.MAX_VALUE;
     /** Whether the session holds one of its user's connection slots, given back when it ends. */
     private boolean holdsSlot;
+
     private int invalidRun;
     private int framesHandled;
     private CloseCode closeCode;
@@ -154,19 +156,20 @@ public final class Session implements Recipient {
             overflowed();
             return Uni.createFrom().failure(new IllegalStateException("slow consumer"));
         }
-        return Uni.createFrom().emitter(emitter -> queue.onDrain(() -> {
-            if (state == State.CLOSING) {
-                queue.onDrain(null);
-                emitter.fail(new IllegalStateException("closed"));
-            } else if (fits(size)) {
-                queue.onDrain(null);
-                emitter.complete(null);
-            } else if (queue.queuedBytes() == 0) {
-                queue.onDrain(null);
-                overflowed();
-                emitter.fail(new IllegalStateException("slow consumer"));
-            }
-        }));
+        return Uni.createFrom()
+                .emitter(emitter -> queue.onDrain(() -> {
+                    if (state == State.CLOSING) {
+                        queue.onDrain(null);
+                        emitter.fail(new IllegalStateException("closed"));
+                    } else if (fits(size)) {
+                        queue.onDrain(null);
+                        emitter.complete(null);
+                    } else if (queue.queuedBytes() == 0) {
+                        queue.onDrain(null);
+                        overflowed();
+                        emitter.fail(new IllegalStateException("slow consumer"));
+                    }
+                }));
     }
 
     private boolean admits(int size, boolean persisted) {
@@ -282,15 +285,13 @@ public final class Session implements Recipient {
             return;
         }
         reply(reconnectFrame);
-        Vertx.currentContext().owner().setTimer(Math.max(1, closeAfterMillis),
-                id -> close(CloseCode.GOING_AWAY));
+        Vertx.currentContext().owner().setTimer(Math.max(1, closeAfterMillis), id -> close(CloseCode.GOING_AWAY));
     }
 
     @Override
     public void tick(long nowNanos, long nowEpochSecond) {
         switch (state) {
-            case CLOSING -> {
-            }
+            case CLOSING -> {}
             case UNAUTHENTICATED -> {
                 if (nowNanos - openedAtNanos > settings.authTimeoutNanos) {
                     close(CloseCode.AUTH_TIMEOUT);
@@ -315,6 +316,5 @@ public final class Session implements Recipient {
         return "client " + clientId + (userId == null ? "" : " of user " + userId);
     }
 
-    private static void ignore(Object ignored) {
-    }
+    private static void ignore(Object ignored) {}
 }

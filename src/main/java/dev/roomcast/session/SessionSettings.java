@@ -1,12 +1,11 @@
 package dev.roomcast.session;
 
-import java.util.function.Consumer;
-
 import dev.roomcast.RoomcastConfig;
 import dev.roomcast.observability.DropReason;
 import dev.roomcast.observability.RoomcastMetrics;
 import dev.roomcast.security.TokenVerifier;
 import jakarta.inject.Singleton;
+import java.util.function.Consumer;
 
 /** What every session shares, read once from configuration: one reference per session instead of many fields. */
 @Singleton
@@ -22,7 +21,8 @@ public class SessionSettings {
     /** {@code roomcast.slow-consumer.max-queued-bytes}. */
     final int maxQueuedBytes;
 
-    SessionSettings(RoomcastConfig config, TokenVerifier verifier, RateLimitPolicy rateLimits, RoomcastMetrics metrics) {
+    SessionSettings(
+            RoomcastConfig config, TokenVerifier verifier, RateLimitPolicy rateLimits, RoomcastMetrics metrics) {
         this.authTimeoutNanos = config.auth().timeout().toNanos();
         this.heartbeatTimeoutNanos = config.heartbeat().timeout().toNanos();
         this.clockSkewSeconds = verifier.clockSkewSeconds();

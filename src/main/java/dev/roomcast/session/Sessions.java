@@ -27,8 +27,14 @@ public class Sessions {
     private final UserConnectionLimit connectionLimit;
     private final RoomcastMetrics metrics;
 
-    Sessions(Hub hub, NodeIdentity node, SessionSettings settings, Authentication authentication,
-            FrameDispatcher dispatcher, UserConnectionLimit connectionLimit, RoomcastMetrics metrics) {
+    Sessions(
+            Hub hub,
+            NodeIdentity node,
+            SessionSettings settings,
+            Authentication authentication,
+            FrameDispatcher dispatcher,
+            UserConnectionLimit connectionLimit,
+            RoomcastMetrics metrics) {
         this.hub = hub;
         this.node = node;
         this.settings = settings;

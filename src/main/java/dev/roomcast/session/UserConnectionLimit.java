@@ -1,13 +1,12 @@
 package dev.roomcast.session;
 
-import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
-
 import dev.roomcast.RoomcastConfig;
 import dev.roomcast.presence.Presence;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code roomcast.max-connections-per-user}, across every pod: a user's sessions are counted by presence (which also

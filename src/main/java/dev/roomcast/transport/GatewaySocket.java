@@ -16,8 +16,8 @@ import io.quarkus.websockets.next.UserData;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClosedException;
 import org.jboss.logging.Logger;
 
 /**
@@ -44,7 +44,9 @@ public class GatewaySocket {
     public Uni<Void> onOpen(WebSocketConnection connection) {
         Session session = sessions.open(new WebSocketOutbound(connection));
         connection.userData().put(SESSION, session);
-        return sessions.start(session, connection.userData().get(HandshakeAuthentication.TOKEN),
+        return sessions.start(
+                session,
+                connection.userData().get(HandshakeAuthentication.TOKEN),
                 connection.userData().get(HandshakeAuthentication.SLOT));
     }
 
@@ -86,11 +88,14 @@ public class GatewaySocket {
         int transportCode = transportCloseCode(failure);
         if (transportCode != 0) {
             if (!connection.isClosed()) {
-                connection.close(new CloseReason(transportCode, transportCode == CloseCode.MESSAGE_TOO_BIG.code()
-                        ? CloseCode.MESSAGE_TOO_BIG.reason()
-                        : CloseCode.PROTOCOL_ERROR.reason())).subscribe().with(v -> {
-                        }, f -> {
-                        });
+                connection
+                        .close(new CloseReason(
+                                transportCode,
+                                transportCode == CloseCode.MESSAGE_TOO_BIG.code()
+                                        ? CloseCode.MESSAGE_TOO_BIG.reason()
+                                        : CloseCode.PROTOCOL_ERROR.reason()))
+                        .subscribe()
+                        .with(v -> {}, f -> {});
             }
             return DONE;
         }
@@ -103,10 +108,10 @@ public class GatewaySocket {
         } else {
             // The failure came from opening the session itself: nothing is registered to clean up.
             LOG.errorf(failure, "closing %s: the session could not be opened", connection.id());
-            connection.close(new CloseReason(CloseCode.INTERNAL_ERROR.code(), CloseCode.INTERNAL_ERROR.reason()))
-                    .subscribe().with(v -> {
-                    }, f -> {
-                    });
+            connection
+                    .close(new CloseReason(CloseCode.INTERNAL_ERROR.code(), CloseCode.INTERNAL_ERROR.reason()))
+                    .subscribe()
+                    .with(v -> {}, f -> {});
         }
         return DONE;
     }
@@ -130,7 +135,8 @@ public class GatewaySocket {
         if (failure instanceof CorruptedWebSocketFrameException corrupted) {
             return corrupted.closeStatus().code();
         }
-        if (failure instanceof IllegalStateException && failure.getMessage() != null
+        if (failure instanceof IllegalStateException
+                && failure.getMessage() != null
                 && failure.getMessage().contains("max message size")) {
             return CloseCode.MESSAGE_TOO_BIG.code();
         }

@@ -1,9 +1,5 @@
 package dev.roomcast.transport;
 
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-
 import dev.roomcast.RoomcastConfig;
 import dev.roomcast.hub.Hub;
 import dev.roomcast.node.Drain;
@@ -18,6 +14,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Authentication at the handshake: a token in {@code Authorization: Bearer} or {@code ?access_token=} (for
@@ -31,9 +30,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class HandshakeAuthentication implements HttpUpgradeCheck {
 
     public static final UserData.TypedKey<VerifiedToken> TOKEN = new UserData.TypedKey<>("roomcast.token");
-    public static final UserData.TypedKey<UserConnectionLimit.Reservation> SLOT = new UserData.TypedKey<>("roomcast.slot");
-    private static final Map<String, List<String>> CHALLENGE = Map.of("WWW-Authenticate",
-            List.of("Bearer error=\"invalid_token\""));
+    public static final UserData.TypedKey<UserConnectionLimit.Reservation> SLOT =
+            new UserData.TypedKey<>("roomcast.slot");
+    private static final Map<String, List<String>> CHALLENGE =
+            Map.of("WWW-Authenticate", List.of("Bearer error=\"invalid_token\""));
     private static final String BEARER = "Bearer ";
 
     private static final Map<String, List<String>> RETRY_ELSEWHERE = Map.of("Retry-After", List.of("1"));
@@ -45,8 +45,8 @@ public class HandshakeAuthentication implements HttpUpgradeCheck {
     private final Drain drain;
     private final int maxUnauthenticated;
 
-    HandshakeAuthentication(TokenVerifier verifier, UserConnectionLimit connectionLimit, Hub hub, Drain drain,
-            RoomcastConfig config) {
+    HandshakeAuthentication(
+            TokenVerifier verifier, UserConnectionLimit connectionLimit, Hub hub, Drain drain, RoomcastConfig config) {
         this.verifier = verifier;
         this.connectionLimit = connectionLimit;
         this.hub = hub;
@@ -66,7 +66,8 @@ public class HandshakeAuthentication implements HttpUpgradeCheck {
             token = request.getParam("access_token");
         }
         if (token == null) {
-            return hub.unauthenticatedCount() >= maxUnauthenticated ? CheckResult.rejectUpgrade(503, RETRY_ELSEWHERE)
+            return hub.unauthenticatedCount() >= maxUnauthenticated
+                    ? CheckResult.rejectUpgrade(503, RETRY_ELSEWHERE)
                     : CheckResult.permitUpgrade();
         }
         Optional<VerifiedToken> verified = verifier.verify(token);
@@ -75,7 +76,8 @@ public class HandshakeAuthentication implements HttpUpgradeCheck {
         }
         // The count is answered on another loop; the upgrade goes on on the request's own.
         Context requestContext = Vertx.currentContext();
-        return connectionLimit.reserve(verified.get().userId())
+        return connectionLimit
+                .reserve(verified.get().userId())
                 .emitOn(step -> {
                     if (requestContext == null) {
                         step.run();

@@ -2,6 +2,7 @@ package dev.roomcast.architecture;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.roomcast.testing.LocalServices;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -15,13 +16,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.spi.ToolProvider;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
+import java.util.spi.ToolProvider;
 import org.junit.jupiter.api.Test;
-
-import dev.roomcast.testing.LocalServices;
 
 /**
  * The package graph of the compiled application has no cycle: each package may depend on packages below it only
@@ -30,13 +28,16 @@ import dev.roomcast.testing.LocalServices;
  */
 class PackageCyclesTest {
 
-    private static final Pattern EDGE = Pattern.compile("^\\s+(dev\\.roomcast[\\w.]*)\\s+->\\s+(dev\\.roomcast[\\w.]*)\\s", Pattern.MULTILINE);
+    private static final Pattern EDGE =
+            Pattern.compile("^\\s+(dev\\.roomcast[\\w.]*)\\s+->\\s+(dev\\.roomcast[\\w.]*)\\s", Pattern.MULTILINE);
 
     @Test
     void noPackageDependsOnItselfThroughOthers() {
         Map<String, Set<String>> graph = packageGraph();
         assertTrue(graph.size() > 10, "the graph was read: " + graph.keySet());
-        List<List<String>> cycles = stronglyConnected(graph).stream().filter(component -> component.size() > 1).toList();
+        List<List<String>> cycles = stronglyConnected(graph).stream()
+                .filter(component -> component.size() > 1)
+                .toList();
         assertTrue(cycles.isEmpty(), "package cycles: " + cycles + "\nthe graph: " + graph);
     }
 
@@ -44,10 +45,16 @@ class PackageCyclesTest {
     static Map<String, Set<String>> packageGraph() {
         Path classes = LocalServices.projectDir().resolve("target/classes");
         assertTrue(Files.isDirectory(classes), classes + " is missing: compile first");
-        ToolProvider jdeps = ToolProvider.findFirst("jdeps").orElseThrow(() -> new AssertionError("no jdeps in this JDK"));
+        ToolProvider jdeps =
+                ToolProvider.findFirst("jdeps").orElseThrow(() -> new AssertionError("no jdeps in this JDK"));
         StringWriter out = new StringWriter();
-        int status = jdeps.run(new PrintWriter(out), new PrintWriter(out), "-verbose:package", "-filter:none",
-                "--ignore-missing-deps", classes.toString());
+        int status = jdeps.run(
+                new PrintWriter(out),
+                new PrintWriter(out),
+                "-verbose:package",
+                "-filter:none",
+                "--ignore-missing-deps",
+                classes.toString());
         assertTrue(status == 0, "jdeps failed: " + out);
         Map<String, Set<String>> graph = new TreeMap<>();
         Matcher edge = EDGE.matcher(out.toString());
@@ -75,8 +82,14 @@ class PackageCyclesTest {
         return components;
     }
 
-    private static void visit(String node, Map<String, Set<String>> graph, Map<String, Integer> index,
-            Map<String, Integer> low, Deque<String> stack, Set<String> onStack, List<List<String>> components) {
+    private static void visit(
+            String node,
+            Map<String, Set<String>> graph,
+            Map<String, Integer> index,
+            Map<String, Integer> low,
+            Deque<String> stack,
+            Set<String> onStack,
+            List<List<String>> components) {
         index.put(node, index.size());
         low.put(node, index.get(node));
         stack.push(node);

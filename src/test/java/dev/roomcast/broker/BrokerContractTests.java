@@ -1,25 +1,22 @@
 package dev.roomcast.broker;
 
-import dev.roomcast.protocol.Envelope;
-import dev.roomcast.protocol.DeliveryType;
-import dev.roomcast.protocol.Channels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.time.Duration;
-import java.util.List;
-
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
-import dev.roomcast.protocol.NodeIdentity;
 import dev.roomcast.observability.RoomcastMetrics;
+import dev.roomcast.protocol.Channels;
+import dev.roomcast.protocol.DeliveryType;
+import dev.roomcast.protocol.Envelope;
+import dev.roomcast.protocol.NodeIdentity;
 import dev.roomcast.testing.Tokens;
 import dev.roomcast.testing.WsClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import jakarta.inject.Inject;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /**
  * What every {@link Broker} guarantees, with the node's {@link Publisher} in front of it and real WebSocket clients:
@@ -41,7 +38,8 @@ abstract class BrokerContractTests {
     NodeIdentity node;
 
     private Envelope envelope(DeliveryType type, String target, String event, String data, List<String> exclude) {
-        return new Envelope(node.serverId(), type, target, event, data, exclude, null, null, null, RoomcastMetrics.nowMicros());
+        return new Envelope(
+                node.serverId(), type, target, event, data, exclude, null, null, null, RoomcastMetrics.nowMicros());
     }
 
     @Test
@@ -61,26 +59,40 @@ abstract class BrokerContractTests {
 
     @Test
     void roomEnvelopesReachTheRoomsMembersWithTheRoomField() {
-        try (WsClient member = WsClient.withBearer(base, Tokens.user("c-member")); WsClient outsider = WsClient.withBearer(base, Tokens.user("c-out"))) {
+        try (WsClient member = WsClient.withBearer(base, Tokens.user("c-member"));
+                WsClient outsider = WsClient.withBearer(base, Tokens.user("c-out"))) {
             member.join("live:contract");
-            publisher.publish(envelope(DeliveryType.ROOM, "live:contract", "contract.room", "{\"n\":1}", List.of()))
-                    .await().atMost(Duration.ofSeconds(5));
+            publisher
+                    .publish(envelope(DeliveryType.ROOM, "live:contract", "contract.room", "{\"n\":1}", List.of()))
+                    .await()
+                    .atMost(Duration.ofSeconds(5));
             JsonNode frame = member.awaitEvent("contract.room");
             assertEquals("live:contract", frame.path("room").asText());
             assertEquals(1, frame.path("data").path("n").asInt());
-            outsider.assertNothingBeforePong(f -> "contract.room".equals(f.path("event").asText()), "another room's event");
-            member.assertNothingBeforePong(f -> "contract.room".equals(f.path("event").asText()), "a duplicate");
+            outsider.assertNothingBeforePong(
+                    f -> "contract.room".equals(f.path("event").asText()), "another room's event");
+            member.assertNothingBeforePong(
+                    f -> "contract.room".equals(f.path("event").asText()), "a duplicate");
         }
     }
 
     @Test
     void userClientAndBroadcastEnvelopesReachTheirTargets() {
-        try (WsClient a1 = WsClient.withBearer(base, Tokens.user("c-user")); WsClient a2 = WsClient.withBearer(base, Tokens.user("c-user"));
+        try (WsClient a1 = WsClient.withBearer(base, Tokens.user("c-user"));
+                WsClient a2 = WsClient.withBearer(base, Tokens.user("c-user"));
                 WsClient b = WsClient.withBearer(base, Tokens.user("c-other"))) {
-            publisher.publish(envelope(DeliveryType.USER, "c-user", "to.user", null, List.of())).await().atMost(Duration.ofSeconds(5));
-            publisher.publish(envelope(DeliveryType.CLIENT, b.clientId(), "to.client", null, List.of())).await().atMost(Duration.ofSeconds(5));
-            publisher.publish(envelope(DeliveryType.BROADCAST, null, "to.all", "true", List.of(a2.clientId())))
-                    .await().atMost(Duration.ofSeconds(5));
+            publisher
+                    .publish(envelope(DeliveryType.USER, "c-user", "to.user", null, List.of()))
+                    .await()
+                    .atMost(Duration.ofSeconds(5));
+            publisher
+                    .publish(envelope(DeliveryType.CLIENT, b.clientId(), "to.client", null, List.of()))
+                    .await()
+                    .atMost(Duration.ofSeconds(5));
+            publisher
+                    .publish(envelope(DeliveryType.BROADCAST, null, "to.all", "true", List.of(a2.clientId())))
+                    .await()
+                    .atMost(Duration.ofSeconds(5));
             assertTrue(a1.awaitEvent("to.user").path("room").isMissingNode());
             a2.awaitEvent("to.user");
             b.awaitEvent("to.client");

@@ -1,14 +1,11 @@
 package dev.roomcast.broker;
 
-import dev.roomcast.protocol.Channels;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-
-import org.junit.jupiter.api.Test;
-
-import dev.roomcast.testing.Management;
+import dev.roomcast.protocol.Channels;
 import dev.roomcast.testing.LocalBrokerProfile;
+import dev.roomcast.testing.Management;
 import dev.roomcast.testing.RedisCli;
 import dev.roomcast.testing.ServicesResource;
 import dev.roomcast.testing.Tokens;
@@ -17,6 +14,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
 
 /** The single-pod broker: the same contract without Redis. */
 @QuarkusTest
@@ -41,7 +39,10 @@ class LocalBrokerTests extends BrokerContractTests {
             assertEquals(0, RedisCli.subscribers(Channels.room("live:solo")));
             assertEquals(0, RedisCli.subscribers(Channels.user("solo")));
         }
-        Management.given().get("/q/health/ready").then().statusCode(200)
+        Management.given()
+                .get("/q/health/ready")
+                .then()
+                .statusCode(200)
                 .body("checks.find { it.name == 'redis' }.data.broker", equalTo("local"));
     }
 }

@@ -4,17 +4,9 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.time.Duration;
-import java.util.Map;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
-import dev.roomcast.testing.Management;
 import dev.roomcast.testing.LocalServices;
+import dev.roomcast.testing.Management;
 import dev.roomcast.testing.RedisCli;
 import dev.roomcast.testing.ServicesResource;
 import dev.roomcast.testing.Tokens;
@@ -22,6 +14,11 @@ import dev.roomcast.testing.WsClient;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The Redis broker across a Redis restart (the real server, stopped and started on its port): readiness follows
@@ -49,11 +46,13 @@ class RedisReconnectTests {
 
             LocalServices.run("stop-redis");
             await().atMost(Duration.ofSeconds(10)).until(() -> Management.readinessStatus() == 503);
-            JsonNode refused = member.join("live:during-outage").path("data").path("rooms").get(0);
+            JsonNode refused =
+                    member.join("live:during-outage").path("data").path("rooms").get(0);
             assertEquals(false, refused.path("joined").asBoolean(), refused.toString());
             assertEquals("INTERNAL", refused.path("error").path("code").asText());
             // A new session cannot get its user channel: it is closed with 1011 rather than told connected.
-            try (WsClient newcomer = WsClient.open(base, null, Map.of("Authorization", "Bearer " + Tokens.user("newcomer")))) {
+            try (WsClient newcomer =
+                    WsClient.open(base, null, Map.of("Authorization", "Bearer " + Tokens.user("newcomer")))) {
                 assertEquals(1011, newcomer.awaitClose());
                 assertTrue(newcomer.drain().isEmpty(), "no connected frame");
             }
@@ -62,12 +61,20 @@ class RedisReconnectTests {
             await().atMost(Duration.ofSeconds(20)).until(() -> Management.readinessStatus() == 200);
             // Readiness waits for the permanent subscriptions; room channels are resubscribed in the same batch.
             await().atMost(Duration.ofSeconds(5)).until(() -> RedisCli.subscribers("ws:room:live:restart") == 1);
-            RedisCli.publish("ws:room:live:restart", "{\"serverId\":\"emitter\",\"type\":\"room\",\"target\":\"live:restart\",\"event\":\"back\"}");
+            RedisCli.publish(
+                    "ws:room:live:restart",
+                    "{\"serverId\":\"emitter\",\"type\":\"room\",\"target\":\"live:restart\",\"event\":\"back\"}");
             assertEquals("live:restart", member.awaitEvent("back").path("room").asText());
 
-            assertTrue(member.join("live:after-restart").path("data").path("rooms").get(0).path("joined").asBoolean());
+            assertTrue(member.join("live:after-restart")
+                    .path("data")
+                    .path("rooms")
+                    .get(0)
+                    .path("joined")
+                    .asBoolean());
             assertEquals(1, RedisCli.subscribers("ws:room:live:after-restart"));
-            assertEquals(0, RedisCli.subscribers("ws:room:live:during-outage"), "the refused join left no interest behind");
+            assertEquals(
+                    0, RedisCli.subscribers("ws:room:live:during-outage"), "the refused join left no interest behind");
         }
     }
 }

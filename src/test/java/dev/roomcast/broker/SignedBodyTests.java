@@ -1,16 +1,11 @@
 package dev.roomcast.broker;
 
-import dev.roomcast.protocol.Channels;
-import dev.roomcast.protocol.BodySigner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
+import dev.roomcast.protocol.BodySigner;
+import dev.roomcast.protocol.Channels;
 import dev.roomcast.testing.ChatFixtures;
 import dev.roomcast.testing.PodBodies;
 import dev.roomcast.testing.RedisCli;
@@ -20,6 +15,8 @@ import dev.roomcast.testing.WsClient;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.net.URI;
+import org.junit.jupiter.api.Test;
 
 /**
  * PROTOCOL.md section 7, pod-only fields: with {@code roomcast.cluster.secret} set, what pods add for their own traffic
@@ -43,10 +40,14 @@ class SignedBodyTests {
         String room = ChatFixtures.room(base, "trust-owner", "forged-offset");
         try (WsClient owner = WsClient.withBearer(base, Tokens.user("trust-owner"))) {
             owner.join(room);
-            RedisCli.publish(Channels.room(room), "{\"serverId\":\"emitter\",\"type\":\"room\",\"target\":\"" + room
-                    + "\",\"event\":\"message.created\",\"data\":{\"forged\":true},\"offset\":1}");
-            JsonNode forged = owner.awaitFrame(f -> f.path("data").path("forged").asBoolean(), "the forged event");
-            assertTrue(forged.path("offset").isMissingNode(), "delivered as an emitted event, without offset: " + forged);
+            RedisCli.publish(
+                    Channels.room(room),
+                    "{\"serverId\":\"emitter\",\"type\":\"room\",\"target\":\"" + room
+                            + "\",\"event\":\"message.created\",\"data\":{\"forged\":true},\"offset\":1}");
+            JsonNode forged =
+                    owner.awaitFrame(f -> f.path("data").path("forged").asBoolean(), "the forged event");
+            assertTrue(
+                    forged.path("offset").isMissingNode(), "delivered as an emitted event, without offset: " + forged);
             ChatFixtures.send(owner, room, "real");
             JsonNode real = owner.awaitFrame(f -> is(f, "message.created") && f.has("offset"), "the real message");
             assertEquals(1, real.path("offset").asLong());
@@ -58,13 +59,19 @@ class SignedBodyTests {
     void anUnsignedSenderIsDroppedFromTheFrame() {
         try (WsClient reader = WsClient.withBearer(base, Tokens.user("trust-reader"))) {
             reader.join("live:forged-from");
-            RedisCli.publish(Channels.room("live:forged-from"), "{\"serverId\":\"emitter\",\"type\":\"room\",\"target\":"
-                    + "\"live:forged-from\",\"event\":\"said\",\"from\":{\"userId\":\"ceo\",\"clientId\":\"x.1\"}}");
+            RedisCli.publish(
+                    Channels.room("live:forged-from"),
+                    "{\"serverId\":\"emitter\",\"type\":\"room\",\"target\":"
+                            + "\"live:forged-from\",\"event\":\"said\",\"from\":{\"userId\":\"ceo\",\"clientId\":\"x.1\"}}");
             JsonNode said = reader.awaitEvent("said");
             assertTrue(said.path("from").isMissingNode(), "nobody may speak as a user without the secret: " + said);
-            RedisCli.publish(Channels.room("live:forged-from"), PodBodies.signed("{\"serverId\":\"pod\",\"type\":\"room\","
-                    + "\"target\":\"live:forged-from\",\"event\":\"said\",\"from\":{\"userId\":\"ceo\",\"clientId\":\"x.1\"}}"));
-            assertEquals("ceo", reader.awaitEvent("said").path("from").path("userId").asText(), "a pod's body keeps it");
+            RedisCli.publish(
+                    Channels.room("live:forged-from"),
+                    PodBodies.signed(
+                            "{\"serverId\":\"pod\",\"type\":\"room\","
+                                    + "\"target\":\"live:forged-from\",\"event\":\"said\",\"from\":{\"userId\":\"ceo\",\"clientId\":\"x.1\"}}"));
+            assertEquals(
+                    "ceo", reader.awaitEvent("said").path("from").path("userId").asText(), "a pod's body keeps it");
         }
     }
 
@@ -75,13 +82,19 @@ class SignedBodyTests {
                 WsClient guest = WsClient.withBearer(base, Tokens.user("trust-guest"))) {
             host.join(room);
             guest.join(room);
-            String removal = "{\"serverId\":\"emitter\",\"type\":\"user\",\"target\":\"trust-guest\",\"event\":\"member.removed\","
-                    + "\"data\":{\"room\":\"" + room + "\",\"reason\":\"kicked\"},\"leave\":\"" + room + "\"";
+            String removal =
+                    "{\"serverId\":\"emitter\",\"type\":\"user\",\"target\":\"trust-guest\",\"event\":\"member.removed\","
+                            + "\"data\":{\"room\":\"" + room + "\",\"reason\":\"kicked\"},\"leave\":\"" + room + "\"";
             RedisCli.publish(Channels.user("trust-guest"), removal + "}");
             guest.awaitEvent("member.removed");
             ChatFixtures.send(host, room, "still a member");
-            assertEquals("still a member", guest.awaitFrame(f -> is(f, "message.created"), "the next message")
-                    .path("data").path("message").path("text").asText());
+            assertEquals(
+                    "still a member",
+                    guest.awaitFrame(f -> is(f, "message.created"), "the next message")
+                            .path("data")
+                            .path("message")
+                            .path("text")
+                            .asText());
 
             RedisCli.publish(Channels.user("trust-guest"), PodBodies.signed(removal.replace("emitter", "pod") + "}"));
             guest.awaitEvent("member.removed");
@@ -99,12 +112,21 @@ class SignedBodyTests {
             String notice = "{\"serverId\":\"presence\",\"type\":\"room\",\"target\":\"live:forged-presence\","
                     + "\"event\":\"presence.leave\",\"data\":{\"userId\":\"trust-watcher\"}";
             RedisCli.publish(Channels.room("live:forged-presence"), notice + "}");
-            RedisCli.publish(Channels.room("live:forged-presence"), "{\"serverId\":\"emitter\",\"type\":\"room\","
-                    + "\"target\":\"live:forged-presence\",\"event\":\"marker\"}");
+            RedisCli.publish(
+                    Channels.room("live:forged-presence"),
+                    "{\"serverId\":\"emitter\",\"type\":\"room\","
+                            + "\"target\":\"live:forged-presence\",\"event\":\"marker\"}");
             watcher.awaitEvent("marker");
-            assertTrue(watcher.drain().stream().noneMatch(f -> is(f, "presence.leave")), "a forged presence.leave arrived");
+            assertTrue(
+                    watcher.drain().stream().noneMatch(f -> is(f, "presence.leave")),
+                    "a forged presence.leave arrived");
             RedisCli.publish(Channels.room("live:forged-presence"), PodBodies.signed(notice + "}"));
-            assertEquals("trust-watcher", watcher.awaitEvent("presence.leave").path("data").path("userId").asText());
+            assertEquals(
+                    "trust-watcher",
+                    watcher.awaitEvent("presence.leave")
+                            .path("data")
+                            .path("userId")
+                            .asText());
         }
     }
 
@@ -114,12 +136,15 @@ class SignedBodyTests {
                 + "\"from\":{\"userId\":\"ceo\",\"clientId\":\"x.1\"}}";
         try (WsClient reader = WsClient.withBearer(base, Tokens.user("trust-sig"))) {
             reader.join("live:forged-sig");
-            RedisCli.publish(Channels.room("live:forged-sig"), PodBodies.signed(body).replace("ceo", "cfo"));
+            RedisCli.publish(
+                    Channels.room("live:forged-sig"), PodBodies.signed(body).replace("ceo", "cfo"));
             assertTrue(reader.awaitEvent("said").path("from").isMissingNode(), "a body changed after signing");
-            RedisCli.publish(Channels.room("live:forged-sig"), new BodySigner("not-the-cluster-secret-at-all").sign(body));
+            RedisCli.publish(
+                    Channels.room("live:forged-sig"), new BodySigner("not-the-cluster-secret-at-all").sign(body));
             assertTrue(reader.awaitEvent("said").path("from").isMissingNode(), "signed with another secret");
             RedisCli.publish(Channels.room("live:forged-sig"), PodBodies.signed(body));
-            assertEquals("ceo", reader.awaitEvent("said").path("from").path("userId").asText(), "the cluster's signature");
+            assertEquals(
+                    "ceo", reader.awaitEvent("said").path("from").path("userId").asText(), "the cluster's signature");
         }
     }
 
@@ -134,7 +159,8 @@ class SignedBodyTests {
         try (WsClient reader = WsClient.withBearer(base, Tokens.user("trust-first"))) {
             reader.join("live:sig-first");
             RedisCli.publish(Channels.room("live:sig-first"), first);
-            assertEquals("ceo", reader.awaitEvent("said").path("from").path("userId").asText(), first);
+            assertEquals(
+                    "ceo", reader.awaitEvent("said").path("from").path("userId").asText(), first);
         }
     }
 }

@@ -8,14 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.util.List;
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.roomcast.testing.ChatFixtures;
 import dev.roomcast.testing.ServicesResource;
 import dev.roomcast.testing.Tokens;
@@ -23,6 +16,10 @@ import dev.roomcast.testing.WsClient;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /** PROTOCOL.md 5.1: every chat event with its authorization rule, its broadcast and its refusals. */
 @QuarkusTest
@@ -47,7 +44,8 @@ class ChatEventTests {
             assertFalse(result.path("epoch").asText().isEmpty());
             assertFalse(result.path("recovered").asBoolean());
             assertEquals(0, result.path("missed").asInt());
-            JsonNode refused = stranger.join(room, "chat:no-such-room").path("data").path("rooms");
+            JsonNode refused =
+                    stranger.join(room, "chat:no-such-room").path("data").path("rooms");
             assertEquals("FORBIDDEN", refused.get(0).path("error").path("code").asText());
             assertEquals("NOT_FOUND", refused.get(1).path("error").path("code").asText());
         }
@@ -56,16 +54,30 @@ class ChatEventTests {
     @Test
     void sendBroadcastsACompleteMessageWithItsOffsetToEveryClientIncludingTheSendersOwn() {
         String room = ChatFixtures.room(base, "alice", "send", "bob");
-        try (WsClient alice = WsClient.withBearer(base, Tokens.user("alice")); WsClient aliceTab = WsClient.withBearer(base, Tokens.user("alice"));
+        try (WsClient alice = WsClient.withBearer(base, Tokens.user("alice"));
+                WsClient aliceTab = WsClient.withBearer(base, Tokens.user("alice"));
                 WsClient bob = WsClient.withBearer(base, Tokens.user("bob"))) {
             alice.join(room);
             aliceTab.join(room);
             bob.join(room);
-            JsonNode ack = alice.request("message.send", Map.of("room", room, "text", "  hello  ", "clientMsgId", "c-1"));
+            JsonNode ack =
+                    alice.request("message.send", Map.of("room", room, "text", "  hello  ", "clientMsgId", "c-1"));
             JsonNode message = ack.path("data").path("message");
             assertEquals("hello", message.path("text").asText(), "trimmed");
-            for (String field : List.of("id", "room", "offset", "userId", "text", "clientMsgId", "threadId", "createdAt",
-                    "editedAt", "deleted", "pinned", "reactions", "replyCount")) {
+            for (String field : List.of(
+                    "id",
+                    "room",
+                    "offset",
+                    "userId",
+                    "text",
+                    "clientMsgId",
+                    "threadId",
+                    "createdAt",
+                    "editedAt",
+                    "deleted",
+                    "pinned",
+                    "reactions",
+                    "replyCount")) {
                 assertTrue(message.has(field), "message." + field + " in " + message);
             }
             assertEquals(1, message.path("offset").asLong());
@@ -81,19 +93,24 @@ class ChatEventTests {
     @Test
     void aRepeatedClientMsgIdReturnsTheOriginalAndBroadcastsNothing() {
         String room = ChatFixtures.room(base, "carl", "idem", "dina");
-        try (WsClient carl = WsClient.withBearer(base, Tokens.user("carl")); WsClient dina = WsClient.withBearer(base, Tokens.user("dina"))) {
+        try (WsClient carl = WsClient.withBearer(base, Tokens.user("carl"));
+                WsClient dina = WsClient.withBearer(base, Tokens.user("dina"))) {
             carl.join(room);
             dina.join(room);
             JsonNode first = carl.request("message.send", Map.of("room", room, "text", "once", "clientMsgId", "same"))
-                    .path("data").path("message");
-            JsonNode again = carl.request("message.send", Map.of("room", room, "text", "once more", "clientMsgId", "same"))
-                    .path("data").path("message");
+                    .path("data")
+                    .path("message");
+            JsonNode again = carl.request(
+                            "message.send", Map.of("room", room, "text", "once more", "clientMsgId", "same"))
+                    .path("data")
+                    .path("message");
             assertEquals(first.path("id"), again.path("id"));
             assertEquals("once", again.path("text").asText());
             dina.awaitEvent("message.created");
             ChatFixtures.send(carl, room, "marker");
             JsonNode next = dina.awaitEvent("message.created");
-            assertEquals("marker", next.path("data").path("message").path("text").asText(), "no second message.created");
+            assertEquals(
+                    "marker", next.path("data").path("message").path("text").asText(), "no second message.created");
             assertEquals(2, next.path("offset").asLong(), "the repeat took no offset");
         }
     }
@@ -105,9 +122,12 @@ class ChatEventTests {
         try (WsClient paul = WsClient.withBearer(base, Tokens.user("paul"))) {
             paul.join(first, second);
             JsonNode one = paul.request("message.send", Map.of("room", first, "text", "in a", "clientMsgId", "shared"))
-                    .path("data").path("message");
-            JsonNode other = paul.request("message.send", Map.of("room", second, "text", "in b", "clientMsgId", "shared"))
-                    .path("data").path("message");
+                    .path("data")
+                    .path("message");
+            JsonNode other = paul.request(
+                            "message.send", Map.of("room", second, "text", "in b", "clientMsgId", "shared"))
+                    .path("data")
+                    .path("message");
             assertNotEquals(one.path("id"), other.path("id"));
             assertEquals(second, other.path("room").asText());
             assertEquals("in b", other.path("text").asText());
@@ -117,22 +137,28 @@ class ChatEventTests {
     @Test
     void repliesUpdateTheThreadAndEditsDeletesReactionsAndPinsFollowTheirRules() {
         String room = ChatFixtures.room(base, "erin", "rules", "finn");
-        try (WsClient erin = WsClient.withBearer(base, Tokens.user("erin")); WsClient finn = WsClient.withBearer(base, Tokens.user("finn"))) {
+        try (WsClient erin = WsClient.withBearer(base, Tokens.user("erin"));
+                WsClient finn = WsClient.withBearer(base, Tokens.user("finn"))) {
             erin.join(room);
             finn.join(room);
             JsonNode parent = ChatFixtures.send(erin, room, "topic");
             long parentId = parent.path("id").asLong();
-            JsonNode reply = finn.request("message.send", Map.of("room", room, "text", "reply", "clientMsgId", "r-1",
-                    "threadId", parentId)).path("data").path("message");
+            JsonNode reply = finn.request(
+                            "message.send",
+                            Map.of("room", room, "text", "reply", "clientMsgId", "r-1", "threadId", parentId))
+                    .path("data")
+                    .path("message");
             assertEquals(parentId, reply.path("threadId").asLong());
             JsonNode thread = erin.awaitEvent("thread.updated");
             assertEquals(parentId, thread.path("data").path("messageId").asLong());
             assertEquals(1, thread.path("data").path("replyCount").asInt());
             assertEquals(3, thread.path("offset").asLong());
 
-            assertEquals("FORBIDDEN", code(finn.request("message.edit", Map.of("messageId", parentId, "text", "hijack"))));
+            assertEquals(
+                    "FORBIDDEN", code(finn.request("message.edit", Map.of("messageId", parentId, "text", "hijack"))));
             JsonNode edited = erin.request("message.edit", Map.of("messageId", parentId, "text", "topic v2"));
-            assertEquals("topic v2", edited.path("data").path("message").path("text").asText());
+            assertEquals(
+                    "topic v2", edited.path("data").path("message").path("text").asText());
             JsonNode updated = finn.awaitEvent("message.updated").path("data").path("message");
             assertEquals("topic v2", updated.path("text").asText());
             assertNotNull(updated.path("editedAt").asText(null));
@@ -147,17 +173,33 @@ class ChatEventTests {
             assertEquals(1, removed.path("data").path("count").asInt());
 
             finn.request("message.pin", Map.of("messageId", parentId));
-            assertEquals(parentId, erin.awaitEvent("message.pinned").path("data").path("messageId").asLong());
+            assertEquals(
+                    parentId,
+                    erin.awaitEvent("message.pinned")
+                            .path("data")
+                            .path("messageId")
+                            .asLong());
             finn.request("message.unpin", Map.of("messageId", parentId));
             erin.awaitEvent("message.unpinned");
 
             assertEquals("FORBIDDEN", code(finn.request("message.delete", Map.of("messageId", parentId))));
             erin.request("message.delete", Map.of("messageId", parentId));
-            assertEquals(parentId, finn.awaitEvent("message.deleted").path("data").path("messageId").asLong());
-            assertEquals("NOT_FOUND", code(erin.request("message.edit", Map.of("messageId", parentId, "text", "gone?"))));
+            assertEquals(
+                    parentId,
+                    finn.awaitEvent("message.deleted")
+                            .path("data")
+                            .path("messageId")
+                            .asLong());
+            assertEquals(
+                    "NOT_FOUND", code(erin.request("message.edit", Map.of("messageId", parentId, "text", "gone?"))));
 
-            JsonNode page = given().auth().oauth2(Tokens.user("finn")).get("/api/rooms/" + room + "/messages")
-                    .then().statusCode(200).extract().as(JsonNode.class);
+            JsonNode page = given().auth()
+                    .oauth2(Tokens.user("finn"))
+                    .get("/api/rooms/" + room + "/messages")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .as(JsonNode.class);
             JsonNode deleted = page.path("items").get(0);
             assertTrue(deleted.path("deleted").asBoolean());
             assertEquals("", deleted.path("text").asText());
@@ -168,11 +210,16 @@ class ChatEventTests {
     @Test
     void anAdminMayDeleteAnyonesMessage() {
         String room = ChatFixtures.room(base, "gail", "moderated", "mod");
-        try (WsClient gail = WsClient.withBearer(base, Tokens.user("gail")); WsClient mod = WsClient.withBearer(base, Tokens.admin("mod"))) {
+        try (WsClient gail = WsClient.withBearer(base, Tokens.user("gail"));
+                WsClient mod = WsClient.withBearer(base, Tokens.admin("mod"))) {
             gail.join(room);
             mod.join(room);
             long id = ChatFixtures.send(gail, room, "oops").path("id").asLong();
-            assertEquals("ack", mod.request("message.delete", Map.of("messageId", id)).path("event").asText());
+            assertEquals(
+                    "ack",
+                    mod.request("message.delete", Map.of("messageId", id))
+                            .path("event")
+                            .asText());
         }
     }
 
@@ -180,23 +227,41 @@ class ChatEventTests {
     void refusalsForRoomsNotJoinedMissingOrMalformedInput() {
         String room = ChatFixtures.room(base, "hana", "refusals");
         try (WsClient hana = WsClient.withBearer(base, Tokens.user("hana"))) {
-            assertEquals("FORBIDDEN", code(hana.request("message.send", Map.of("room", room, "text", "x", "clientMsgId", "a"))));
-            assertEquals("NOT_FOUND", code(hana.request("message.send", Map.of("room", "chat:nowhere-to-be-found", "text", "x", "clientMsgId", "a"))));
+            assertEquals(
+                    "FORBIDDEN",
+                    code(hana.request("message.send", Map.of("room", room, "text", "x", "clientMsgId", "a"))));
+            assertEquals(
+                    "NOT_FOUND",
+                    code(hana.request(
+                            "message.send",
+                            Map.of("room", "chat:nowhere-to-be-found", "text", "x", "clientMsgId", "a"))));
             hana.join(room);
-            assertEquals("BAD_REQUEST", code(hana.request("message.send", Map.of("room", room, "text", "   ", "clientMsgId", "b"))));
-            assertEquals("BAD_REQUEST", code(hana.request("message.send", Map.of("room", room, "text", "x".repeat(4001), "clientMsgId", "c"))));
-            assertEquals("ack", hana.request("message.send", Map.of("room", room, "text", "😀".repeat(4000), "clientMsgId", "d"))
-                    .path("event").asText(), "4000 code points fit, even as surrogate pairs");
+            assertEquals(
+                    "BAD_REQUEST",
+                    code(hana.request("message.send", Map.of("room", room, "text", "   ", "clientMsgId", "b"))));
+            assertEquals(
+                    "BAD_REQUEST",
+                    code(hana.request(
+                            "message.send", Map.of("room", room, "text", "x".repeat(4001), "clientMsgId", "c"))));
+            assertEquals(
+                    "ack",
+                    hana.request("message.send", Map.of("room", room, "text", "😀".repeat(4000), "clientMsgId", "d"))
+                            .path("event")
+                            .asText(),
+                    "4000 code points fit, even as surrogate pairs");
             assertEquals("BAD_REQUEST", code(hana.request("message.send", Map.of("room", room, "text", "x"))));
             assertEquals("NOT_FOUND", code(hana.request("message.edit", Map.of("messageId", 999999999, "text", "x"))));
-            assertEquals("FORBIDDEN", code(hana.request("message.send", Map.of("room", "live:lobby", "text", "x", "clientMsgId", "e"))));
+            assertEquals(
+                    "FORBIDDEN",
+                    code(hana.request("message.send", Map.of("room", "live:lobby", "text", "x", "clientMsgId", "e"))));
         }
     }
 
     @Test
     void typingReachesTheOtherClientsOnlyAndReadUpdatesTheUsersSessions() {
         String room = ChatFixtures.room(base, "ivan", "typing", "jade");
-        try (WsClient ivan = WsClient.withBearer(base, Tokens.user("ivan")); WsClient jade = WsClient.withBearer(base, Tokens.user("jade"));
+        try (WsClient ivan = WsClient.withBearer(base, Tokens.user("ivan"));
+                WsClient jade = WsClient.withBearer(base, Tokens.user("jade"));
                 WsClient jadeTab = WsClient.withBearer(base, Tokens.user("jade"))) {
             ivan.join(room);
             jade.join(room);
@@ -219,7 +284,11 @@ class ChatEventTests {
                 assertEquals(1, updated.path("data").path("unread").asLong());
                 assertTrue(updated.path("room").isMissingNode(), "a user delivery");
             }
-            given().auth().oauth2(Tokens.user("jade")).get("/api/rooms").then().statusCode(200)
+            given().auth()
+                    .oauth2(Tokens.user("jade"))
+                    .get("/api/rooms")
+                    .then()
+                    .statusCode(200)
                     .body("items.find { it.room == '" + room + "' }.unread", equalTo(1));
         }
     }
@@ -227,46 +296,99 @@ class ChatEventTests {
     @Test
     void mentionsNotifyMembersOnlineAndAreStoredForLater() {
         String room = ChatFixtures.room(base, "kate", "mentions", "liam", "mia");
-        try (WsClient kate = WsClient.withBearer(base, Tokens.user("kate")); WsClient liam = WsClient.withBearer(base, Tokens.user("liam"))) {
+        try (WsClient kate = WsClient.withBearer(base, Tokens.user("kate"));
+                WsClient liam = WsClient.withBearer(base, Tokens.user("liam"))) {
             kate.join(room);
-            long id = ChatFixtures.send(kate, room, "@liam and @mia. and @kate and @outsider look").path("id").asLong();
+            long id = ChatFixtures.send(kate, room, "@liam and @mia. and @kate and @outsider look")
+                    .path("id")
+                    .asLong();
             JsonNode notification = liam.awaitEvent("notification");
             assertEquals("mention", notification.path("data").path("type").asText());
             assertEquals(room, notification.path("data").path("room").asText());
             assertEquals(id, notification.path("data").path("messageId").asLong());
             assertEquals("kate", notification.path("data").path("from").asText());
         }
-        JsonNode stored = given().auth().oauth2(Tokens.user("mia")).get("/api/notifications?unread=true")
-                .then().statusCode(200).extract().as(JsonNode.class).path("items");
+        JsonNode stored = given().auth()
+                .oauth2(Tokens.user("mia"))
+                .get("/api/notifications?unread=true")
+                .then()
+                .statusCode(200)
+                .extract()
+                .as(JsonNode.class)
+                .path("items");
         assertEquals(1, stored.size(), "mia (offline, trailing dot) was notified once: " + stored);
         long notificationId = stored.get(0).path("id").asLong();
-        given().auth().oauth2(Tokens.user("kate")).post("/api/notifications/" + notificationId + "/read").then().statusCode(404);
-        given().auth().oauth2(Tokens.user("mia")).post("/api/notifications/" + notificationId + "/read").then().statusCode(204);
-        given().auth().oauth2(Tokens.user("mia")).get("/api/notifications?unread=true").then().statusCode(200)
+        given().auth()
+                .oauth2(Tokens.user("kate"))
+                .post("/api/notifications/" + notificationId + "/read")
+                .then()
+                .statusCode(404);
+        given().auth()
+                .oauth2(Tokens.user("mia"))
+                .post("/api/notifications/" + notificationId + "/read")
+                .then()
+                .statusCode(204);
+        given().auth()
+                .oauth2(Tokens.user("mia"))
+                .get("/api/notifications?unread=true")
+                .then()
+                .statusCode(200)
                 .body("items.size()", equalTo(0));
-        given().auth().oauth2(Tokens.user("kate")).get("/api/notifications").then().statusCode(200)
+        given().auth()
+                .oauth2(Tokens.user("kate"))
+                .get("/api/notifications")
+                .then()
+                .statusCode(200)
                 .body("items.size()", equalTo(0));
     }
 
     @Test
     void aMessageMentioningOnlyNonMembersIsSentAndItsRetryReturnsIt() {
         String room = ChatFixtures.room(base, "noah", "non-members", "olga");
-        try (WsClient noah = WsClient.withBearer(base, Tokens.user("noah")); WsClient olga = WsClient.withBearer(base, Tokens.user("olga"))) {
+        try (WsClient noah = WsClient.withBearer(base, Tokens.user("noah"));
+                WsClient olga = WsClient.withBearer(base, Tokens.user("olga"))) {
             noah.join(room);
             olga.join(room);
-            JsonNode first = noah.request("message.send", Map.of("room", room, "text", "hi @nobody", "clientMsgId", "m-1"));
+            JsonNode first =
+                    noah.request("message.send", Map.of("room", room, "text", "hi @nobody", "clientMsgId", "m-1"));
             assertEquals("ack", first.path("event").asText(), first.toString());
-            JsonNode retry = noah.request("message.send", Map.of("room", room, "text", "hi @nobody", "clientMsgId", "m-1"));
-            assertEquals(first.path("data").path("message").path("id"), retry.path("data").path("message").path("id"));
-            assertEquals("ack", noah.request("message.send", Map.of("room", room, "text", "@here everyone", "clientMsgId", "m-2"))
-                    .path("event").asText());
-            assertEquals("hi @nobody", olga.awaitEvent("message.created").path("data").path("message").path("text").asText());
-            assertEquals("@here everyone", olga.awaitEvent("message.created").path("data").path("message").path("text").asText());
+            JsonNode retry =
+                    noah.request("message.send", Map.of("room", room, "text", "hi @nobody", "clientMsgId", "m-1"));
+            assertEquals(
+                    first.path("data").path("message").path("id"),
+                    retry.path("data").path("message").path("id"));
+            assertEquals(
+                    "ack",
+                    noah.request("message.send", Map.of("room", room, "text", "@here everyone", "clientMsgId", "m-2"))
+                            .path("event")
+                            .asText());
+            assertEquals(
+                    "hi @nobody",
+                    olga.awaitEvent("message.created")
+                            .path("data")
+                            .path("message")
+                            .path("text")
+                            .asText());
+            assertEquals(
+                    "@here everyone",
+                    olga.awaitEvent("message.created")
+                            .path("data")
+                            .path("message")
+                            .path("text")
+                            .asText());
         }
-        given().auth().oauth2(Tokens.user("noah")).contentType("application/json")
-                .body(Map.of("text", "over REST, @nobody", "clientMsgId", "m-3")).post("/api/rooms/" + room + "/messages")
-                .then().statusCode(201);
-        given().auth().oauth2(Tokens.user("nobody")).get("/api/notifications").then().statusCode(200)
+        given().auth()
+                .oauth2(Tokens.user("noah"))
+                .contentType("application/json")
+                .body(Map.of("text", "over REST, @nobody", "clientMsgId", "m-3"))
+                .post("/api/rooms/" + room + "/messages")
+                .then()
+                .statusCode(201);
+        given().auth()
+                .oauth2(Tokens.user("nobody"))
+                .get("/api/notifications")
+                .then()
+                .statusCode(200)
                 .body("items.size()", equalTo(0));
     }
 }

@@ -4,22 +4,19 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.roomcast.testing.ChatFixtures;
 import dev.roomcast.testing.Pod;
 import dev.roomcast.testing.Pods;
 import dev.roomcast.testing.Tokens;
 import dev.roomcast.testing.WsClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Chat on two packaged pods sharing PostgreSQL and Redis: offsets stay gapless, unique and in order for every
@@ -31,10 +28,8 @@ class ChatMultiPodIT {
     private static final int SENDERS_PER_POD = 2;
     private static final int MESSAGES_PER_SENDER = 500;
 
-
     @RegisterExtension
-    static final Pods PODS = Pods.of("chat-1", Pod.UNLIMITED_RATES)
-            .and("chat-2", Pod.UNLIMITED_RATES);
+    static final Pods PODS = Pods.of("chat-1", Pod.UNLIMITED_RATES).and("chat-2", Pod.UNLIMITED_RATES);
 
     @Test
     void concurrentSendersOnTwoPodsProduceOneGaplessOrderedSequenceForEverySubscriber() throws Exception {
@@ -50,12 +45,14 @@ class ChatMultiPodIT {
         List<WsClient> senderClients = new ArrayList<>();
         try {
             for (int i = 0; i < readers.size(); i++) {
-                WsClient reader = WsClient.withBearer((i % 2 == 0 ? PODS.first() : PODS.second()).base(), Tokens.user(readers.get(i)));
+                WsClient reader = WsClient.withBearer(
+                        (i % 2 == 0 ? PODS.first() : PODS.second()).base(), Tokens.user(readers.get(i)));
                 reader.join(room);
                 subscribers.add(reader);
             }
             for (int i = 0; i < senders.size(); i++) {
-                WsClient sender = WsClient.withBearer((i % 2 == 0 ? PODS.first() : PODS.second()).base(), Tokens.user(senders.get(i)));
+                WsClient sender = WsClient.withBearer(
+                        (i % 2 == 0 ? PODS.first() : PODS.second()).base(), Tokens.user(senders.get(i)));
                 sender.join(room);
                 senderClients.add(sender);
             }
@@ -66,8 +63,16 @@ class ChatMultiPodIT {
                 sending.add(CompletableFuture.runAsync(() -> {
                     // No waiting for acks: frames go out as fast as the socket takes them.
                     for (int m = 0; m < MESSAGES_PER_SENDER; m++) {
-                        sender.send(WsClient.frame("message.send", "s" + m, Map.of("room", room, "text", senderIndex + ":" + m,
-                                "clientMsgId", senderIndex + "-" + m)));
+                        sender.send(WsClient.frame(
+                                "message.send",
+                                "s" + m,
+                                Map.of(
+                                        "room",
+                                        room,
+                                        "text",
+                                        senderIndex + ":" + m,
+                                        "clientMsgId",
+                                        senderIndex + "-" + m)));
                     }
                 }));
             }
@@ -82,15 +87,26 @@ class ChatMultiPodIT {
             for (WsClient subscriber : subscribers) {
                 List<Long> offsets = new ArrayList<>(total);
                 for (int i = 0; i < total; i++) {
-                    offsets.add(subscriber.awaitEvent("message.created").path("offset").asLong());
+                    offsets.add(subscriber
+                            .awaitEvent("message.created")
+                            .path("offset")
+                            .asLong());
                 }
                 for (int i = 0; i < total; i++) {
-                    assertEquals(i + 1, offsets.get(i), "offset at position " + i + " (a gap, duplicate or reordering)");
+                    assertEquals(
+                            i + 1, offsets.get(i), "offset at position " + i + " (a gap, duplicate or reordering)");
                 }
-                subscriber.assertNothingBeforePong(f -> "message.created".equals(f.path("event").asText()), "a duplicate");
+                subscriber.assertNothingBeforePong(
+                        f -> "message.created".equals(f.path("event").asText()), "a duplicate");
             }
-            JsonNode latest = given().baseUri(PODS.second().base().toString()).auth().oauth2(Tokens.user("host"))
-                    .get("/api/rooms/" + room).then().statusCode(200).extract().as(JsonNode.class);
+            JsonNode latest = given().baseUri(PODS.second().base().toString())
+                    .auth()
+                    .oauth2(Tokens.user("host"))
+                    .get("/api/rooms/" + room)
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .as(JsonNode.class);
             assertEquals(total, latest.path("lastOffset").asLong());
         } finally {
             subscribers.forEach(WsClient::close);
@@ -107,16 +123,21 @@ class ChatMultiPodIT {
             onOne.join(room);
             onTwo.join(room);
             watcher.join(room);
-            JsonNode first = onOne.request("message.send", Map.of("room", room, "text", "hi", "clientMsgId", "retry-me"))
-                    .path("data").path("message");
-            JsonNode retry = onTwo.request("message.send", Map.of("room", room, "text", "hi", "clientMsgId", "retry-me"))
-                    .path("data").path("message");
+            JsonNode first = onOne.request(
+                            "message.send", Map.of("room", room, "text", "hi", "clientMsgId", "retry-me"))
+                    .path("data")
+                    .path("message");
+            JsonNode retry = onTwo.request(
+                            "message.send", Map.of("room", room, "text", "hi", "clientMsgId", "retry-me"))
+                    .path("data")
+                    .path("message");
             assertEquals(first.path("id"), retry.path("id"));
             assertEquals(first.path("offset"), retry.path("offset"));
             watcher.awaitEvent("message.created");
             ChatFixtures.send(onOne, room, "marker");
             JsonNode next = watcher.awaitEvent("message.created");
-            assertEquals("marker", next.path("data").path("message").path("text").asText(), "the retry created nothing");
+            assertEquals(
+                    "marker", next.path("data").path("message").path("text").asText(), "the retry created nothing");
         }
     }
 
@@ -127,13 +148,26 @@ class ChatMultiPodIT {
                 WsClient owner = WsClient.withBearer(PODS.first().base(), Tokens.user("wanda"))) {
             kicked.join(room);
             owner.join(room);
-            given().baseUri(PODS.first().base().toString()).auth().oauth2(Tokens.user("wanda"))
-                    .delete("/api/rooms/" + room + "/members/xander").then().statusCode(204);
-            assertEquals("kicked", kicked.awaitEvent("member.removed").path("data").path("reason").asText());
+            given().baseUri(PODS.first().base().toString())
+                    .auth()
+                    .oauth2(Tokens.user("wanda"))
+                    .delete("/api/rooms/" + room + "/members/xander")
+                    .then()
+                    .statusCode(204);
+            assertEquals(
+                    "kicked",
+                    kicked.awaitEvent("member.removed")
+                            .path("data")
+                            .path("reason")
+                            .asText());
             ChatFixtures.send(owner, room, "not for xander");
             assertTrue(kicked.request("message.send", Map.of("room", room, "text", "x", "clientMsgId", "x"))
-                    .path("data").path("code").asText().equals("FORBIDDEN"));
-            kicked.assertNothingBeforePong(f -> "message.created".equals(f.path("event").asText()), "a message after the kick");
+                    .path("data")
+                    .path("code")
+                    .asText()
+                    .equals("FORBIDDEN"));
+            kicked.assertNothingBeforePong(
+                    f -> "message.created".equals(f.path("event").asText()), "a message after the kick");
         }
     }
 }

@@ -4,6 +4,15 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.roomcast.testing.ChatFixtures;
+import dev.roomcast.testing.ServicesResource;
+import dev.roomcast.testing.Tokens;
+import dev.roomcast.testing.WsClient;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,19 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import dev.roomcast.testing.ChatFixtures;
-import dev.roomcast.testing.ServicesResource;
-import dev.roomcast.testing.Tokens;
-import dev.roomcast.testing.WsClient;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 
 /**
  * Changes that arrive at the same moment: two creations of one room, repeated adds of one member, read positions
@@ -46,8 +43,13 @@ class ConcurrentChangeTests {
     @Test
     void concurrentCreationsOfOneRoomMakeOneRoomAndConflicts() throws Exception {
         String room = ChatFixtures.newRoomName("race");
-        List<Integer> statuses = atOnce(() -> given().baseUri(base.toString()).auth().oauth2(Tokens.user("racer"))
-                .contentType(ContentType.JSON).body(Map.of("room", room)).post("/api/rooms").statusCode());
+        List<Integer> statuses = atOnce(() -> given().baseUri(base.toString())
+                .auth()
+                .oauth2(Tokens.user("racer"))
+                .contentType(ContentType.JSON)
+                .body(Map.of("room", room))
+                .post("/api/rooms")
+                .statusCode());
         assertEquals(1, Collections.frequency(statuses, 201), statuses.toString());
         assertEquals(AT_ONCE - 1, Collections.frequency(statuses, 409), statuses.toString());
     }
@@ -56,13 +58,23 @@ class ConcurrentChangeTests {
     void repeatedAddsOfOneMemberAddItOnce() throws Exception {
         String room = ChatFixtures.room(base, "racer", "adds");
         try (WsClient joiner = WsClient.withBearer(base, Tokens.user("added-once"))) {
-            List<Integer> statuses = atOnce(() -> given().baseUri(base.toString()).auth().oauth2(Tokens.user("racer"))
-                    .put("/api/rooms/" + room + "/members/added-once").statusCode());
+            List<Integer> statuses = atOnce(() -> given().baseUri(base.toString())
+                    .auth()
+                    .oauth2(Tokens.user("racer"))
+                    .put("/api/rooms/" + room + "/members/added-once")
+                    .statusCode());
             assertEquals(Collections.nCopies(AT_ONCE, 204), statuses);
-            assertEquals(room, joiner.awaitEvent("member.added").path("data").path("room").asText());
-            joiner.assertNothingBeforePong(frame -> "member.added".equals(frame.path("event").asText()),
-                    "a second member.added");
-            assertTrue(joiner.join(room).path("data").path("rooms").get(0).path("joined").asBoolean());
+            assertEquals(
+                    room,
+                    joiner.awaitEvent("member.added").path("data").path("room").asText());
+            joiner.assertNothingBeforePong(
+                    frame -> "member.added".equals(frame.path("event").asText()), "a second member.added");
+            assertTrue(joiner.join(room)
+                    .path("data")
+                    .path("rooms")
+                    .get(0)
+                    .path("joined")
+                    .asBoolean());
         }
     }
 
@@ -84,12 +96,15 @@ class ConcurrentChangeTests {
             }
             // Every tab sends its read at once, the highest in the middle, and each reply comes back.
             for (int i = 0; i < AT_ONCE; i++) {
-                tabs.get(i).send(WsClient.frame("read", "r" + i, Map.of("room", room, "offset", 1 + (i * 5) % AT_ONCE)));
+                tabs.get(i)
+                        .send(WsClient.frame("read", "r" + i, Map.of("room", room, "offset", 1 + (i * 5) % AT_ONCE)));
             }
             for (int i = 0; i < AT_ONCE; i++) {
                 tabs.get(i).awaitReply("r" + i);
             }
-            JsonNode now = tabs.get(0).request("read", Map.of("room", room, "offset", 0)).path("data");
+            JsonNode now = tabs.get(0)
+                    .request("read", Map.of("room", room, "offset", 0))
+                    .path("data");
             assertEquals(AT_ONCE, now.path("offset").asLong(), "the position never moves back: " + now);
             assertEquals(0, now.path("unread").asLong());
         } finally {
@@ -100,10 +115,13 @@ class ConcurrentChangeTests {
     @Test
     void oneJoinOfSeveralChatRoomsRecoversEachInOrder() {
         Map<String, String> epochs = new LinkedHashMap<>();
-        List<String> rooms = List.of(ChatFixtures.room(base, "racer", "multi-a"), ChatFixtures.room(base, "racer", "multi-b"),
+        List<String> rooms = List.of(
+                ChatFixtures.room(base, "racer", "multi-a"),
+                ChatFixtures.room(base, "racer", "multi-b"),
                 ChatFixtures.room(base, "racer", "multi-c"));
         try (WsClient writer = WsClient.withBearer(base, Tokens.user("racer"))) {
-            JsonNode results = writer.request("join", Map.of("rooms", rooms)).path("data").path("rooms");
+            JsonNode results =
+                    writer.request("join", Map.of("rooms", rooms)).path("data").path("rooms");
             for (int i = 0; i < rooms.size(); i++) {
                 assertTrue(results.get(i).path("joined").asBoolean(), results.toString());
                 epochs.put(rooms.get(i), results.get(i).path("epoch").asText());
@@ -117,7 +135,9 @@ class ConcurrentChangeTests {
         Map<String, Object> since = new LinkedHashMap<>();
         rooms.forEach(room -> since.put(room, Map.of("offset", 0, "epoch", epochs.get(room))));
         try (WsClient reader = WsClient.withBearer(base, Tokens.user("racer"))) {
-            JsonNode results = reader.request("join", Map.of("rooms", rooms, "since", since)).path("data").path("rooms");
+            JsonNode results = reader.request("join", Map.of("rooms", rooms, "since", since))
+                    .path("data")
+                    .path("rooms");
             for (int i = 0; i < rooms.size(); i++) {
                 JsonNode result = results.get(i);
                 assertTrue(result.path("recovered").asBoolean(), result.toString());
@@ -127,8 +147,8 @@ class ConcurrentChangeTests {
             for (int i = 0; i < rooms.size(); i++) {
                 String room = rooms.get(i);
                 for (long offset = 1; offset <= i + 1; offset++) {
-                    JsonNode replayed = reader.awaitFrame(frame -> room.equals(frame.path("room").asText()),
-                            "a replayed event of " + room);
+                    JsonNode replayed = reader.awaitFrame(
+                            frame -> room.equals(frame.path("room").asText()), "a replayed event of " + room);
                     assertEquals(offset, replayed.path("offset").asLong(), replayed.toString());
                 }
             }

@@ -6,19 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.roomcast.protocol.Channels;
 import dev.roomcast.testing.ChatFixtures;
 import dev.roomcast.testing.Metrics;
@@ -33,6 +21,15 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /**
  * What the event log repairs when live delivery failed: an event committed but never published (Redis lost it, or was
@@ -67,7 +64,9 @@ class LogRepairTests {
             assertEquals(offset, repaired.path("offset").asLong(), repaired.toString());
             assertEquals(room, repaired.path("data").path("room").asText());
             ChatFixtures.send(owner, room, "after");
-            assertEquals(offset + 1, owner.awaitEvent("message.created").path("offset").asLong(),
+            assertEquals(
+                    offset + 1,
+                    owner.awaitEvent("message.created").path("offset").asLong(),
                     "the stream goes on after the repaired offset");
         }
     }
@@ -78,15 +77,20 @@ class LogRepairTests {
         try (WsClient owner = WsClient.withBearer(base, Tokens.user("repair-owner"))) {
             owner.join(room);
             double invalid = Metrics.value("roomcast_dropped_total{reason=\"invalid\"}");
-            // Even a body a pod signed (a bug, or a pod of another cluster on the same Redis) cannot skip the stream ahead.
-            RedisCli.publish(Channels.room(room), PodBodies.signed("{\"serverId\":\"pod\",\"type\":\"room\",\"target\":\""
-                    + room + "\",\"event\":\"message.created\",\"data\":{\"bogus\":true},\"offset\":1000000}"));
+            // Even a body a pod signed (a bug, or a pod of another cluster on the same Redis) cannot skip the stream
+            // ahead.
+            RedisCli.publish(
+                    Channels.room(room),
+                    PodBodies.signed("{\"serverId\":\"pod\",\"type\":\"room\",\"target\":\"" + room
+                            + "\",\"event\":\"message.created\",\"data\":{\"bogus\":true},\"offset\":1000000}"));
             // The gap it opens is filled from the log, which shows nothing above offset 0: the event is dropped.
-            await().atMost(Duration.ofSeconds(10)).until(() -> Metrics.value("roomcast_dropped_total{reason=\"invalid\"}") > invalid);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> Metrics.value("roomcast_dropped_total{reason=\"invalid\"}") > invalid);
             ChatFixtures.send(owner, room, "first");
             JsonNode first = owner.awaitEvent("message.created");
             assertEquals(1, first.path("offset").asLong(), first.toString());
-            assertEquals("first", first.path("data").path("message").path("text").asText());
+            assertEquals(
+                    "first", first.path("data").path("message").path("text").asText());
             ChatFixtures.send(owner, room, "second");
             assertEquals(2, owner.awaitEvent("message.created").path("offset").asLong());
         }
@@ -105,15 +109,23 @@ class LogRepairTests {
             JsonNode deleted = owner.awaitEvent("room.deleted");
             assertEquals(room, deleted.path("data").path("room").asText());
 
-            given().auth().oauth2(Tokens.user("repair-owner")).contentType(ContentType.JSON)
-                    .body(Map.of("room", room)).post("/api/rooms").then().statusCode(201);
-            JsonNode notIn = owner.request("message.send", Map.of("room", room, "text", "x", "clientMsgId", room + "-x"));
+            given().auth()
+                    .oauth2(Tokens.user("repair-owner"))
+                    .contentType(ContentType.JSON)
+                    .body(Map.of("room", room))
+                    .post("/api/rooms")
+                    .then()
+                    .statusCode(201);
+            JsonNode notIn =
+                    owner.request("message.send", Map.of("room", room, "text", "x", "clientMsgId", room + "-x"));
             assertEquals("FORBIDDEN", notIn.path("data").path("code").asText(), "no longer in the room: " + notIn);
             JsonNode rejoined = owner.join(room).path("data").path("rooms").get(0);
             assertTrue(rejoined.path("joined").asBoolean(), rejoined.toString());
             assertEquals(0, rejoined.path("offset").asLong());
             ChatFixtures.send(owner, room, "new life");
-            assertEquals(1, owner.awaitEvent("message.created").path("offset").asLong(),
+            assertEquals(
+                    1,
+                    owner.awaitEvent("message.created").path("offset").asLong(),
                     "the recreated room's offsets start again and are delivered");
         }
     }
@@ -141,7 +153,9 @@ class LogRepairTests {
         String room = ChatFixtures.room(base, "repair-owner", "aged");
         String epoch = ChatFixtures.sendMessages(base, "repair-owner", room, 3);
         // Offsets 1 and 2 are eight days old now, beyond the default max-age of 7 days.
-        update("UPDATE room_events SET created_at = now() - interval '8 days' WHERE room = ? AND room_offset <= 2", room);
+        update(
+                "UPDATE room_events SET created_at = now() - interval '8 days' WHERE room = ? AND room_offset <= 2",
+                room);
 
         long removed = retention.prune().await().atMost(Duration.ofSeconds(30));
 
@@ -184,14 +198,16 @@ class LogRepairTests {
     }
 
     private void update(String sql, String room) throws SQLException {
-        try (Connection connection = database.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+        try (Connection connection = database.getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, room);
             assertTrue(statement.executeUpdate() > 0, sql);
         }
     }
 
     private long count(String sql, String room) throws SQLException {
-        try (Connection connection = database.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+        try (Connection connection = database.getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, room);
             try (ResultSet row = statement.executeQuery()) {
                 row.next();

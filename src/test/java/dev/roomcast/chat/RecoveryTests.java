@@ -5,17 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.roomcast.testing.ChatFixtures;
 import dev.roomcast.testing.ServicesResource;
 import dev.roomcast.testing.Tokens;
@@ -24,6 +14,13 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 
 /**
  * PROTOCOL.md 5.3: a client that was away rejoins with {@code since} and ends with the complete, gapless, strictly
@@ -51,7 +48,8 @@ class RecoveryTests {
                 }
                 lastSeen = 0;
                 for (int i = 0; i < 5; i++) {
-                    lastSeen = reader.awaitEvent("message.created").path("offset").asLong();
+                    lastSeen =
+                            reader.awaitEvent("message.created").path("offset").asLong();
                 }
                 assertEquals(5, lastSeen);
             }
@@ -61,14 +59,24 @@ class RecoveryTests {
             // Another sender keeps going during the rejoin and its replay.
             CompletableFuture<Void> concurrent = CompletableFuture.runAsync(() -> {
                 for (int i = 0; i < 15; i++) {
-                    given().baseUri(base.toString()).auth().oauth2(Tokens.user("writer")).contentType(ContentType.JSON)
+                    given().baseUri(base.toString())
+                            .auth()
+                            .oauth2(Tokens.user("writer"))
+                            .contentType(ContentType.JSON)
                             .body(Map.of("text", "during " + i, "clientMsgId", "during-" + i + "-" + room))
-                            .post("/api/rooms/" + room + "/messages").then().statusCode(201);
+                            .post("/api/rooms/" + room + "/messages")
+                            .then()
+                            .statusCode(201);
                 }
             });
             try (WsClient reader = WsClient.withBearer(base, Tokens.user("reader"))) {
-                JsonNode ack = reader.request("join", Map.of("rooms", List.of(room),
-                        "since", Map.of(room, Map.of("offset", lastSeen, "epoch", epoch))));
+                JsonNode ack = reader.request(
+                        "join",
+                        Map.of(
+                                "rooms",
+                                List.of(room),
+                                "since",
+                                Map.of(room, Map.of("offset", lastSeen, "epoch", epoch))));
                 JsonNode result = ack.path("data").path("rooms").get(0);
                 assertTrue(result.path("recovered").asBoolean(), result.toString());
                 long announced = result.path("offset").asLong();
@@ -77,14 +85,16 @@ class RecoveryTests {
                 long expectedLast = 5 + 10 + 15;
                 List<Long> offsets = new ArrayList<>();
                 while (offsets.isEmpty() || offsets.get(offsets.size() - 1) < expectedLast) {
-                    offsets.add(reader.awaitEvent("message.created").path("offset").asLong());
+                    offsets.add(
+                            reader.awaitEvent("message.created").path("offset").asLong());
                 }
                 List<Long> expected = new ArrayList<>();
                 for (long offset = lastSeen + 1; offset <= expectedLast; offset++) {
                     expected.add(offset);
                 }
                 assertEquals(expected, offsets, "gapless, strictly increasing, each once");
-                reader.assertNothingBeforePong(f -> "message.created".equals(f.path("event").asText()), "a duplicate");
+                reader.assertNothingBeforePong(
+                        f -> "message.created".equals(f.path("event").asText()), "a duplicate");
             }
         }
     }
@@ -98,23 +108,45 @@ class RecoveryTests {
             ChatFixtures.send(owner, room, "two");
         }
         try (WsClient again = WsClient.withBearer(base, Tokens.user("epoch-owner"))) {
-            JsonNode wrongEpoch = again.request("join", Map.of("rooms", List.of(room),
-                    "since", Map.of(room, Map.of("offset", 1, "epoch", "not-the-epoch")))).path("data").path("rooms").get(0);
+            JsonNode wrongEpoch = again.request(
+                            "join",
+                            Map.of(
+                                    "rooms",
+                                    List.of(room),
+                                    "since",
+                                    Map.of(room, Map.of("offset", 1, "epoch", "not-the-epoch"))))
+                    .path("data")
+                    .path("rooms")
+                    .get(0);
             assertFalse(wrongEpoch.path("recovered").asBoolean());
             assertEquals(0, wrongEpoch.path("missed").asInt());
             assertEquals(2, wrongEpoch.path("offset").asLong());
-            again.assertNothingBeforePong(f -> "message.created".equals(f.path("event").asText()), "a replay");
+            again.assertNothingBeforePong(
+                    f -> "message.created".equals(f.path("event").asText()), "a replay");
         }
         try (WsClient again = WsClient.withBearer(base, Tokens.user("epoch-owner"))) {
-            String epoch = again.join(room).path("data").path("rooms").get(0).path("epoch").asText();
+            String epoch = again.join(room)
+                    .path("data")
+                    .path("rooms")
+                    .get(0)
+                    .path("epoch")
+                    .asText();
             again.request("leave", Map.of("rooms", List.of(room)));
-            JsonNode current = again.request("join", Map.of("rooms", List.of(room),
-                    "since", Map.of(room, Map.of("offset", 2, "epoch", epoch)))).path("data").path("rooms").get(0);
+            JsonNode current = again.request(
+                            "join",
+                            Map.of("rooms", List.of(room), "since", Map.of(room, Map.of("offset", 2, "epoch", epoch))))
+                    .path("data")
+                    .path("rooms")
+                    .get(0);
             assertTrue(current.path("recovered").asBoolean());
             assertEquals(0, current.path("missed").asInt());
             again.request("leave", Map.of("rooms", List.of(room)));
-            JsonNode future = again.request("join", Map.of("rooms", List.of(room),
-                    "since", Map.of(room, Map.of("offset", 99, "epoch", epoch)))).path("data").path("rooms").get(0);
+            JsonNode future = again.request(
+                            "join",
+                            Map.of("rooms", List.of(room), "since", Map.of(room, Map.of("offset", 99, "epoch", epoch))))
+                    .path("data")
+                    .path("rooms")
+                    .get(0);
             assertFalse(future.path("recovered").asBoolean());
         }
     }
@@ -122,7 +154,8 @@ class RecoveryTests {
     @Test
     void restHistoryMatchesWhatTheWebSocketDelivered() {
         String room = ChatFixtures.room(base, "scribe", "matching", "copyist");
-        try (WsClient scribe = WsClient.withBearer(base, Tokens.user("scribe")); WsClient copyist = WsClient.withBearer(base, Tokens.user("copyist"))) {
+        try (WsClient scribe = WsClient.withBearer(base, Tokens.user("scribe"));
+                WsClient copyist = WsClient.withBearer(base, Tokens.user("copyist"))) {
             scribe.join(room);
             copyist.join(room);
             for (int i = 0; i < 6; i++) {
@@ -132,8 +165,13 @@ class RecoveryTests {
             for (int i = 0; i < 6; i++) {
                 live.add(copyist.awaitEvent("message.created").path("data").path("message"));
             }
-            JsonNode page = given().auth().oauth2(Tokens.user("copyist")).get("/api/rooms/" + room + "/messages")
-                    .then().statusCode(200).extract().as(JsonNode.class);
+            JsonNode page = given().auth()
+                    .oauth2(Tokens.user("copyist"))
+                    .get("/api/rooms/" + room + "/messages")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .as(JsonNode.class);
             List<JsonNode> rest = new ArrayList<>();
             page.path("items").forEach(rest::add);
             assertEquals(live, rest, "the same complete message objects, in the same order");
@@ -144,9 +182,17 @@ class RecoveryTests {
     void aMalformedSinceRefusesThatRoomOnly() {
         String room = ChatFixtures.room(base, "since-owner", "since");
         try (WsClient owner = WsClient.withBearer(base, Tokens.user("since-owner"))) {
-            JsonNode results = owner.request("join", Map.of("rooms", List.of(room, "live:beside"),
-                    "since", Map.of(room, Map.of("offset", "two", "epoch", "x")))).path("data").path("rooms");
-            assertEquals("BAD_REQUEST", results.get(0).path("error").path("code").asText());
+            JsonNode results = owner.request(
+                            "join",
+                            Map.of(
+                                    "rooms",
+                                    List.of(room, "live:beside"),
+                                    "since",
+                                    Map.of(room, Map.of("offset", "two", "epoch", "x"))))
+                    .path("data")
+                    .path("rooms");
+            assertEquals(
+                    "BAD_REQUEST", results.get(0).path("error").path("code").asText());
             assertTrue(results.get(1).path("joined").asBoolean());
         }
     }

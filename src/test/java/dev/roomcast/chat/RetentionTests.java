@@ -5,14 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.util.List;
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.roomcast.testing.ChatFixtures;
 import dev.roomcast.testing.ServicesResource;
 import dev.roomcast.testing.ShortLimitsProfile;
@@ -23,6 +16,10 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@code roomcast.history.max-events} (50 here): once retention no longer covers a client's gap it is told
@@ -42,12 +39,21 @@ class RetentionTests {
         String room = ChatFixtures.room(base, "keeper", "retention");
         String epoch;
         try (WsClient keeper = WsClient.withBearer(base, Tokens.user("keeper"))) {
-            epoch = keeper.join(room).path("data").path("rooms").get(0).path("epoch").asText();
+            epoch = keeper.join(room)
+                    .path("data")
+                    .path("rooms")
+                    .get(0)
+                    .path("epoch")
+                    .asText();
         }
         for (int i = 0; i < 100; i++) {
-            given().auth().oauth2(Tokens.user("keeper")).contentType(ContentType.JSON)
-                    .body(Map.of("text", "m" + i, "clientMsgId", room + "-" + i)).post("/api/rooms/" + room + "/messages")
-                    .then().statusCode(201);
+            given().auth()
+                    .oauth2(Tokens.user("keeper"))
+                    .contentType(ContentType.JSON)
+                    .body(Map.of("text", "m" + i, "clientMsgId", room + "-" + i))
+                    .post("/api/rooms/" + room + "/messages")
+                    .then()
+                    .statusCode(201);
         }
         try (WsClient keeper = WsClient.withBearer(base, Tokens.user("keeper"))) {
             JsonNode tooOld = ChatFixtures.joinSince(keeper, room, 10, epoch);
@@ -63,11 +69,18 @@ class RetentionTests {
             assertTrue(covered.path("recovered").asBoolean(), covered.toString());
             assertEquals(15, covered.path("missed").asInt());
             for (long offset = 86; offset <= 100; offset++) {
-                assertEquals(offset, keeper.awaitEvent("message.created").path("offset").asLong());
+                assertEquals(
+                        offset,
+                        keeper.awaitEvent("message.created").path("offset").asLong());
             }
         }
-        JsonNode oldest = given().auth().oauth2(Tokens.user("keeper")).get("/api/rooms/" + room + "/messages?after=0&limit=1")
-                .then().statusCode(200).extract().as(JsonNode.class);
+        JsonNode oldest = given().auth()
+                .oauth2(Tokens.user("keeper"))
+                .get("/api/rooms/" + room + "/messages?after=0&limit=1")
+                .then()
+                .statusCode(200)
+                .extract()
+                .as(JsonNode.class);
         assertEquals(1, oldest.path("items").get(0).path("offset").asLong(), "messages themselves are kept");
     }
 }

@@ -6,22 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.FieldSource;
-
 import dev.roomcast.testing.LocalServices;
 import dev.roomcast.testing.Manifests;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -39,8 +23,22 @@ import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.quarkus.runtime.configuration.DurationConverter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
 
 /**
  * The Kubernetes manifests, as rendered from each overlay, are well-formed and agree with the application: the probe
@@ -60,7 +58,9 @@ class ManifestTests {
     void theRenderedFilesAreWhatTheOverlaysRenderNow(String overlay) throws IOException {
         Optional<String> now = Manifests.renderNow(overlay);
         assumeTrue(now.isPresent(), "kubectl is not installed here: the committed rendering is checked as it is");
-        assertEquals(now.get(), Files.readString(Manifests.rendered(overlay)),
+        assertEquals(
+                now.get(),
+                Files.readString(Manifests.rendered(overlay)),
                 "k8s/rendered/" + overlay + ".yaml is stale: run scripts/k8s-render");
     }
 
@@ -85,10 +85,14 @@ class ManifestTests {
             manifests.one(StatefulSet.class, "redis");
             assertEquals(4, manifests.ofKind(Secret.class).size(), "dev generates its own secrets");
         } else {
-            assertTrue(manifests.ofKind(Secret.class).isEmpty(), "production secrets are created out of band, never here");
-            assertFalse("roomcast-dev".equals(configMap(manifests).get("MP_JWT_VERIFY_ISSUER")), "the dev issuer stays in dev");
+            assertTrue(
+                    manifests.ofKind(Secret.class).isEmpty(), "production secrets are created out of band, never here");
+            assertFalse(
+                    "roomcast-dev".equals(configMap(manifests).get("MP_JWT_VERIFY_ISSUER")),
+                    "the dev issuer stays in dev");
             assertTrue(manifests.ofKind(StatefulSet.class).isEmpty(), "production uses managed PostgreSQL and Redis");
-            assertNotNull(configMap(manifests).get("MP_JWT_VERIFY_AUDIENCES"), "production checks the token's audience");
+            assertNotNull(
+                    configMap(manifests).get("MP_JWT_VERIFY_AUDIENCES"), "production checks the token's audience");
         }
     }
 
@@ -106,7 +110,8 @@ class ManifestTests {
         }
         assertEquals("/q/health/ready", gateway.getReadinessProbe().getHttpGet().getPath());
         assertEquals("/q/health/live", gateway.getLivenessProbe().getHttpGet().getPath());
-        Map<String, String> annotations = deployment.getSpec().getTemplate().getMetadata().getAnnotations();
+        Map<String, String> annotations =
+                deployment.getSpec().getTemplate().getMetadata().getAnnotations();
         assertEquals("true", annotations.get("prometheus.io/scrape"));
         assertEquals("/q/metrics", annotations.get("prometheus.io/path"));
         assertEquals(String.valueOf(management), annotations.get("prometheus.io/port"));
@@ -121,12 +126,18 @@ class ManifestTests {
             for (var rule : ingress.getSpec().getRules()) {
                 for (var path : rule.getHttp().getPaths()) {
                     paths.add(path.getPath());
-                    assertEquals("http", path.getBackend().getService().getPort().getName(), path.getPath());
+                    assertEquals(
+                            "http", path.getBackend().getService().getPort().getName(), path.getPath());
                     if (path.getPath().equals("/ws") || path.getPath().equals("/sse")) {
                         // Browsers pass ?access_token= on the streams; an SSE frame must not wait in a proxy buffer.
-                        assertEquals("false", annotations.get("nginx.ingress.kubernetes.io/enable-access-log"), path.getPath());
-                        assertEquals("off", annotations.get("nginx.ingress.kubernetes.io/proxy-buffering"), path.getPath());
-                        assertTrue(Integer.parseInt(annotations.get("nginx.ingress.kubernetes.io/proxy-read-timeout")) >= 3600);
+                        assertEquals(
+                                "false",
+                                annotations.get("nginx.ingress.kubernetes.io/enable-access-log"),
+                                path.getPath());
+                        assertEquals(
+                                "off", annotations.get("nginx.ingress.kubernetes.io/proxy-buffering"), path.getPath());
+                        assertTrue(Integer.parseInt(annotations.get("nginx.ingress.kubernetes.io/proxy-read-timeout"))
+                                >= 3600);
                     }
                 }
             }
@@ -138,19 +149,26 @@ class ManifestTests {
     @FieldSource("OVERLAYS")
     void podsHoldNoServiceAccountTokenAndReachOnlyTheirPeers(String overlay) {
         Manifests manifests = Manifests.of(overlay);
-        assertEquals(Boolean.FALSE, manifests.gateway().getSpec().getTemplate().getSpec().getAutomountServiceAccountToken());
+        assertEquals(
+                Boolean.FALSE,
+                manifests.gateway().getSpec().getTemplate().getSpec().getAutomountServiceAccountToken());
         NetworkPolicy policy = manifests.one(NetworkPolicy.class, "roomcast");
         for (var rule : policy.getSpec().getEgress()) {
             assertFalse(rule.getTo() == null || rule.getTo().isEmpty(), "an egress rule open to any address: " + rule);
-            rule.getTo().stream().filter(peer -> peer.getIpBlock() != null)
+            rule.getTo().stream()
+                    .filter(peer -> peer.getIpBlock() != null)
                     .forEach(peer -> assertFalse(peer.getIpBlock().getCidr().endsWith("/0"), "egress to everywhere"));
         }
         for (var rule : policy.getSpec().getIngress()) {
             assertFalse(rule.getFrom() == null || rule.getFrom().isEmpty(), "an ingress rule open to anyone: " + rule);
         }
         EnvVar secret = gatewayContainer(manifests.gateway()).getEnv().stream()
-                .filter(env -> env.getName().equals("ROOMCAST_CLUSTER_SECRET")).findFirst().orElseThrow();
-        assertTrue(secret.getValueFrom().getSecretKeyRef().getName().startsWith("roomcast-cluster"), "the cluster secret is a Secret");
+                .filter(env -> env.getName().equals("ROOMCAST_CLUSTER_SECRET"))
+                .findFirst()
+                .orElseThrow();
+        assertTrue(
+                secret.getValueFrom().getSecretKeyRef().getName().startsWith("roomcast-cluster"),
+                "the cluster secret is a Secret");
     }
 
     @ParameterizedTest
@@ -158,24 +176,54 @@ class ManifestTests {
     void selectorsSelectTheGatewayAndTheServiceChainHolds(String overlay) {
         Manifests manifests = Manifests.of(overlay);
         Deployment deployment = manifests.gateway();
-        Map<String, String> podLabels = deployment.getSpec().getTemplate().getMetadata().getLabels();
+        Map<String, String> podLabels =
+                deployment.getSpec().getTemplate().getMetadata().getLabels();
         assertSelects(deployment.getSpec().getSelector().getMatchLabels(), podLabels, "Deployment");
         Service service = manifests.one(Service.class, "roomcast");
         assertSelects(service.getSpec().getSelector(), podLabels, "Service");
         assertEquals("http", service.getSpec().getPorts().get(0).getTargetPort().getStrVal());
-        assertSelects(manifests.one(PodDisruptionBudget.class, "roomcast").getSpec().getSelector().getMatchLabels(), podLabels, "PDB");
-        assertSelects(manifests.one(NetworkPolicy.class, "roomcast").getSpec().getPodSelector().getMatchLabels(), podLabels,
+        assertSelects(
+                manifests
+                        .one(PodDisruptionBudget.class, "roomcast")
+                        .getSpec()
+                        .getSelector()
+                        .getMatchLabels(),
+                podLabels,
+                "PDB");
+        assertSelects(
+                manifests
+                        .one(NetworkPolicy.class, "roomcast")
+                        .getSpec()
+                        .getPodSelector()
+                        .getMatchLabels(),
+                podLabels,
                 "NetworkPolicy");
-        deployment.getSpec().getTemplate().getSpec().getTopologySpreadConstraints()
-                .forEach(spread -> assertSelects(spread.getLabelSelector().getMatchLabels(), podLabels, "topology spread"));
+        deployment
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getTopologySpreadConstraints()
+                .forEach(spread ->
+                        assertSelects(spread.getLabelSelector().getMatchLabels(), podLabels, "topology spread"));
         HorizontalPodAutoscaler hpa = manifests.one(HorizontalPodAutoscaler.class, "roomcast");
-        assertEquals(deployment.getMetadata().getName(), hpa.getSpec().getScaleTargetRef().getName());
+        assertEquals(
+                deployment.getMetadata().getName(),
+                hpa.getSpec().getScaleTargetRef().getName());
         assertTrue(hpa.getSpec().getMinReplicas() <= hpa.getSpec().getMaxReplicas());
-        assertTrue(manifests.one(PodDisruptionBudget.class, "roomcast").getSpec().getMaxUnavailable().getIntVal()
-                < hpa.getSpec().getMinReplicas(), "a disruption never takes every pod");
+        assertTrue(
+                manifests
+                                .one(PodDisruptionBudget.class, "roomcast")
+                                .getSpec()
+                                .getMaxUnavailable()
+                                .getIntVal()
+                        < hpa.getSpec().getMinReplicas(),
+                "a disruption never takes every pod");
         for (Ingress ingress : manifests.ofKind(Ingress.class)) {
             for (var path : ingress.getSpec().getRules().get(0).getHttp().getPaths()) {
-                assertEquals(service.getMetadata().getName(), path.getBackend().getService().getName(), path.getPath());
+                assertEquals(
+                        service.getMetadata().getName(),
+                        path.getBackend().getService().getName(),
+                        path.getPath());
             }
         }
     }
@@ -186,11 +234,18 @@ class ManifestTests {
         Manifests manifests = Manifests.of(overlay);
         Deployment deployment = manifests.gateway();
         long grace = deployment.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds();
-        int preStop = gatewayContainer(deployment).getLifecycle().getPreStop().getSleep().getSeconds().intValue();
+        int preStop = gatewayContainer(deployment)
+                .getLifecycle()
+                .getPreStop()
+                .getSleep()
+                .getSeconds()
+                .intValue();
         Duration drain = DurationConverter.parseDuration(configMap(manifests).get("ROOMCAST_SHUTDOWN_DRAIN"));
         // The app keeps running through the drain plus half a second (quarkus.shutdown.delay), then stops.
-        Duration needed = Duration.ofSeconds(preStop).plus(drain).plusMillis(500).plus(STOP_MARGIN);
-        assertTrue(Duration.ofSeconds(grace).compareTo(needed) >= 0,
+        Duration needed =
+                Duration.ofSeconds(preStop).plus(drain).plusMillis(500).plus(STOP_MARGIN);
+        assertTrue(
+                Duration.ofSeconds(grace).compareTo(needed) >= 0,
                 "terminationGracePeriodSeconds " + grace + " < preStop " + preStop + " s + drain " + drain + " + stop");
     }
 
@@ -199,8 +254,12 @@ class ManifestTests {
     void everyContainerHasItsResourcesSet(String overlay) {
         Manifests manifests = Manifests.of(overlay);
         List<PodTemplateSpec> templates = new ArrayList<>();
-        manifests.ofKind(Deployment.class).forEach(deployment -> templates.add(deployment.getSpec().getTemplate()));
-        manifests.ofKind(StatefulSet.class).forEach(set -> templates.add(set.getSpec().getTemplate()));
+        manifests
+                .ofKind(Deployment.class)
+                .forEach(deployment -> templates.add(deployment.getSpec().getTemplate()));
+        manifests
+                .ofKind(StatefulSet.class)
+                .forEach(set -> templates.add(set.getSpec().getTemplate()));
         for (PodTemplateSpec template : templates) {
             for (Container container : template.getSpec().getContainers()) {
                 var resources = container.getResources();
@@ -219,7 +278,9 @@ class ManifestTests {
         String expected = "roomcast/roomcast:" + version + (overlay.equals("dev") ? "-jvm" : "");
         assertEquals(expected, gatewayContainer(Manifests.of(overlay).gateway()).getImage());
         String dockerfile = overlay.equals("dev") ? "Dockerfile.jvm" : "Dockerfile.native-micro";
-        assertTrue(Files.readString(PROJECT.resolve("src/main/docker/" + dockerfile)).contains("-t " + expected + " "),
+        assertTrue(
+                Files.readString(PROJECT.resolve("src/main/docker/" + dockerfile))
+                        .contains("-t " + expected + " "),
                 dockerfile + " documents building " + expected);
     }
 
@@ -228,22 +289,30 @@ class ManifestTests {
     void everyEnvironmentSettingIsADocumentedKey(String overlay) throws IOException {
         Manifests manifests = Manifests.of(overlay);
         Set<String> names = new HashSet<>(configMap(manifests).keySet());
-        gatewayContainer(manifests.gateway()).getEnv().stream().map(EnvVar::getName).forEach(names::add);
-        Set<String> documented = documentedKeys().stream().map(ManifestTests::environmentName).collect(Collectors.toSet());
+        gatewayContainer(manifests.gateway()).getEnv().stream()
+                .map(EnvVar::getName)
+                .forEach(names::add);
+        Set<String> documented =
+                documentedKeys().stream().map(ManifestTests::environmentName).collect(Collectors.toSet());
         for (String name : names) {
-            assertTrue(documented.contains(name), name + " is not the environment form of a key in docs/operations.md's configuration");
+            assertTrue(
+                    documented.contains(name),
+                    name + " is not the environment form of a key in docs/operations.md's configuration");
         }
         assertFalse(names.isEmpty());
     }
 
     @Test
     void theDevScriptListensOnLoopbackOnly() throws IOException {
-        // The dev profile trusts a key whose private half is in this repository: nothing outside the machine may reach it.
+        // The dev profile trusts a key whose private half is in this repository: nothing outside the machine may reach
+        // it.
         String script = Files.readString(PROJECT.resolve("scripts/dev"));
         String listen = script.substring(script.indexOf("listen=("), script.indexOf(")", script.indexOf("listen=(")));
         assertTrue(listen.contains("-Dquarkus.http.host=127.0.0.1"), listen);
         assertTrue(listen.contains("-Dquarkus.management.host=127.0.0.1"), listen);
-        assertTrue(script.contains("exec ./mvnw quarkus:dev \"${listen[@]}\"") && script.contains("-Dquarkus.profile=dev \"${listen[@]}\""),
+        assertTrue(
+                script.contains("exec ./mvnw quarkus:dev \"${listen[@]}\"")
+                        && script.contains("-Dquarkus.profile=dev \"${listen[@]}\""),
                 "both ways of running use those addresses");
     }
 
@@ -251,7 +320,9 @@ class ManifestTests {
 
     static Container gatewayContainer(Deployment deployment) {
         return deployment.getSpec().getTemplate().getSpec().getContainers().stream()
-                .filter(container -> container.getName().equals("roomcast")).findFirst().orElseThrow();
+                .filter(container -> container.getName().equals("roomcast"))
+                .findFirst()
+                .orElseThrow();
     }
 
     static Map<String, String> configMap(Manifests manifests) {
@@ -261,10 +332,12 @@ class ManifestTests {
     /** Every key in the configuration tables of docs/operations.md ({@code roomcast.*}, Quarkus and MicroProfile keys). */
     static Set<String> documentedKeys() throws IOException {
         String operations = Files.readString(PROJECT.resolve("docs/operations.md"));
-        String configuration = operations.substring(operations.indexOf("## Configuration"),
+        String configuration = operations.substring(
+                operations.indexOf("## Configuration"),
                 operations.indexOf("\n## ", operations.indexOf("## Configuration") + 5));
         Set<String> keys = new HashSet<>();
-        Matcher key = Pattern.compile("`((?:roomcast|quarkus|mp)\\.[a-z0-9.-]+)`").matcher(configuration);
+        Matcher key =
+                Pattern.compile("`((?:roomcast|quarkus|mp)\\.[a-z0-9.-]+)`").matcher(configuration);
         while (key.find()) {
             keys.add(key.group(1));
         }
@@ -284,20 +357,24 @@ class ManifestTests {
     }
 
     private static int containerPort(Container container, String name) {
-        ContainerPort port = container.getPorts().stream().filter(candidate -> name.equals(candidate.getName())).findFirst()
+        ContainerPort port = container.getPorts().stream()
+                .filter(candidate -> name.equals(candidate.getName()))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no container port named " + name));
         return port.getContainerPort();
     }
 
     private static String projectVersion() throws IOException {
         String pom = Files.readString(PROJECT.resolve("pom.xml"));
-        Matcher version = Pattern.compile("<artifactId>roomcast</artifactId>\\s*<version>([^<]+)</version>").matcher(pom);
+        Matcher version = Pattern.compile("<artifactId>roomcast</artifactId>\\s*<version>([^<]+)</version>")
+                .matcher(pom);
         assertTrue(version.find(), "the project version in pom.xml");
         return version.group(1);
     }
 
     private static void assertSelects(Map<String, String> selector, Map<String, String> labels, String what) {
         assertFalse(selector == null || selector.isEmpty(), what + " has a selector");
-        selector.forEach((label, value) -> assertEquals(value, labels.get(label), what + " selects " + label + "=" + value));
+        selector.forEach(
+                (label, value) -> assertEquals(value, labels.get(label), what + " selects " + label + "=" + value));
     }
 }

@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,7 +39,8 @@ class DocumentationTest {
         List<String> broken = new ArrayList<>();
         List<Path> documents;
         try (Stream<Path> docs = Files.list(PROJECT.resolve("docs"))) {
-            documents = new ArrayList<>(docs.filter(path -> path.toString().endsWith(".md")).toList());
+            documents = new ArrayList<>(
+                    docs.filter(path -> path.toString().endsWith(".md")).toList());
         }
         documents.add(PROJECT.resolve("README.md"));
         documents.add(PROJECT.resolve("bench/README.md"));

@@ -3,6 +3,12 @@ package dev.roomcast.faults;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.roomcast.testing.ChatFixtures;
+import dev.roomcast.testing.Pod;
+import dev.roomcast.testing.Pods;
+import dev.roomcast.testing.Tokens;
+import dev.roomcast.testing.WsClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,18 +17,9 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import dev.roomcast.testing.ChatFixtures;
-import dev.roomcast.testing.Pod;
-import dev.roomcast.testing.Pods;
-import dev.roomcast.testing.Tokens;
-import dev.roomcast.testing.WsClient;
 
 /**
  * A pod dies (SIGKILL) while clients on both pods send into one room. The dead pod's clients reconnect to the other
@@ -35,19 +32,23 @@ class PodDeathIT {
     private static final int MESSAGES_PER_SENDER = 60;
     private static final int KILL_AFTER = 20;
 
-
     @RegisterExtension
-    static final Pods PODS = Pods.of("death-survivor", Pod.UNLIMITED_RATES)
-            .and("death-doomed", Pod.UNLIMITED_RATES);
+    static final Pods PODS = Pods.of("death-survivor", Pod.UNLIMITED_RATES).and("death-doomed", Pod.UNLIMITED_RATES);
 
     @Test
     void everyAcknowledgedMessageReachesEverySubscriberOnceAfterAPodDies() throws Exception {
-        String room = ChatFixtures.room(PODS.first().base(), "death-owner", "death", "death-a", "death-b", "death-s1", "death-s2");
+        String room = ChatFixtures.room(
+                PODS.first().base(), "death-owner", "death", "death-a", "death-b", "death-s1", "death-s2");
         WsClient stays = WsClient.withBearer(PODS.first().base(), Tokens.user("death-s1"));
         WsClient moves = WsClient.withBearer(PODS.second().base(), Tokens.user("death-s2"));
         WsClient movedBack = null;
         try {
-            String epoch = stays.join(room).path("data").path("rooms").get(0).path("epoch").asText();
+            String epoch = stays.join(room)
+                    .path("data")
+                    .path("rooms")
+                    .get(0)
+                    .path("epoch")
+                    .asText();
             moves.join(room);
             AtomicInteger progress = new AtomicInteger();
             CompletableFuture<List<Long>> fromSurvivor = CompletableFuture.supplyAsync(
@@ -68,10 +69,12 @@ class PodDeathIT {
 
             List<Long> seenByStayer = new ArrayList<>();
             for (int i = 0; i < total; i++) {
-                seenByStayer.add(stays.awaitEvent("message.created").path("offset").asLong());
+                seenByStayer.add(
+                        stays.awaitEvent("message.created").path("offset").asLong());
             }
             assertGapless(seenByStayer, 1, total, "the subscriber on the surviving pod");
-            stays.assertNothingBeforePong(frame -> "message.created".equals(frame.path("event").asText()), "a duplicate");
+            stays.assertNothingBeforePong(
+                    frame -> "message.created".equals(frame.path("event").asText()), "a duplicate");
 
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(moves::isClosed); // no close frame from a dead pod
             List<Long> seenByMover = new ArrayList<>();
@@ -85,10 +88,12 @@ class PodDeathIT {
             JsonNode rejoined = ChatFixtures.joinSince(movedBack, room, since, epoch);
             assertTrue(rejoined.path("recovered").asBoolean(), rejoined.toString());
             for (long offset = since + 1; offset <= total; offset++) {
-                seenByMover.add(movedBack.awaitEvent("message.created").path("offset").asLong());
+                seenByMover.add(
+                        movedBack.awaitEvent("message.created").path("offset").asLong());
             }
             assertGapless(seenByMover, 1, total, "the subscriber that moved from the dead pod");
-            movedBack.assertNothingBeforePong(frame -> "message.created".equals(frame.path("event").asText()), "a duplicate");
+            movedBack.assertNothingBeforePong(
+                    frame -> "message.created".equals(frame.path("event").asText()), "a duplicate");
         } finally {
             stays.close();
             moves.close();
@@ -113,10 +118,11 @@ class PodDeathIT {
                 String clientMsgId = prefix + i;
                 while (true) {
                     try {
-                        JsonNode ack = client.request("message.send", Map.of("room", room, "text", clientMsgId,
-                                "clientMsgId", clientMsgId));
+                        JsonNode ack = client.request(
+                                "message.send", Map.of("room", room, "text", clientMsgId, "clientMsgId", clientMsgId));
                         assertEquals("ack", ack.path("event").asText(), ack.toString());
-                        acked.add(ack.path("data").path("message").path("offset").asLong());
+                        acked.add(
+                                ack.path("data").path("message").path("offset").asLong());
                         progress.incrementAndGet();
                         break;
                     } catch (AssertionError lost) {

@@ -1,16 +1,14 @@
 package dev.roomcast.fuzz;
 
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.roomcast.testing.ChatFixtures;
 import dev.roomcast.testing.Pod;
 import dev.roomcast.testing.Tokens;
 import dev.roomcast.testing.WsClient;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * A well-behaved client pair on two pods, working while the pods are under attack: a chat message from one pod must
@@ -52,18 +50,27 @@ final class Canary implements Runnable, AutoCloseable {
             while (running.get()) {
                 int round = rounds.get();
                 String text = "round " + round;
-                JsonNode ack = alice.request("message.send", Map.of("room", room, "text", text, "clientMsgId", "canary-" + round));
+                JsonNode ack = alice.request(
+                        "message.send", Map.of("room", room, "text", text, "clientMsgId", "canary-" + round));
                 if (!"ack".equals(ack.path("event").asText())) {
                     throw new AssertionError("message.send refused: " + ack);
                 }
-                bob.awaitFrame(frame -> "message.created".equals(frame.path("event").asText())
-                        && text.equals(frame.path("data").path("message").path("text").asText()), "round " + round + " on the other pod");
-                JsonNode published = bob.request("publish", Map.of("room", live, "event", "canary.back", "data", Map.of("round", round)));
+                bob.awaitFrame(
+                        frame -> "message.created".equals(frame.path("event").asText())
+                                && text.equals(frame.path("data")
+                                        .path("message")
+                                        .path("text")
+                                        .asText()),
+                        "round " + round + " on the other pod");
+                JsonNode published = bob.request(
+                        "publish", Map.of("room", live, "event", "canary.back", "data", Map.of("round", round)));
                 if (!"ack".equals(published.path("event").asText())) {
                     throw new AssertionError("publish refused: " + published);
                 }
-                alice.awaitFrame(frame -> "canary.back".equals(frame.path("event").asText())
-                        && frame.path("data").path("round").asInt() == round, "the publish back of round " + round);
+                alice.awaitFrame(
+                        frame -> "canary.back".equals(frame.path("event").asText())
+                                && frame.path("data").path("round").asInt() == round,
+                        "the publish back of round " + round);
                 alice.drain(); // what else arrived (emits of the fuzz) is not the canary's business
                 bob.drain();
                 rounds.incrementAndGet();

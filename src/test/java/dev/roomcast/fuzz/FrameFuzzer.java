@@ -1,15 +1,14 @@
 package dev.roomcast.fuzz;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Random;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
 
 /**
  * Generates client frames for one fuzzing connection from a seeded {@link Random}: every client event of PROTOCOL.md,
@@ -21,13 +20,40 @@ final class FrameFuzzer {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final String[] EVENTS = { "authenticate", "heartbeat", "ping", "refresh", "join", "leave", "publish",
-            "presence.get", "typing", "read", "message.send", "message.edit", "message.delete", "message.pin",
-            "message.unpin", "reaction.add", "reaction.remove" };
-    private static final String[] RESERVED = { "connected", "ack", "error", "pong", "reconnect", "encrypted", "close" };
-    private static final String[] CONTROL = { "\u0000", "\u0001", "\u0007", "\b", "\r", "\n", "\t", "\u001b", "\u007f" };
-    private static final Object[] EDGE_NUMBERS = { 0, -1, 1, Integer.MAX_VALUE, Integer.MIN_VALUE, Long.MAX_VALUE,
-            Long.MIN_VALUE, 1.5, -0.0, 1e308, new BigInteger("99999999999999999999999999") };
+    private static final String[] EVENTS = {
+        "authenticate",
+        "heartbeat",
+        "ping",
+        "refresh",
+        "join",
+        "leave",
+        "publish",
+        "presence.get",
+        "typing",
+        "read",
+        "message.send",
+        "message.edit",
+        "message.delete",
+        "message.pin",
+        "message.unpin",
+        "reaction.add",
+        "reaction.remove"
+    };
+    private static final String[] RESERVED = {"connected", "ack", "error", "pong", "reconnect", "encrypted", "close"};
+    private static final String[] CONTROL = {"\u0000", "\u0001", "\u0007", "\b", "\r", "\n", "\t", "\u001b", "\u007f"};
+    private static final Object[] EDGE_NUMBERS = {
+        0,
+        -1,
+        1,
+        Integer.MAX_VALUE,
+        Integer.MIN_VALUE,
+        Long.MAX_VALUE,
+        Long.MIN_VALUE,
+        1.5,
+        -0.0,
+        1e308,
+        new BigInteger("99999999999999999999999999")
+    };
 
     private final Random random;
     private final String liveRoom;
@@ -47,8 +73,7 @@ final class FrameFuzzer {
     }
 
     /** One generated frame: its text and the id it carries as a string (null when it has none that can be answered). */
-    record Frame(String text, String id, boolean valid) {
-    }
+    record Frame(String text, String id, boolean valid) {}
 
     void messageSeen(long id) {
         if (messages.size() < 100) {
@@ -107,9 +132,13 @@ final class FrameFuzzer {
         return switch (random.nextInt(12)) {
             case 0 -> new Frame("{\"event\":" + JSON.valueToTree(wrongValue()) + ",\"id\":\"" + id + "\"}", id, false);
             case 1 -> new Frame("{\"event\":\"ping\",\"id\":" + JSON.valueToTree(wrongValue()) + "}", null, false);
-            case 2 -> new Frame(start + ",\"traceId\":\"" + escape(randomString(1 + random.nextInt(80))) + "\"}", id, false);
-            case 3 -> new Frame("{\"event\":\"join\",\"id\":\"" + id + "\",\"data\":" + JSON.valueToTree(wrongValue()) + "}", id,
-                    false);
+            case 2 ->
+                new Frame(start + ",\"traceId\":\"" + escape(randomString(1 + random.nextInt(80))) + "\"}", id, false);
+            case 3 ->
+                new Frame(
+                        "{\"event\":\"join\",\"id\":\"" + id + "\",\"data\":" + JSON.valueToTree(wrongValue()) + "}",
+                        id,
+                        false);
             case 4 -> new Frame(start, id, false); // truncated
             case 5 -> new Frame("[\"event\",\"ping\"]", null, false);
             case 6 -> new Frame("", null, false);
@@ -150,31 +179,42 @@ final class FrameFuzzer {
                     rooms.add("live:fuzz-" + random.nextInt(20));
                 }
                 if (random.nextInt(4) == 0) {
-                    data.putObject("since").putObject(chatRoom).put("offset", random.nextInt(5)).put("epoch", "e" + random.nextInt(3));
+                    data.putObject("since")
+                            .putObject(chatRoom)
+                            .put("offset", random.nextInt(5))
+                            .put("epoch", "e" + random.nextInt(3));
                 }
             }
             case "leave" -> data.putArray("rooms").add("live:fuzz-" + random.nextInt(20));
-            case "publish" -> data.put("room", liveRoom).put("event", "fuzz.event").putObject("data").put("n", random.nextInt());
+            case "publish" ->
+                data.put("room", liveRoom)
+                        .put("event", "fuzz.event")
+                        .putObject("data")
+                        .put("n", random.nextInt());
             case "presence.get" -> data.put("room", random.nextBoolean() ? liveRoom : chatRoom);
             case "typing" -> data.put("room", chatRoom).put("isTyping", random.nextBoolean());
             case "read" -> data.put("room", chatRoom).put("offset", random.nextInt(50));
             case "message.send" -> {
-                data.put("room", chatRoom).put("text", "fuzz " + random.nextInt()).put("clientMsgId", "c" + random.nextInt(200));
+                data.put("room", chatRoom)
+                        .put("text", "fuzz " + random.nextInt())
+                        .put("clientMsgId", "c" + random.nextInt(200));
                 if (!messages.isEmpty() && random.nextInt(4) == 0) {
                     data.put("threadId", someMessage());
                 }
             }
             case "message.edit" -> data.put("messageId", someMessage()).put("text", "edited " + random.nextInt());
-            case "reaction.add", "reaction.remove" -> data.put("messageId", someMessage()).put("emoji", "👍");
+            case "reaction.add", "reaction.remove" ->
+                data.put("messageId", someMessage()).put("emoji", "👍");
             case "message.delete", "message.pin", "message.unpin" -> data.put("messageId", someMessage());
-            default -> {
-            }
+            default -> {}
         }
         return data;
     }
 
     private long someMessage() {
-        return messages.isEmpty() || random.nextInt(5) == 0 ? random.nextInt(1_000_000) : messages.get(random.nextInt(messages.size()));
+        return messages.isEmpty() || random.nextInt(5) == 0
+                ? random.nextInt(1_000_000)
+                : messages.get(random.nextInt(messages.size()));
     }
 
     private void mutate(ObjectNode data) {

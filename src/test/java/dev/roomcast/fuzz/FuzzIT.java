@@ -4,7 +4,17 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.roomcast.error.ErrorCode;
+import dev.roomcast.testing.ChatFixtures;
+import dev.roomcast.testing.Metrics;
+import dev.roomcast.testing.Pod;
+import dev.roomcast.testing.Pods;
+import dev.roomcast.testing.StalledClient;
+import dev.roomcast.testing.Tokens;
+import dev.roomcast.testing.WsClient;
+import io.restassured.http.ContentType;
+import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -17,32 +27,18 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
-
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import dev.roomcast.error.ErrorCode;
-import dev.roomcast.testing.ChatFixtures;
-import dev.roomcast.testing.Metrics;
-import dev.roomcast.testing.Pod;
-import dev.roomcast.testing.Pods;
-import dev.roomcast.testing.StalledClient;
-import dev.roomcast.testing.Tokens;
-import dev.roomcast.testing.WsClient;
-import io.restassured.http.ContentType;
-import java.io.IOException;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Hostile input against two real pods (issue 9's fuzz suite): generated bad frames on WebSocket connections of many
@@ -63,18 +59,21 @@ class FuzzIT {
     private static final long FRAME_INTERVAL_NANOS = 25_000_000;
     /** What a pod may close a fuzzing socket with: PROTOCOL.md's codes for bad input (and our own normal close). */
     private static final Set<Integer> DOCUMENTED_CLOSES = Set.of(1000, 1003, 1008, 1009, 4003, 4008);
-    private static final Set<String> ERROR_CODES = Arrays.stream(ErrorCode.values()).filter(code -> code != ErrorCode.INTERNAL)
-            .map(ErrorCode::name).collect(Collectors.toSet());
+
+    private static final Set<String> ERROR_CODES = Arrays.stream(ErrorCode.values())
+            .filter(code -> code != ErrorCode.INTERNAL)
+            .map(ErrorCode::name)
+            .collect(Collectors.toSet());
 
     private final List<String> violations = Collections.synchronizedList(new ArrayList<>());
     /** What the fuzz drew, for the report (and to tell that it reached the handlers at all). */
     private final Map<String, Integer> replies = new ConcurrentHashMap<>();
+
     private final Map<String, Integer> closes = new ConcurrentHashMap<>();
     private final Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
 
     @RegisterExtension
-    static final Pods PODS = Pods.of("fuzz-1", Map.of())
-            .and("fuzz-2", Map.of());
+    static final Pods PODS = Pods.of("fuzz-1", Map.of()).and("fuzz-2", Map.of());
 
     @BeforeAll
     static void announce() {
@@ -107,21 +106,24 @@ class FuzzIT {
                 + new TreeMap<>(closes) + "; " + requests + " requests, statuses " + new TreeMap<>(statuses));
         assertTrue(frames >= 10_000, seed("only " + frames + " frames were sent"));
         assertTrue(requests >= 2_000, seed("only " + requests + " requests were sent"));
-        assertTrue(replies.getOrDefault("ack", 0) > 100 && replies.getOrDefault("BAD_REQUEST", 0) > 1000,
+        assertTrue(
+                replies.getOrDefault("ack", 0) > 100 && replies.getOrDefault("BAD_REQUEST", 0) > 1000,
                 seed("the frames hardly reached the handlers: " + replies));
         assertNoViolations();
 
         awaitNoConnections();
         PodMemory oneAfter = PodMemory.of(PODS.first().pid());
         PodMemory twoAfter = PodMemory.of(PODS.second().pid());
-        System.out.println("fuzz memory: pod one " + oneBefore + " -> " + oneAfter + "; pod two " + twoBefore + " -> " + twoAfter);
+        System.out.println(
+                "fuzz memory: pod one " + oneBefore + " -> " + oneAfter + "; pod two " + twoBefore + " -> " + twoAfter);
         assertNearStart("pod one", oneBefore, oneAfter);
         assertNearStart("pod two", twoBefore, twoAfter);
     }
 
     private static void awaitNoConnections() {
         for (Pod pod : List.of(PODS.first(), PODS.second())) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> Metrics.value(pod.management(), "roomcast_connections") == 0);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> Metrics.value(pod.management(), "roomcast_connections") == 0);
         }
     }
 
@@ -141,7 +143,8 @@ class FuzzIT {
             List<Future<?>> running = new ArrayList<>();
             for (int i = 0; i < users; i++) {
                 int user = i;
-                running.add(connections.submit(() -> fuzzConnection(user, chatRooms.get(user), seed, framesPerUser, sent)));
+                running.add(
+                        connections.submit(() -> fuzzConnection(user, chatRooms.get(user), seed, framesPerUser, sent)));
             }
             for (Future<?> connection : running) {
                 connection.get(5, TimeUnit.MINUTES);
@@ -153,7 +156,11 @@ class FuzzIT {
     }
 
     private void fuzzConnection(int user, String chatRoom, long seed, int frames, AtomicInteger sent) {
-        FrameFuzzer fuzzer = new FrameFuzzer(seed * 31 + user, "live:fuzz-" + user % 5, chatRoom, Tokens.user(user(user)),
+        FrameFuzzer fuzzer = new FrameFuzzer(
+                seed * 31 + user,
+                "live:fuzz-" + user % 5,
+                chatRoom,
+                Tokens.user(user(user)),
                 Tokens.user(user((user + 1) % USERS)));
         Pod pod = pod(user);
         long started = System.nanoTime();
@@ -226,9 +233,10 @@ class FuzzIT {
                 }
             }
             case "error" -> checkError(reply, user, frame.text());
-            case "pong", "connected" -> {
-            }
-            default -> violations.add(seed("user " + user + ": a reply that is no reply: " + reply + " to " + abbreviate(frame.text())));
+            case "pong", "connected" -> {}
+            default ->
+                violations.add(seed(
+                        "user " + user + ": a reply that is no reply: " + reply + " to " + abbreviate(frame.text())));
         }
     }
 
@@ -256,34 +264,48 @@ class FuzzIT {
         Integer code = client.closeCodeNow();
         closes.merge(String.valueOf(code), 1, Integer::sum);
         if (code == null || !DOCUMENTED_CLOSES.contains(code)) {
-            violations.add(seed("user " + user + ": closed with " + code + ", which PROTOCOL.md does not list for bad input"));
+            violations.add(
+                    seed("user " + user + ": closed with " + code + ", which PROTOCOL.md does not list for bad input"));
         }
     }
 
     private int fuzzRequests(List<String> chatRooms, long seed, int count) throws Exception {
-        JsonNode openApi = WsClient.JSON.readTree(given().baseUri(PODS.first().base().toString()).accept(ContentType.JSON)
-                .get("/q/openapi?format=json").then().statusCode(200).extract().asString());
+        JsonNode openApi =
+                WsClient.JSON.readTree(given().baseUri(PODS.first().base().toString())
+                        .accept(ContentType.JSON)
+                        .get("/q/openapi?format=json")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString());
         List<String> users = new ArrayList<>();
         for (int i = 0; i < USERS; i++) {
             users.add(Tokens.user(user(i)));
         }
-        RestFuzzer.Credentials credentials = new RestFuzzer.Credentials(users, Tokens.admin("fuzz-admin"), List.of("garbage",
-                Tokens.expiringAt("fuzz-expired", Instant.now().minusSeconds(3600)),
-                Tokens.custom(claims -> claims.subject("line\nbreak"))));
+        RestFuzzer.Credentials credentials = new RestFuzzer.Credentials(
+                users,
+                Tokens.admin("fuzz-admin"),
+                List.of(
+                        "garbage",
+                        Tokens.expiringAt("fuzz-expired", Instant.now().minusSeconds(3600)),
+                        Tokens.custom(claims -> claims.subject("line\nbreak"))));
         RestFuzzer fuzzer = new RestFuzzer(seed, openApi, credentials, chatRooms);
         assertTrue(fuzzer.operations().size() >= 15, seed("the OpenAPI document lists " + fuzzer.operations()));
         // HTTP/1.1, as the ingress speaks to the pods (the JDK client would otherwise upgrade to cleartext HTTP/2).
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
                 .build();
         ExecutorService senders = Executors.newFixedThreadPool(8);
         try {
             List<Future<?>> sent = new ArrayList<>();
             for (int i = 0; i < count; i++) {
-                RestFuzzer.Generated generated = fuzzer.next(i % 2 == 0 ? PODS.first().base() : PODS.second().base());
+                RestFuzzer.Generated generated = fuzzer.next(
+                        i % 2 == 0 ? PODS.first().base() : PODS.second().base());
                 sent.add(senders.submit(() -> {
                     try {
-                        HttpResponse<String> response = http.send(generated.request(),
-                                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                        HttpResponse<String> response = http.send(
+                                generated.request(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
                         checkResponse(generated.description(), response);
                     } catch (IOException failure) {
                         violations.add(seed("no answer (" + failure + ") to " + generated.description()));
@@ -309,7 +331,8 @@ class FuzzIT {
         }
         if (status >= 400 && response.body().startsWith("{")) {
             try {
-                String code = WsClient.JSON.readTree(response.body()).path("code").asText(null);
+                String code =
+                        WsClient.JSON.readTree(response.body()).path("code").asText(null);
                 if (code != null && !ERROR_CODES.contains(code)) {
                     violations.add(seed(status + " " + code + " for " + request));
                 }
@@ -326,7 +349,8 @@ class FuzzIT {
      */
     private void stallWhileAsking(int count) throws Exception {
         String longId = "i".repeat(8000);
-        Map<Pod, Double> closedBefore = Map.of(PODS.first(), closes4008(PODS.first()), PODS.second(), closes4008(PODS.second()));
+        Map<Pod, Double> closedBefore =
+                Map.of(PODS.first(), closes4008(PODS.first()), PODS.second(), closes4008(PODS.second()));
         ExecutorService stallers = Executors.newFixedThreadPool(count);
         try {
             List<Future<?>> running = new ArrayList<>();
@@ -362,7 +386,8 @@ class FuzzIT {
         for (Pod pod : List.of(PODS.first(), PODS.second())) {
             int onThisPod = pod == PODS.first() ? (count + 1) / 2 : count / 2;
             try {
-                await().atMost(Duration.ofSeconds(30)).until(() -> closes4008(pod) >= closedBefore.get(pod) + onThisPod);
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> closes4008(pod) >= closedBefore.get(pod) + onThisPod);
             } catch (ConditionTimeoutException notClosed) {
                 violations.add(seed(pod.name() + ": " + (closes4008(pod) - closedBefore.get(pod)) + " of " + onThisPod
                         + " readers that never read while asking were closed with 4008"));
@@ -379,8 +404,10 @@ class FuzzIT {
         synchronized (violations) {
             found = List.copyOf(violations);
         }
-        assertTrue(found.isEmpty(), seed(found.size() + " violations, the first: "
-                + found.stream().limit(20).collect(Collectors.joining("\n  ", "\n  ", ""))));
+        assertTrue(
+                found.isEmpty(),
+                seed(found.size() + " violations, the first: "
+                        + found.stream().limit(20).collect(Collectors.joining("\n  ", "\n  ", ""))));
     }
 
     /**
@@ -388,9 +415,12 @@ class FuzzIT {
      * then (a JVM keeps the heap it grew, so the resident set may not shrink back to the byte).
      */
     private static void assertNearStart(String pod, PodMemory before, PodMemory after) {
-        assertTrue(after.heapUsedKiB() <= before.heapUsedKiB() * 5 / 4 + 16 * 1024,
+        assertTrue(
+                after.heapUsedKiB() <= before.heapUsedKiB() * 5 / 4 + 16 * 1024,
                 seed(pod + ": heap after GC " + after + ", before " + before));
-        assertTrue(after.rssKiB() <= before.rssKiB() * 5 / 4 + 32 * 1024, seed(pod + ": resident set " + after + ", before " + before));
+        assertTrue(
+                after.rssKiB() <= before.rssKiB() * 5 / 4 + 32 * 1024,
+                seed(pod + ": resident set " + after + ", before " + before));
     }
 
     private static Pod pod(int user) {

@@ -1,13 +1,12 @@
 package dev.roomcast.fuzz;
 
+import dev.roomcast.testing.Commands;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import dev.roomcast.testing.Commands;
 
 /**
  * A pod's memory as the operating system and its JVM see it: resident set size from {@code /proc}, and the heap in use

@@ -1,5 +1,9 @@
 package dev.roomcast.fuzz;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -9,11 +13,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Generates HTTP requests from the service's own OpenAPI document, every operation in turn: each path and query
@@ -26,9 +25,32 @@ final class RestFuzzer {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final String[] HOSTILE = { "\u0000", "a\nb", "\r\n", "../../etc/passwd", "%00", "'; drop table rooms; --",
-            "\uD83D\uDE00", "\u202Etxt", "", " ", "-1", "0", "9223372036854775807", "9223372036854775808", "1e9", "null",
-            "true", "[]", "{}", "chat:", ":", "chat:a:b", "user:x", "live:ok" };
+    private static final String[] HOSTILE = {
+        "\u0000",
+        "a\nb",
+        "\r\n",
+        "../../etc/passwd",
+        "%00",
+        "'; drop table rooms; --",
+        "\uD83D\uDE00",
+        "\u202Etxt",
+        "",
+        " ",
+        "-1",
+        "0",
+        "9223372036854775807",
+        "9223372036854775808",
+        "1e9",
+        "null",
+        "true",
+        "[]",
+        "{}",
+        "chat:",
+        ":",
+        "chat:a:b",
+        "user:x",
+        "live:ok"
+    };
 
     private final Random random;
     private final JsonNode document;
@@ -38,34 +60,38 @@ final class RestFuzzer {
     private int turn;
 
     /** Tokens the requests may carry: users of the fuzz, an admin, and tokens the service must refuse. */
-    record Credentials(List<String> users, String admin, List<String> refused) {
-    }
+    record Credentials(List<String> users, String admin, List<String> refused) {}
 
     /** One request, described for failure messages. */
-    record Generated(HttpRequest request, String description) {
-    }
+    record Generated(HttpRequest request, String description) {}
 
-    private record Operation(String method, String path, List<JsonNode> parameters, JsonNode bodySchema) {
-    }
+    private record Operation(String method, String path, List<JsonNode> parameters, JsonNode bodySchema) {}
 
     RestFuzzer(long seed, JsonNode openApi, Credentials credentials, List<String> rooms) {
         this.random = new Random(seed);
         this.document = openApi;
         this.credentials = credentials;
         this.rooms = rooms;
-        for (Iterator<Map.Entry<String, JsonNode>> paths = openApi.path("paths").fields(); paths.hasNext();) {
+        for (Iterator<Map.Entry<String, JsonNode>> paths = openApi.path("paths").fields(); paths.hasNext(); ) {
             Map.Entry<String, JsonNode> path = paths.next();
             List<JsonNode> shared = new ArrayList<>();
             path.getValue().path("parameters").forEach(shared::add);
-            for (Iterator<Map.Entry<String, JsonNode>> methods = path.getValue().fields(); methods.hasNext();) {
+            for (Iterator<Map.Entry<String, JsonNode>> methods = path.getValue().fields(); methods.hasNext(); ) {
                 Map.Entry<String, JsonNode> method = methods.next();
                 if (method.getKey().equals("parameters")) {
                     continue;
                 }
                 List<JsonNode> parameters = new ArrayList<>(shared);
                 method.getValue().path("parameters").forEach(parameters::add);
-                JsonNode body = method.getValue().path("requestBody").path("content").path("application/json").path("schema");
-                operations.add(new Operation(method.getKey().toUpperCase(), path.getKey(), parameters,
+                JsonNode body = method.getValue()
+                        .path("requestBody")
+                        .path("content")
+                        .path("application/json")
+                        .path("schema");
+                operations.add(new Operation(
+                        method.getKey().toUpperCase(),
+                        path.getKey(),
+                        parameters,
                         body.isMissingNode() ? null : resolve(body)));
             }
         }
@@ -76,7 +102,9 @@ final class RestFuzzer {
 
     /** Every operation of the document, as method and path: what the fuzz covers. */
     List<String> operations() {
-        return operations.stream().map(operation -> operation.method() + " " + operation.path()).toList();
+        return operations.stream()
+                .map(operation -> operation.method() + " " + operation.path())
+                .toList();
     }
 
     Generated next(URI base) {
@@ -89,13 +117,17 @@ final class RestFuzzer {
             if (in.equals("path")) {
                 path = path.replace("{" + name + "}", encode(pathValue(name)));
             } else if (in.equals("query") && random.nextInt(3) > 0) {
-                query.append(query.isEmpty() ? "?" : "&").append(name).append('=').append(encode(queryValue(parameter)));
+                query.append(query.isEmpty() ? "?" : "&")
+                        .append(name)
+                        .append('=')
+                        .append(encode(queryValue(parameter)));
             }
         }
         if (random.nextInt(10) == 0) {
             query.append(query.isEmpty() ? "?" : "&").append("unexpected=").append(encode(hostile()));
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base.toString().replaceAll("/+$", "") + path + query))
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create(base.toString().replaceAll("/+$", "") + path + query))
                 .timeout(Duration.ofSeconds(30));
         String token = token();
         if (token != null) {
@@ -119,7 +151,8 @@ final class RestFuzzer {
             return switch (name) {
                 case "room" -> rooms.get(random.nextInt(rooms.size()));
                 case "userId" -> credentials.users().isEmpty() ? "someone" : "fuzz-user-" + random.nextInt(10);
-                case "id" -> Long.toString(random.nextInt(3) == 0 ? random.nextInt(1000) : random.nextInt(1_000_000_000));
+                case "id" ->
+                    Long.toString(random.nextInt(3) == 0 ? random.nextInt(1000) : random.nextInt(1_000_000_000));
                 default -> "value";
             };
         }
@@ -140,7 +173,10 @@ final class RestFuzzer {
         return switch (random.nextInt(5)) {
             case 0 -> hostile();
             case 1 -> Long.toString(random.nextLong());
-            case 2 -> type.equals("boolean") ? Boolean.toString(random.nextBoolean()) : Integer.toString(random.nextInt(250) - 20);
+            case 2 ->
+                type.equals("boolean")
+                        ? Boolean.toString(random.nextBoolean())
+                        : Integer.toString(random.nextInt(250) - 20);
             case 3 -> "x".repeat(random.nextInt(3000));
             default -> randomText(1 + random.nextInt(20));
         };
@@ -174,14 +210,28 @@ final class RestFuzzer {
         if (schema == null) {
             return body;
         }
-        for (Iterator<Map.Entry<String, JsonNode>> properties = schema.path("properties").fields(); properties.hasNext();) {
+        for (Iterator<Map.Entry<String, JsonNode>> properties =
+                        schema.path("properties").fields();
+                properties.hasNext(); ) {
             Map.Entry<String, JsonNode> property = properties.next();
             JsonNode type = resolve(property.getValue());
             String name = property.getKey();
             switch (name) {
-                case "room" -> body.put(name, random.nextBoolean() ? rooms.get(random.nextInt(rooms.size())) : "chat:fuzz-" + random.nextInt(1000));
-                case "type" -> body.put(name, List.of("room", "user", "client", "broadcast").get(random.nextInt(4)));
-                case "target" -> body.put(name, random.nextBoolean() ? "live:fuzz-" + random.nextInt(5) : "fuzz-user-" + random.nextInt(10));
+                case "room" ->
+                    body.put(
+                            name,
+                            random.nextBoolean()
+                                    ? rooms.get(random.nextInt(rooms.size()))
+                                    : "chat:fuzz-" + random.nextInt(1000));
+                case "type" ->
+                    body.put(
+                            name, List.of("room", "user", "client", "broadcast").get(random.nextInt(4)));
+                case "target" ->
+                    body.put(
+                            name,
+                            random.nextBoolean()
+                                    ? "live:fuzz-" + random.nextInt(5)
+                                    : "fuzz-user-" + random.nextInt(10));
                 case "event" -> body.put(name, "fuzz.rest");
                 case "text" -> body.put(name, "rest fuzz " + random.nextInt());
                 case "clientMsgId" -> body.put(name, "r" + random.nextInt(100));
@@ -213,7 +263,13 @@ final class RestFuzzer {
             case 4 -> body.put(field, "y".repeat(1000 + random.nextInt(20_000)));
             case 5 -> body.putNull(field);
             case 6 -> body.put("extra" + random.nextInt(3), randomText(10));
-            default -> body.set(field, NODES.objectNode().set("deep", NODES.arrayNode().add(NODES.arrayNode().add(1))));
+            default ->
+                body.set(
+                        field,
+                        NODES.objectNode()
+                                .set(
+                                        "deep",
+                                        NODES.arrayNode().add(NODES.arrayNode().add(1))));
         }
     }
 
@@ -226,7 +282,9 @@ final class RestFuzzer {
             return credentials.admin();
         }
         if (choice < 9) {
-            return credentials.refused().get(random.nextInt(credentials.refused().size()));
+            return credentials
+                    .refused()
+                    .get(random.nextInt(credentials.refused().size()));
         }
         return null;
     }
@@ -260,8 +318,15 @@ final class RestFuzzer {
         StringBuilder encoded = new StringBuilder();
         for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
             int c = b & 0xff;
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_'
-                    || c == '~' || c == ':' || c == '@') {
+            if ((c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '-'
+                    || c == '.'
+                    || c == '_'
+                    || c == '~'
+                    || c == ':'
+                    || c == '@') {
                 encoded.append((char) c);
             } else {
                 encoded.append('%').append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 0xf, 16));

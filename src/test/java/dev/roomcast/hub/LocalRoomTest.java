@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -89,7 +88,7 @@ class LocalRoomTest {
             join(member);
             inRoom.add(member);
         }
-        for (int index : new int[] { 5, 0, 7, 3, 3, 0 }) {
+        for (int index : new int[] {5, 0, 7, 3, 3, 0}) {
             Member leaving = inRoom.remove(index);
             int slot = leaving.slotIn(room);
             leaving.memberships.removeAt(leaving.memberships.indexOf(room));
@@ -228,8 +227,7 @@ class LocalRoomTest {
         }
 
         @Override
-        public void unhold(int size) {
-        }
+        public void unhold(int size) {}
 
         @Override
         public Memberships memberships() {
@@ -247,7 +245,6 @@ class LocalRoomTest {
         }
 
         @Override
-        public void tick(long nowNanos, long nowEpochSecond) {
-        }
+        public void tick(long nowNanos, long nowEpochSecond) {}
     }
 }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Set;
-
 import org.junit.jupiter.api.Test;
 
 /** {@link Memberships}: one connection's rooms and slots, explicit versus automatic rooms, and O(1) removal by swap. */

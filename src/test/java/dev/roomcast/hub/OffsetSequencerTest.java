@@ -8,6 +8,19 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.roomcast.observability.DropReason;
+import dev.roomcast.observability.RoomcastMetrics;
+import dev.roomcast.protocol.DeliveryType;
+import dev.roomcast.protocol.Envelope;
+import dev.roomcast.protocol.EventNames;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.util.TypeLiteral;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Constructor;
 import java.time.Duration;
@@ -23,25 +36,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import dev.roomcast.observability.DropReason;
-import dev.roomcast.observability.RoomcastMetrics;
-import dev.roomcast.protocol.DeliveryType;
-import dev.roomcast.protocol.Envelope;
-import dev.roomcast.protocol.EventNames;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
-import jakarta.enterprise.inject.Instance;
-import jakarta.enterprise.util.TypeLiteral;
 
 /**
  * {@link OffsetSequencer} against an in-memory event log: delivery in offset order whatever the arrival order,
@@ -70,7 +68,10 @@ class OffsetSequencerTest {
      */
     @BeforeAll
     static void setUpMutinyBeforeAnyLoopUsesIt() {
-        Uni.createFrom().completionStage(CompletableFuture.completedFuture("ready")).await().indefinitely();
+        Uni.createFrom()
+                .completionStage(CompletableFuture.completedFuture("ready"))
+                .await()
+                .indefinitely();
     }
 
     @BeforeEach
@@ -332,7 +333,8 @@ class OffsetSequencerTest {
         sequencer.accept(log.commit(ROOM));
         settle();
 
-        assertEquals(List.of(3L), offsets(), "no room.deleted for a room nobody here was in; it starts at its offset 2");
+        assertEquals(
+                List.of(3L), offsets(), "no room.deleted for a room nobody here was in; it starts at its offset 2");
     }
 
     @Test
@@ -492,7 +494,10 @@ class OffsetSequencerTest {
     }
 
     private double dropped(DropReason reason) {
-        return registry.get("roomcast.dropped").tag("reason", reason.tag()).counter().count();
+        return registry.get("roomcast.dropped")
+                .tag("reason", reason.tag())
+                .counter()
+                .count();
     }
 
     private static void assertRoomDeleted(Envelope envelope) {
@@ -509,19 +514,38 @@ class OffsetSequencerTest {
     }
 
     private static Envelope withOffset(Envelope envelope, long offset) {
-        return new Envelope(envelope.serverId(), envelope.type(), envelope.target(), envelope.event(), envelope.data(),
-                envelope.exclude(), envelope.from(), offset, envelope.traceId(), envelope.acceptedAtMicros());
+        return new Envelope(
+                envelope.serverId(),
+                envelope.type(),
+                envelope.target(),
+                envelope.event(),
+                envelope.data(),
+                envelope.exclude(),
+                envelope.from(),
+                offset,
+                envelope.traceId(),
+                envelope.acceptedAtMicros());
     }
 
     private static Envelope withData(Envelope envelope, String data) {
-        return new Envelope(envelope.serverId(), envelope.type(), envelope.target(), envelope.event(), data,
-                envelope.exclude(), envelope.from(), envelope.offset(), envelope.traceId(), envelope.acceptedAtMicros());
+        return new Envelope(
+                envelope.serverId(),
+                envelope.type(),
+                envelope.target(),
+                envelope.event(),
+                data,
+                envelope.exclude(),
+                envelope.from(),
+                envelope.offset(),
+                envelope.traceId(),
+                envelope.acceptedAtMicros());
     }
 
     /** Its constructor is for CDI only (package-private): built here with a plain registry. */
     private static RoomcastMetrics metrics(MeterRegistry registry) {
         try {
-            Constructor<RoomcastMetrics> constructor = RoomcastMetrics.class.getDeclaredConstructor(MeterRegistry.class);
+            Constructor<RoomcastMetrics> constructor =
+                    RoomcastMetrics.class.getDeclaredConstructor(MeterRegistry.class);
             constructor.setAccessible(true);
             return constructor.newInstance(registry);
         } catch (ReflectiveOperationException e) {
@@ -562,8 +586,8 @@ class OffsetSequencerTest {
 
         synchronized Envelope commit(String room, String event) {
             long offset = lastOffsets.get(room) + 1;
-            Envelope envelope = new Envelope("pod1", DeliveryType.ROOM, room, event, data(room), List.of(), null, offset,
-                    null, 1L);
+            Envelope envelope =
+                    new Envelope("pod1", DeliveryType.ROOM, room, event, data(room), List.of(), null, offset, null, 1L);
             events.get(room).put(offset, envelope);
             lastOffsets.put(room, offset);
             return envelope;
@@ -626,7 +650,9 @@ class OffsetSequencerTest {
         public synchronized Uni<LogSlice> between(String room, long after, long until) {
             betweenReads.add(room + " " + after + ".." + until);
             TreeMap<Long, Envelope> logged = events.get(room);
-            List<Envelope> found = logged == null ? List.of() : List.copyOf(logged.subMap(after, false, until, true).values());
+            List<Envelope> found = logged == null
+                    ? List.of()
+                    : List.copyOf(logged.subMap(after, false, until, true).values());
             LogSlice slice = new LogSlice(found, position(room));
             if (readsGate != null) {
                 return Uni.createFrom().completionStage(readsGate).map(ignored -> slice);
@@ -686,7 +712,9 @@ class OffsetSequencerTest {
 
         @Override
         public Iterator<OffsetSource> iterator() {
-            return source == null ? List.<OffsetSource> of().iterator() : List.of(source).iterator();
+            return source == null
+                    ? List.<OffsetSource>of().iterator()
+                    : List.of(source).iterator();
         }
 
         @Override
@@ -705,8 +733,7 @@ class OffsetSequencerTest {
         }
 
         @Override
-        public void destroy(OffsetSource instance) {
-        }
+        public void destroy(OffsetSource instance) {}
 
         @Override
         public Handle<OffsetSource> getHandle() {

@@ -5,16 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.roomcast.testing.RedisCli;
 import dev.roomcast.testing.ServicesResource;
 import dev.roomcast.testing.Tokens;
@@ -22,6 +13,12 @@ import dev.roomcast.testing.WsClient;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /** PROTOCOL.md section 3: join and leave with per-room results, namespaces, the room limit, publish. */
 @QuarkusTest
@@ -34,8 +31,16 @@ class RoomTests {
     @Test
     void joinAnswersPerRoomInRequestOrderWithoutFailingTheOthers() {
         try (WsClient client = WsClient.withBearer(base, Tokens.user("rita"))) {
-            JsonNode ack = client.join("live:one", "Bad Name", "nope:x", "user:someone-else", "live:two",
-                    "user:rita", "client:" + client.clientId(), "chat:general", "live:one");
+            JsonNode ack = client.join(
+                    "live:one",
+                    "Bad Name",
+                    "nope:x",
+                    "user:someone-else",
+                    "live:two",
+                    "user:rita",
+                    "client:" + client.clientId(),
+                    "chat:general",
+                    "live:one");
             JsonNode rooms = ack.path("data").path("rooms");
             assertEquals(9, rooms.size());
             assertJoined(rooms.get(0), "live:one");
@@ -48,15 +53,21 @@ class RoomTests {
             // No chat room exists until rooms are created over REST (the chat service).
             assertRefused(rooms.get(7), "chat:general", "NOT_FOUND");
             assertJoined(rooms.get(8), "live:one");
-            assertEquals(Map.of("room", "live:one", "joined", true).size(), fieldCount(rooms.get(0)),
+            assertEquals(
+                    Map.of("room", "live:one", "joined", true).size(),
+                    fieldCount(rooms.get(0)),
                     "a live room's result is {room, joined}: " + rooms.get(0));
         }
     }
 
     @Test
     void joiningAnotherClientsRoomIsForbidden() {
-        try (WsClient one = WsClient.withBearer(base, Tokens.user("sam")); WsClient two = WsClient.withBearer(base, Tokens.user("sam"))) {
-            JsonNode result = one.join("client:" + two.clientId()).path("data").path("rooms").get(0);
+        try (WsClient one = WsClient.withBearer(base, Tokens.user("sam"));
+                WsClient two = WsClient.withBearer(base, Tokens.user("sam"))) {
+            JsonNode result = one.join("client:" + two.clientId())
+                    .path("data")
+                    .path("rooms")
+                    .get(0);
             assertRefused(result, "client:" + two.clientId(), "FORBIDDEN");
         }
     }
@@ -81,19 +92,30 @@ class RoomTests {
     @Test
     void roomLimitRefusesTheRoomsOverItWithLimitExceeded() {
         try (WsClient client = WsClient.withBearer(base, Tokens.user("victor"))) {
-            JsonNode results = client.request("join", Map.of("rooms", numberedRooms("live:limit-", 100))).path("data").path("rooms");
+            JsonNode results = client.request("join", Map.of("rooms", numberedRooms("live:limit-", 100)))
+                    .path("data")
+                    .path("rooms");
             for (int i = 0; i < 100; i++) {
-                assertTrue(results.get(i).path("joined").asBoolean(), results.get(i).toString());
+                assertTrue(
+                        results.get(i).path("joined").asBoolean(),
+                        results.get(i).toString());
             }
             results = client.requestPatiently("join", Map.of("rooms", List.of("live:limit-100", "user:victor")))
-                    .path("data").path("rooms");
+                    .path("data")
+                    .path("rooms");
             assertRefused(results.get(0), "live:limit-100", "LIMIT_EXCEEDED");
             // Automatic rooms do not count toward the limit.
             assertJoined(results.get(1), "user:victor");
-            JsonNode left = client.request("leave", Map.of("rooms", List.of("live:limit-0"))).path("data").path("rooms");
+            JsonNode left = client.request("leave", Map.of("rooms", List.of("live:limit-0")))
+                    .path("data")
+                    .path("rooms");
             assertEquals("live:limit-0", left.get(0).asText());
-            assertJoined(client.requestPatiently("join", Map.of("rooms", List.of("live:limit-100"))).path("data").path("rooms")
-                    .get(0), "live:limit-100");
+            assertJoined(
+                    client.requestPatiently("join", Map.of("rooms", List.of("live:limit-100")))
+                            .path("data")
+                            .path("rooms")
+                            .get(0),
+                    "live:limit-100");
         }
     }
 
@@ -106,7 +128,12 @@ class RoomTests {
             assertEquals("BAD_REQUEST", join.path("data").path("code").asText());
             JsonNode leave = client.request("leave", Map.of("rooms", tooMany));
             assertEquals("BAD_REQUEST", leave.path("data").path("code").asText(), leave.toString());
-            assertEquals(0, client.request("leave", Map.of("rooms", List.of("live:whole-0"))).path("data").path("rooms").size(),
+            assertEquals(
+                    0,
+                    client.request("leave", Map.of("rooms", List.of("live:whole-0")))
+                            .path("data")
+                            .path("rooms")
+                            .size(),
                     "nothing of the refused join was executed");
         }
     }
@@ -115,8 +142,10 @@ class RoomTests {
     void aRefusedRoomTakesNoSlotUnderTheRoomLimit() {
         try (WsClient client = WsClient.withBearer(base, Tokens.user("yara"))) {
             client.request("join", Map.of("rooms", numberedRooms("live:slot-", 99)));
-            JsonNode results = client.requestPatiently("join", Map.of("rooms", List.of("chat:nowhere", "live:last-slot",
-                    "live:one-too-many"))).path("data").path("rooms");
+            JsonNode results = client.requestPatiently(
+                            "join", Map.of("rooms", List.of("chat:nowhere", "live:last-slot", "live:one-too-many")))
+                    .path("data")
+                    .path("rooms");
             assertRefused(results.get(0), "chat:nowhere", "NOT_FOUND");
             assertJoined(results.get(1), "live:last-slot");
             assertRefused(results.get(2), "live:one-too-many", "LIMIT_EXCEEDED");
@@ -130,15 +159,18 @@ class RoomTests {
             client.join("live:zoe-only", "live:zoe-too");
             assertEquals(1, RedisCli.subscribers("ws:room:live:zoe-only"));
         }
-        await().atMost(Duration.ofSeconds(5)).until(() -> RedisCli.subscribers("ws:room:live:zoe-only") == 0
-                && RedisCli.subscribers("ws:room:live:zoe-too") == 0 && RedisCli.subscribers("ws:user:zoe") == 0);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> RedisCli.subscribers("ws:room:live:zoe-only") == 0
+                        && RedisCli.subscribers("ws:room:live:zoe-too") == 0
+                        && RedisCli.subscribers("ws:user:zoe") == 0);
     }
 
     @Test
     void leaveAcksTheRoomsActuallyLeftAndAutomaticRoomsCannotBeLeft() {
         try (WsClient client = WsClient.withBearer(base, Tokens.user("wendy"))) {
             client.join("live:stay", "live:go");
-            JsonNode ack = client.request("leave", Map.of("rooms", List.of("live:go", "live:never-joined", "user:wendy")));
+            JsonNode ack =
+                    client.request("leave", Map.of("rooms", List.of("live:go", "live:never-joined", "user:wendy")));
             assertEquals("ack", ack.path("event").asText());
             assertEquals(List.of("live:go"), texts(ack.path("data").path("rooms")));
             JsonNode malformed = client.request("leave", Map.of());
@@ -165,12 +197,15 @@ class RoomTests {
                 assertEquals("live:pub", frame.path("room").asText());
                 assertEquals(3, frame.path("data").path("x").asInt());
                 assertEquals("alice", frame.path("from").path("userId").asText());
-                assertEquals(alice.clientId(), frame.path("from").path("clientId").asText());
+                assertEquals(
+                        alice.clientId(), frame.path("from").path("clientId").asText());
                 assertTrue(frame.path("offset").isMissingNode(), "ephemeral: no offset");
                 assertEquals("tr-9", frame.path("traceId").asText(), "the trace id follows the deliveries");
             }
-            alice.assertNothingBeforePong(f -> "cursor.moved".equals(f.path("event").asText()), "its own publish");
-            outsider.assertNothingBeforePong(f -> "cursor.moved".equals(f.path("event").asText()), "a room it is not in");
+            alice.assertNothingBeforePong(
+                    f -> "cursor.moved".equals(f.path("event").asText()), "its own publish");
+            outsider.assertNothingBeforePong(
+                    f -> "cursor.moved".equals(f.path("event").asText()), "a room it is not in");
         }
     }
 
@@ -181,7 +216,8 @@ class RoomTests {
             assertEquals("FORBIDDEN", code(client.request("publish", Map.of("room", "live:not-joined", "event", "e"))));
             assertEquals("FORBIDDEN", code(client.request("publish", Map.of("room", "user:xena", "event", "e"))));
             assertEquals("BAD_REQUEST", code(client.request("publish", Map.of("room", "live:rules", "event", "ack"))));
-            assertEquals("BAD_REQUEST", code(client.request("publish", Map.of("room", "live:rules", "event", "no spaces"))));
+            assertEquals(
+                    "BAD_REQUEST", code(client.request("publish", Map.of("room", "live:rules", "event", "no spaces"))));
             assertEquals("BAD_REQUEST", code(client.request("publish", Map.of("room", "live:rules"))));
             assertEquals("NOT_FOUND", code(client.request("publish", Map.of("room", "ghost:rules", "event", "e"))));
         }
@@ -194,7 +230,11 @@ class RoomTests {
             speaker.join("live:exit");
             leaver.join("live:exit");
             leaver.request("leave", Map.of("rooms", List.of("live:exit")));
-            assertEquals("ack", speaker.request("publish", Map.of("room", "live:exit", "event", "bye")).path("event").asText());
+            assertEquals(
+                    "ack",
+                    speaker.request("publish", Map.of("room", "live:exit", "event", "bye"))
+                            .path("event")
+                            .asText());
             leaver.assertNothingBeforePong(f -> "bye".equals(f.path("event").asText()), "an event of a room it left");
         }
     }

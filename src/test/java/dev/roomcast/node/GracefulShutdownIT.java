@@ -4,20 +4,17 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.roomcast.testing.Pod;
+import dev.roomcast.testing.Tokens;
+import dev.roomcast.testing.WsClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import dev.roomcast.testing.Pod;
-import dev.roomcast.testing.Tokens;
-import dev.roomcast.testing.WsClient;
 
 /**
  * PROTOCOL.md section 2, shutdown, on a packaged pod that gets SIGTERM (drain window 3 s): readiness DOWN and
@@ -40,21 +37,32 @@ class GracefulShutdownIT {
             }
             long signalled = System.nanoTime();
             stopping.terminate();
-            await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20))
+            await().atMost(Duration.ofSeconds(2))
+                    .pollInterval(Duration.ofMillis(20))
                     .until(() -> stopping.readinessStatus() == 503);
-            assertEquals(503, WsClient.refusedStatus(stopping.base(), null,
-                    Map.of("Authorization", "Bearer " + Tokens.user("latecomer"))));
+            assertEquals(
+                    503,
+                    WsClient.refusedStatus(
+                            stopping.base(), null, Map.of("Authorization", "Bearer " + Tokens.user("latecomer"))));
 
             Map<WsClient, Long> delays = new HashMap<>();
             for (WsClient client : clients) {
-                long afterMs = client.awaitEvent("reconnect").path("data").path("afterMs").asLong();
+                long afterMs = client.awaitEvent("reconnect")
+                        .path("data")
+                        .path("afterMs")
+                        .asLong();
                 assertTrue(afterMs >= 0 && afterMs < 3000, "afterMs within the drain window: " + afterMs);
                 delays.put(client, afterMs);
             }
-            assertTrue(new HashSet<>(delays.values()).size() > 1, "reconnections spread over the window: " + delays.values());
+            assertTrue(
+                    new HashSet<>(delays.values()).size() > 1,
+                    "reconnections spread over the window: " + delays.values());
 
             // Until its delay ends, a client is still served: the one told to wait longest publishes to the other pod.
-            WsClient last = delays.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+            WsClient last = delays.entrySet().stream()
+                    .max(Map.Entry.comparingByValue())
+                    .orElseThrow()
+                    .getKey();
             last.request("publish", Map.of("room", "live:drain", "event", "still.here"));
             JsonNode relayed = listener.awaitEvent("still.here");
             assertEquals(last.clientId(), relayed.path("from").path("clientId").asText());
@@ -63,7 +71,9 @@ class GracefulShutdownIT {
                 assertEquals(1001, client.awaitClose());
                 long closedAfterMs = (client.closedAtNanos() - signalled) / 1_000_000;
                 // The drain starts after the signal, so no close can come before its announced delay.
-                assertTrue(closedAfterMs >= delays.get(client), "closed at " + closedAfterMs + " ms, announced " + delays.get(client));
+                assertTrue(
+                        closedAfterMs >= delays.get(client),
+                        "closed at " + closedAfterMs + " ms, announced " + delays.get(client));
             }
             assertTrue(stopping.awaitExit(Duration.ofSeconds(15)), "the pod exits after the drain");
         } finally {

@@ -6,21 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.roomcast.testing.Pod;
 import dev.roomcast.testing.Pods;
 import dev.roomcast.testing.RedisCli;
 import dev.roomcast.testing.Tokens;
 import dev.roomcast.testing.WsClient;
 import io.restassured.http.ContentType;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two instances of the packaged application on one Redis (PROTOCOL.md section 7): delivery across pods for every
@@ -32,14 +29,20 @@ class MultiPodIT {
 
     private static final int PER_USER = 3;
 
-
     @RegisterExtension
-    static final Pods PODS = Pods.of("multipod-1", Map.of("roomcast.max-connections-per-user", String.valueOf(PER_USER)))
+    static final Pods PODS = Pods.of(
+                    "multipod-1", Map.of("roomcast.max-connections-per-user", String.valueOf(PER_USER)))
             .and("multipod-2", Map.of("roomcast.max-connections-per-user", String.valueOf(PER_USER)));
 
     private static void emit(Pod via, Map<String, Object> body) {
-        given().baseUri(via.base().toString()).auth().oauth2(Tokens.admin("ops")).contentType(ContentType.JSON).body(body)
-                .post("/api/emit").then().statusCode(202);
+        given().baseUri(via.base().toString())
+                .auth()
+                .oauth2(Tokens.admin("ops"))
+                .contentType(ContentType.JSON)
+                .body(body)
+                .post("/api/emit")
+                .then()
+                .statusCode(202);
     }
 
     private static boolean is(JsonNode frame, String event) {
@@ -48,8 +51,11 @@ class MultiPodIT {
 
     @Test
     void eachPodHasItsOwnServerIdAndClientIdsAreUniqueAcrossPods() {
-        try (WsClient a = WsClient.withBearer(PODS.first().base(), Tokens.user("ids")); WsClient b = WsClient.withBearer(PODS.second().base(), Tokens.user("ids"))) {
-            assertNotEquals(a.connectedFrame().path("data").path("pod").asText(), b.connectedFrame().path("data").path("pod").asText());
+        try (WsClient a = WsClient.withBearer(PODS.first().base(), Tokens.user("ids"));
+                WsClient b = WsClient.withBearer(PODS.second().base(), Tokens.user("ids"))) {
+            assertNotEquals(
+                    a.connectedFrame().path("data").path("pod").asText(),
+                    b.connectedFrame().path("data").path("pod").asText());
             assertNotEquals(a.clientId(), b.clientId());
         }
     }
@@ -68,7 +74,8 @@ class MultiPodIT {
             assertEquals("bob", frame.path("from").path("userId").asText());
             assertEquals(bob.clientId(), frame.path("from").path("clientId").asText());
             alice.request("publish", Map.of("room", "live:cross", "event", "reply"));
-            assertEquals("alice", bob.awaitEvent("reply").path("from").path("userId").asText());
+            assertEquals(
+                    "alice", bob.awaitEvent("reply").path("from").path("userId").asText());
             bob.assertNothingBeforePong(f -> is(f, "hello"), "its own publish");
             carol.assertNothingBeforePong(f -> is(f, "hello") || is(f, "reply"), "another room's events");
         }
@@ -86,7 +93,9 @@ class MultiPodIT {
             emit(PODS.first(), Map.of("type", "client", "target", eve.clientId(), "event", "to.client"));
             eve.awaitEvent("to.client");
 
-            emit(PODS.second(), Map.of("type", "broadcast", "event", "to.all", "exclude", List.of(aliceOne.clientId())));
+            emit(
+                    PODS.second(),
+                    Map.of("type", "broadcast", "event", "to.all", "exclude", List.of(aliceOne.clientId())));
             aliceTwo.awaitEvent("to.all");
             eve.awaitEvent("to.all");
             emit(PODS.second(), Map.of("type", "broadcast", "event", "marker"));
@@ -103,13 +112,22 @@ class MultiPodIT {
                 WsClient onTwo = WsClient.withBearer(PODS.second().base(), Tokens.user("frank"))) {
             onOne.join("live:jobs");
             onTwo.join("live:jobs");
-            RedisCli.publish("ws:room:live:jobs", "{\"serverId\":\"emitter\",\"type\":\"room\",\"target\":\"live:jobs\",\"event\":\"job.progress\",\"data\":50}");
-            RedisCli.publish("ws:user:frank", "{\"serverId\":\"emitter\",\"type\":\"user\",\"target\":\"frank\",\"event\":\"job.done\",\"data\":{\"id\":7}}");
-            RedisCli.publish("ws:client:" + onTwo.clientId(), "{\"serverId\":\"emitter\",\"type\":\"client\",\"target\":\"" + onTwo.clientId() + "\",\"event\":\"just.you\"}");
-            RedisCli.publish("ws:broadcast", "{\"serverId\":\"emitter\",\"type\":\"broadcast\",\"event\":\"everyone\"}");
+            RedisCli.publish(
+                    "ws:room:live:jobs",
+                    "{\"serverId\":\"emitter\",\"type\":\"room\",\"target\":\"live:jobs\",\"event\":\"job.progress\",\"data\":50}");
+            RedisCli.publish(
+                    "ws:user:frank",
+                    "{\"serverId\":\"emitter\",\"type\":\"user\",\"target\":\"frank\",\"event\":\"job.done\",\"data\":{\"id\":7}}");
+            RedisCli.publish(
+                    "ws:client:" + onTwo.clientId(),
+                    "{\"serverId\":\"emitter\",\"type\":\"client\",\"target\":\"" + onTwo.clientId()
+                            + "\",\"event\":\"just.you\"}");
+            RedisCli.publish(
+                    "ws:broadcast", "{\"serverId\":\"emitter\",\"type\":\"broadcast\",\"event\":\"everyone\"}");
             for (WsClient client : List.of(onOne, onTwo)) {
                 assertEquals(50, client.awaitEvent("job.progress").path("data").asInt());
-                assertEquals(7, client.awaitEvent("job.done").path("data").path("id").asInt());
+                assertEquals(
+                        7, client.awaitEvent("job.done").path("data").path("id").asInt());
                 client.awaitEvent("everyone");
             }
             onTwo.awaitEvent("just.you");
@@ -121,12 +139,16 @@ class MultiPodIT {
     void aPodIgnoresMessagesCarryingItsOwnServerId() {
         try (WsClient onOne = WsClient.withBearer(PODS.first().base(), Tokens.user("gina"));
                 WsClient onTwo = WsClient.withBearer(PODS.second().base(), Tokens.user("gina"))) {
-            String serverIdOfOne = onOne.connectedFrame().path("data").path("pod").asText();
-            RedisCli.publish("ws:broadcast", "{\"serverId\":\"" + serverIdOfOne + "\",\"type\":\"broadcast\",\"event\":\"looped\"}");
+            String serverIdOfOne =
+                    onOne.connectedFrame().path("data").path("pod").asText();
+            RedisCli.publish(
+                    "ws:broadcast",
+                    "{\"serverId\":\"" + serverIdOfOne + "\",\"type\":\"broadcast\",\"event\":\"looped\"}");
             RedisCli.publish("ws:broadcast", "{\"serverId\":\"emitter\",\"type\":\"broadcast\",\"event\":\"marker\"}");
             onTwo.awaitEvent("looped");
             onOne.awaitEvent("marker");
-            assertTrue(onOne.drain().stream().noneMatch(f -> is(f, "looped")), "pod one delivered its own message again");
+            assertTrue(
+                    onOne.drain().stream().noneMatch(f -> is(f, "looped")), "pod one delivered its own message again");
         }
     }
 
@@ -136,19 +158,23 @@ class MultiPodIT {
         WsClient first = WsClient.withBearer(PODS.first().base(), Tokens.user(user));
         try (WsClient second = WsClient.withBearer(PODS.first().base(), Tokens.user(user));
                 WsClient third = WsClient.withBearer(PODS.second().base(), Tokens.user(user))) {
-            assertEquals(429, WsClient.refusedStatus(PODS.second().base(), "access_token=" + Tokens.user(user), Map.of()));
+            assertEquals(
+                    429, WsClient.refusedStatus(PODS.second().base(), "access_token=" + Tokens.user(user), Map.of()));
             try (WsClient late = WsClient.open(PODS.first().base())) {
                 late.send(WsClient.frame("authenticate", "a", Map.of("token", Tokens.user(user))));
                 assertEquals(1008, late.awaitClose());
             }
             first.close();
-            WsClient fourth = await().atMost(Duration.ofSeconds(10)).until(() -> {
-                try {
-                    return WsClient.withBearer(PODS.second().base(), Tokens.user(user));
-                } catch (IllegalStateException refused) {
-                    return null;
-                }
-            }, client -> client != null);
+            WsClient fourth = await().atMost(Duration.ofSeconds(10))
+                    .until(
+                            () -> {
+                                try {
+                                    return WsClient.withBearer(PODS.second().base(), Tokens.user(user));
+                                } catch (IllegalStateException refused) {
+                                    return null;
+                                }
+                            },
+                            client -> client != null);
             fourth.close();
         } finally {
             first.close();
@@ -167,10 +193,16 @@ class MultiPodIT {
             onTwo.request("leave", Map.of("rooms", List.of("live:members")));
             await().atMost(Duration.ofSeconds(5)).until(() -> RedisCli.subscribers(channel) == 1);
             // One client pattern per pod and no pattern over rooms: a pod never receives other rooms' traffic.
-            List<Integer> patternsPerConnection = RedisCli.run("CLIENT", "LIST").lines()
-                    .map(line -> Integer.parseInt(line.replaceAll(".*\\bpsub=(\\d+).*", "$1"))).toList();
-            assertTrue(patternsPerConnection.stream().allMatch(n -> n <= 1), "patterns per connection " + patternsPerConnection);
-            assertTrue(patternsPerConnection.stream().filter(n -> n == 1).count() >= 2, "a pattern per pod " + patternsPerConnection);
+            List<Integer> patternsPerConnection = RedisCli.run("CLIENT", "LIST")
+                    .lines()
+                    .map(line -> Integer.parseInt(line.replaceAll(".*\\bpsub=(\\d+).*", "$1")))
+                    .toList();
+            assertTrue(
+                    patternsPerConnection.stream().allMatch(n -> n <= 1),
+                    "patterns per connection " + patternsPerConnection);
+            assertTrue(
+                    patternsPerConnection.stream().filter(n -> n == 1).count() >= 2,
+                    "a pattern per pod " + patternsPerConnection);
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> RedisCli.subscribers(channel) == 0);
     }

@@ -3,13 +3,11 @@ package dev.roomcast.observability;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-
 import dev.roomcast.testing.Metrics;
 import dev.roomcast.testing.Pod;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /**
  * Every metric of the protocol (docs/operations.md) is present from startup, with its known tag values, before any connection or
@@ -45,7 +43,8 @@ class MetricsAtStartupIT {
                     "roomcast_redis_messages_total{direction=\"out\"")) {
                 List<Double> values = Metrics.samples(metrics, series);
                 assertFalse(values.isEmpty(), "missing at startup: " + series);
-                assertTrue(values.stream().allMatch(value -> value == 0), "not zero at startup: " + series + " " + values);
+                assertTrue(
+                        values.stream().allMatch(value -> value == 0), "not zero at startup: " + series + " " + values);
             }
         }
     }

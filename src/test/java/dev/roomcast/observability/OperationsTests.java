@@ -1,18 +1,11 @@
 package dev.roomcast.observability;
 
 import static io.restassured.RestAssured.get;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.net.URI;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
 
 import dev.roomcast.testing.Management;
 import dev.roomcast.testing.Metrics;
@@ -23,6 +16,11 @@ import dev.roomcast.testing.WsClient;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /** PROTOCOL.md section 9: health endpoints and every metric, with its pre-registered tags. */
 @QuarkusTest
@@ -35,7 +33,11 @@ class OperationsTests {
     @Test
     void livenessAndReadinessAreUpWithPostgresAndRedisChecked() {
         Management.given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
-        Management.given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+        Management.given()
+                .get("/q/health/ready")
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("UP"))
                 .body("checks.name", hasItems("redis", "Reactive PostgreSQL connections health check"));
     }
 
@@ -56,21 +58,25 @@ class OperationsTests {
             failing.sendClose(1002); // a client that found the server's frames broken
             failing.readAll(Duration.ofSeconds(10));
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> Metrics.value("roomcast_closes_total{code=\"1002\"}") > protocolErrors);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Metrics.value("roomcast_closes_total{code=\"1002\"}") > protocolErrors);
         StalledClient vanishing = StalledClient.connect(base, Tokens.user("metrics-vanishing"));
         vanishing.close(); // TCP gone, no close frame
-        await().atMost(Duration.ofSeconds(10)).until(() -> Metrics.value("roomcast_closes_total{code=\"1006\"}") > lost);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Metrics.value("roomcast_closes_total{code=\"1006\"}") > lost);
         // A frame the codec cannot read ends the socket without a close handshake: that too is a lost connection.
         try (StalledClient corrupt = StalledClient.connect(base, Tokens.user("metrics-corrupt"))) {
-            corrupt.sendRaw(new byte[] { (byte) 0x83, (byte) 0x80, 1, 2, 3, 4 }); // opcode 3 is reserved
+            corrupt.sendRaw(new byte[] {(byte) 0x83, (byte) 0x80, 1, 2, 3, 4}); // opcode 3 is reserved
             corrupt.readAll(Duration.ofSeconds(10));
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> Metrics.value("roomcast_closes_total{code=\"1006\"}") > lost + 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Metrics.value("roomcast_closes_total{code=\"1006\"}") > lost + 1);
     }
 
     @Test
     void everyMetricIsExposedWithItsKnownTagsAfterTraffic() {
-        try (WsClient a = WsClient.withBearer(base, Tokens.user("metrics-a")); WsClient b = WsClient.withBearer(base, Tokens.user("metrics-b"))) {
+        try (WsClient a = WsClient.withBearer(base, Tokens.user("metrics-a"));
+                WsClient b = WsClient.withBearer(base, Tokens.user("metrics-b"))) {
             a.join("live:metrics");
             b.join("live:metrics");
             a.request("publish", Map.of("room", "live:metrics", "event", "tick"));
@@ -104,7 +110,11 @@ class OperationsTests {
                 "roomcast_redis_messages_total{direction=\"out\"")) {
             assertTrue(metrics.contains(line), "missing " + line);
         }
-        assertTrue(metrics.matches("(?s).*roomcast_deliveries_total\\{type=\"room\"[^}]*} [1-9].*"), "room deliveries counted");
-        assertTrue(metrics.matches("(?s).*roomcast_redis_messages_total\\{direction=\"out\"[^}]*} [1-9].*"), "publishes counted");
+        assertTrue(
+                metrics.matches("(?s).*roomcast_deliveries_total\\{type=\"room\"[^}]*} [1-9].*"),
+                "room deliveries counted");
+        assertTrue(
+                metrics.matches("(?s).*roomcast_redis_messages_total\\{direction=\"out\"[^}]*} [1-9].*"),
+                "publishes counted");
     }
 }

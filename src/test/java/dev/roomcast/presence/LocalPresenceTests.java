@@ -10,5 +10,4 @@ import io.quarkus.test.junit.TestProfile;
 @QuarkusTest
 @TestProfile(LocalBrokerProfile.class)
 @WithTestResource(ServicesResource.class)
-class LocalPresenceTests extends PresenceContractTests {
-}
+class LocalPresenceTests extends PresenceContractTests {}

@@ -7,22 +7,19 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-
-import org.awaitility.Awaitility;
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.roomcast.testing.ChatFixtures;
 import dev.roomcast.testing.Ids;
 import dev.roomcast.testing.Tokens;
 import dev.roomcast.testing.WsClient;
 import io.quarkus.test.common.http.TestHTTPResource;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
 
 /**
  * What every {@link Presence} guarantees (PROTOCOL.md section 4), through real WebSocket clients: per user, not per
@@ -36,13 +33,16 @@ abstract class PresenceContractTests {
     URI base;
 
     private static JsonNode awaitPresence(WsClient client, String event, String room, String userId) {
-        return client.awaitFrame(frame -> event.equals(frame.path("event").asText())
-                && room.equals(frame.path("room").asText())
-                && userId.equals(frame.path("data").path("userId").asText()), event + " of " + userId + " in " + room);
+        return client.awaitFrame(
+                frame -> event.equals(frame.path("event").asText())
+                        && room.equals(frame.path("room").asText())
+                        && userId.equals(frame.path("data").path("userId").asText()),
+                event + " of " + userId + " in " + room);
     }
 
     private static boolean isPresenceOf(JsonNode frame, String userId) {
-        return frame.path("event").asText().startsWith("presence.") && userId.equals(frame.path("data").path("userId").asText());
+        return frame.path("event").asText().startsWith("presence.")
+                && userId.equals(frame.path("data").path("userId").asText());
     }
 
     @Test
@@ -60,18 +60,21 @@ abstract class PresenceContractTests {
                 awaitPresence(tab1, "presence.join", room, ann); // one's own clients hear it too
                 try (WsClient tab2 = WsClient.withBearer(base, Tokens.user(ann))) {
                     tab2.join(room);
-                    JsonNode present = tab2.request("presence.get", Map.of("room", room)).path("data");
+                    JsonNode present =
+                            tab2.request("presence.get", Map.of("room", room)).path("data");
                     assertEquals(room, present.path("room").asText());
                     JsonNode annEntry = entryOf(present, ann);
                     assertEquals(2, annEntry.path("clients").asLong(), present.toString());
-                    assertTrue(Instant.parse(annEntry.path("since").asText()).isBefore(Instant.now().plusSeconds(1)));
+                    assertTrue(Instant.parse(annEntry.path("since").asText())
+                            .isBefore(Instant.now().plusSeconds(1)));
                     assertEquals(1, entryOf(present, ben).path("clients").asLong());
                     tab2.request("leave", Map.of("rooms", List.of(room)));
                 }
                 // A second tab's arrival and departure are not announced: the marker user's join comes first.
                 try (WsClient markerClient = WsClient.withBearer(base, Tokens.user(marker))) {
                     markerClient.join(room);
-                    JsonNode next = watcher.awaitFrame(frame -> isPresenceOf(frame, ann) || isPresenceOf(frame, marker),
+                    JsonNode next = watcher.awaitFrame(
+                            frame -> isPresenceOf(frame, ann) || isPresenceOf(frame, marker),
                             "the next presence event");
                     assertEquals(marker, next.path("data").path("userId").asText(), next.toString());
                 }
@@ -79,7 +82,9 @@ abstract class PresenceContractTests {
             }
             JsonNode left = awaitPresence(watcher, "presence.leave", room, ann);
             assertEquals(room, left.path("room").asText());
-            JsonNode after = watcher.request("presence.get", Map.of("room", room)).path("data").path("users");
+            JsonNode after = watcher.request("presence.get", Map.of("room", room))
+                    .path("data")
+                    .path("users");
             assertEquals(1, after.size(), after.toString());
         }
     }
@@ -94,11 +99,20 @@ abstract class PresenceContractTests {
             ownerClient.join(room);
             guestClient.join(room);
             awaitPresence(ownerClient, "presence.join", room, guest);
-            given().auth().oauth2(Tokens.user(owner)).delete("/api/rooms/" + room + "/members/" + guest)
-                    .then().statusCode(204);
+            given().auth()
+                    .oauth2(Tokens.user(owner))
+                    .delete("/api/rooms/" + room + "/members/" + guest)
+                    .then()
+                    .statusCode(204);
             awaitPresence(ownerClient, "presence.leave", room, guest);
-            given().auth().oauth2(Tokens.user(owner)).get("/api/rooms/" + room + "/presence").then().statusCode(200)
-                    .body("room", equalTo(room)).body("users.size()", equalTo(1)).body("users[0].userId", equalTo(owner))
+            given().auth()
+                    .oauth2(Tokens.user(owner))
+                    .get("/api/rooms/" + room + "/presence")
+                    .then()
+                    .statusCode(200)
+                    .body("room", equalTo(room))
+                    .body("users.size()", equalTo(1))
+                    .body("users[0].userId", equalTo(owner))
                     .body("users[0].clients", equalTo(1));
         }
     }
@@ -106,17 +120,32 @@ abstract class PresenceContractTests {
     @Test
     void userPresenceCountsClientsAndRemembersWhenTheLastDisconnected() {
         String user = Ids.unique("seen");
-        given().auth().oauth2(Tokens.user("asker")).get("/api/users/" + user + "/presence").then().statusCode(200)
-                .body("userId", equalTo(user)).body("online", equalTo(false)).body("clients", equalTo(0))
+        given().auth()
+                .oauth2(Tokens.user("asker"))
+                .get("/api/users/" + user + "/presence")
+                .then()
+                .statusCode(200)
+                .body("userId", equalTo(user))
+                .body("online", equalTo(false))
+                .body("clients", equalTo(0))
                 .body("lastSeen", nullValue());
-        try (WsClient one = WsClient.withBearer(base, Tokens.user(user)); WsClient two = WsClient.withBearer(base, Tokens.user(user))) {
+        try (WsClient one = WsClient.withBearer(base, Tokens.user(user));
+                WsClient two = WsClient.withBearer(base, Tokens.user(user))) {
             awaitUser(user, "clients", 2);
-            given().auth().oauth2(Tokens.user("asker")).get("/api/users/" + user + "/presence").then()
-                    .body("online", equalTo(true)).body("lastSeen", nullValue());
+            given().auth()
+                    .oauth2(Tokens.user("asker"))
+                    .get("/api/users/" + user + "/presence")
+                    .then()
+                    .body("online", equalTo(true))
+                    .body("lastSeen", nullValue());
         }
         awaitUser(user, "clients", 0);
-        given().auth().oauth2(Tokens.user("asker")).get("/api/users/" + user + "/presence").then()
-                .body("online", equalTo(false)).body("lastSeen", notNullValue());
+        given().auth()
+                .oauth2(Tokens.user("asker"))
+                .get("/api/users/" + user + "/presence")
+                .then()
+                .body("online", equalTo(false))
+                .body("lastSeen", notNullValue());
     }
 
     @Test
@@ -124,18 +153,46 @@ abstract class PresenceContractTests {
         String owner = Ids.unique("owner");
         String room = ChatFixtures.room(base, owner, "private");
         try (WsClient client = WsClient.withBearer(base, Tokens.user(Ids.unique("outsider")))) {
-            assertEquals("FORBIDDEN", client.request("presence.get", Map.of("room", "live:" + Ids.unique("not-joined")))
-                    .path("data").path("code").asText());
-            assertEquals("FORBIDDEN", client.request("presence.get", Map.of("room", "client:" + client.clientId()))
-                    .path("data").path("code").asText());
-            assertEquals("NOT_FOUND", client.request("presence.get", Map.of("room", "chat:" + Ids.unique("missing")))
-                    .path("data").path("code").asText());
-            assertEquals("BAD_REQUEST", client.request("presence.get", Map.of("room", "no room"))
-                    .path("data").path("code").asText());
+            assertEquals(
+                    "FORBIDDEN",
+                    client.request("presence.get", Map.of("room", "live:" + Ids.unique("not-joined")))
+                            .path("data")
+                            .path("code")
+                            .asText());
+            assertEquals(
+                    "FORBIDDEN",
+                    client.request("presence.get", Map.of("room", "client:" + client.clientId()))
+                            .path("data")
+                            .path("code")
+                            .asText());
+            assertEquals(
+                    "NOT_FOUND",
+                    client.request("presence.get", Map.of("room", "chat:" + Ids.unique("missing")))
+                            .path("data")
+                            .path("code")
+                            .asText());
+            assertEquals(
+                    "BAD_REQUEST",
+                    client.request("presence.get", Map.of("room", "no room"))
+                            .path("data")
+                            .path("code")
+                            .asText());
         }
-        given().auth().oauth2(Tokens.user(Ids.unique("outsider"))).get("/api/rooms/" + room + "/presence").then().statusCode(403);
-        given().auth().oauth2(Tokens.admin(Ids.unique("moderator"))).get("/api/rooms/" + room + "/presence").then().statusCode(200);
-        given().auth().oauth2(Tokens.user(owner)).get("/api/rooms/chat:" + Ids.unique("missing") + "/presence").then().statusCode(404);
+        given().auth()
+                .oauth2(Tokens.user(Ids.unique("outsider")))
+                .get("/api/rooms/" + room + "/presence")
+                .then()
+                .statusCode(403);
+        given().auth()
+                .oauth2(Tokens.admin(Ids.unique("moderator")))
+                .get("/api/rooms/" + room + "/presence")
+                .then()
+                .statusCode(200);
+        given().auth()
+                .oauth2(Tokens.user(owner))
+                .get("/api/rooms/chat:" + Ids.unique("missing") + "/presence")
+                .then()
+                .statusCode(404);
         given().get("/api/users/anyone/presence").then().statusCode(401);
     }
 
@@ -149,7 +206,15 @@ abstract class PresenceContractTests {
     }
 
     private static void awaitUser(String user, String field, int expected) {
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> given().auth().oauth2(Tokens.user("asker"))
-                .get("/api/users/" + user + "/presence").then().statusCode(200).extract().path(field).equals(expected));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> given().auth()
+                        .oauth2(Tokens.user("asker"))
+                        .get("/api/users/" + user + "/presence")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .path(field)
+                        .equals(expected));
     }
 }

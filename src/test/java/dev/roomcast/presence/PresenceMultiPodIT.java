@@ -6,20 +6,17 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.roomcast.testing.Ids;
+import dev.roomcast.testing.Pod;
+import dev.roomcast.testing.Pods;
+import dev.roomcast.testing.Tokens;
+import dev.roomcast.testing.WsClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import dev.roomcast.testing.Pod;
-import dev.roomcast.testing.Pods;
-import dev.roomcast.testing.Ids;
-import dev.roomcast.testing.Tokens;
-import dev.roomcast.testing.WsClient;
 
 /**
  * Presence across real pods on one Redis (PROTOCOL.md section 4): a user with tabs on two pods is announced once and
@@ -31,10 +28,8 @@ class PresenceMultiPodIT {
     private static final Duration TTL = Duration.ofSeconds(3);
     private static final Map<String, String> CONFIG = Map.of("roomcast.presence.ttl", TTL.toSeconds() + "s");
 
-
     @RegisterExtension
-    static final Pods PODS = Pods.of("presence-1", CONFIG)
-            .and("presence-2", CONFIG);
+    static final Pods PODS = Pods.of("presence-1", CONFIG).and("presence-2", CONFIG);
 
     private static boolean isPresenceOf(JsonNode frame, String... userIds) {
         return frame.path("event").asText().startsWith("presence.")
@@ -62,7 +57,9 @@ class PresenceMultiPodIT {
                 tabOne.join(room);
                 tabTwo.join(room);
                 assertPresence(nextPresence(watcher, user, marker), "presence.join", user);
-                JsonNode present = tabTwo.request("presence.get", Map.of("room", room)).path("data").path("users");
+                JsonNode present = tabTwo.request("presence.get", Map.of("room", room))
+                        .path("data")
+                        .path("users");
                 JsonNode entry = null;
                 for (JsonNode item : present) {
                     if (user.equals(item.path("userId").asText())) {
@@ -92,8 +89,14 @@ class PresenceMultiPodIT {
             WsClient onDoomed = WsClient.withBearer(doomed.base(), Tokens.user(victim));
             onDoomed.join(room);
             assertPresence(nextPresence(watcher, victim), "presence.join", victim);
-            given().baseUri(PODS.second().base().toString()).auth().oauth2(Tokens.user("asker")).get("/api/users/" + victim + "/presence")
-                    .then().statusCode(200).body("online", equalTo(true)).body("clients", equalTo(1));
+            given().baseUri(PODS.second().base().toString())
+                    .auth()
+                    .oauth2(Tokens.user("asker"))
+                    .get("/api/users/" + victim + "/presence")
+                    .then()
+                    .statusCode(200)
+                    .body("online", equalTo(true))
+                    .body("clients", equalTo(1));
 
             long killedAt = System.nanoTime();
             doomed.kill();
@@ -102,10 +105,22 @@ class PresenceMultiPodIT {
 
             assertPresence(left, "presence.leave", victim);
             assertTrue(took.compareTo(TTL.plusSeconds(5)) <= 0, "presence.leave after " + took);
-            assertEquals(0, watcher.request("presence.get", Map.of("room", room)).path("data").path("users").size() - 1,
+            assertEquals(
+                    0,
+                    watcher.request("presence.get", Map.of("room", room))
+                                    .path("data")
+                                    .path("users")
+                                    .size()
+                            - 1,
                     "only the watcher is left");
-            given().baseUri(PODS.second().base().toString()).auth().oauth2(Tokens.user("asker")).get("/api/users/" + victim + "/presence")
-                    .then().statusCode(200).body("online", equalTo(false)).body("clients", equalTo(0))
+            given().baseUri(PODS.second().base().toString())
+                    .auth()
+                    .oauth2(Tokens.user("asker"))
+                    .get("/api/users/" + victim + "/presence")
+                    .then()
+                    .statusCode(200)
+                    .body("online", equalTo(false))
+                    .body("clients", equalTo(0))
                     .body("lastSeen", notNullValue());
             watcher.assertNothingBeforePong(frame -> isPresenceOf(frame, victim), "a second presence.leave");
             onDoomed.close();

@@ -7,5 +7,4 @@ import io.quarkus.test.junit.QuarkusTest;
 /** The presence contract on Redis, where the counts and announcements are Lua scripts. */
 @QuarkusTest
 @WithTestResource(ServicesResource.class)
-class RedisPresenceTests extends PresenceContractTests {
-}
+class RedisPresenceTests extends PresenceContractTests {}

@@ -4,9 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@link ClientFrameCodec}: well-formed frames, strict field types, malformed JSON and event names, and the id and
@@ -63,8 +62,9 @@ class ClientFrameCodecTest {
 
     @Test
     void unknownFieldsOfAnyShapeAreSkipped() throws FrameDecodeException {
-        ClientFrame frame = codec.decode("{\"extra\":{\"a\":[1,{\"event\":\"no\"}]},\"event\":\"ping\",\"more\":[{},[]],"
-                + "\"n\":null,\"id\":\"i\"}");
+        ClientFrame frame =
+                codec.decode("{\"extra\":{\"a\":[1,{\"event\":\"no\"}]},\"event\":\"ping\",\"more\":[{},[]],"
+                        + "\"n\":null,\"id\":\"i\"}");
 
         assertEquals("ping", frame.event());
         assertEquals("i", frame.id());
@@ -72,7 +72,7 @@ class ClientFrameCodecTest {
 
     @Test
     void aFrameThatIsNotAJsonObjectIsRefused() {
-        for (String text : new String[] { "[]", "\"ping\"", "42", "null", "", "   " }) {
+        for (String text : new String[] {"[]", "\"ping\"", "42", "null", "", "   "}) {
             FrameDecodeException e = assertThrows(FrameDecodeException.class, () -> codec.decode(text), text);
             assertEquals("frame must be a JSON object", e.getMessage(), text);
             assertNull(e.id());
@@ -82,7 +82,8 @@ class ClientFrameCodecTest {
 
     @Test
     void invalidJsonIsRefusedWithWhatWasReadBeforeIt() {
-        FrameDecodeException e = assertThrows(FrameDecodeException.class,
+        FrameDecodeException e = assertThrows(
+                FrameDecodeException.class,
                 () -> codec.decode("{\"id\":\"r9\",\"event\":\"join\",\"data\":{\"rooms\":[}"));
 
         assertEquals("frame is not valid JSON", e.getMessage());
@@ -92,7 +93,8 @@ class ClientFrameCodecTest {
 
     @Test
     void aTruncatedFrameIsInvalidJson() {
-        FrameDecodeException e = assertThrows(FrameDecodeException.class, () -> codec.decode("{\"id\":\"r2\",\"event\":\"ping\""));
+        FrameDecodeException e =
+                assertThrows(FrameDecodeException.class, () -> codec.decode("{\"id\":\"r2\",\"event\":\"ping\""));
 
         assertEquals("frame is not valid JSON", e.getMessage());
         assertEquals("r2", e.id());
@@ -101,13 +103,15 @@ class ClientFrameCodecTest {
 
     @Test
     void anythingAfterTheObjectIsRefused() {
-        FrameDecodeException twoObjects = assertThrows(FrameDecodeException.class,
+        FrameDecodeException twoObjects = assertThrows(
+                FrameDecodeException.class,
                 () -> codec.decode("{\"event\":\"ping\",\"id\":\"a\"}{\"event\":\"ping\"}"));
         assertEquals("frame must be exactly one JSON object", twoObjects.getMessage());
         assertEquals("a", twoObjects.id());
         assertEquals("ping", twoObjects.event());
 
-        FrameDecodeException garbage = assertThrows(FrameDecodeException.class, () -> codec.decode("{\"event\":\"ping\"} x"));
+        FrameDecodeException garbage =
+                assertThrows(FrameDecodeException.class, () -> codec.decode("{\"event\":\"ping\"} x"));
         assertEquals("frame is not valid JSON", garbage.getMessage());
     }
 
@@ -118,7 +122,8 @@ class ClientFrameCodecTest {
 
     @Test
     void aMissingEventIsRefusedWithTheId() {
-        FrameDecodeException e = assertThrows(FrameDecodeException.class, () -> codec.decode("{\"id\":\"r3\",\"data\":{}}"));
+        FrameDecodeException e =
+                assertThrows(FrameDecodeException.class, () -> codec.decode("{\"id\":\"r3\",\"data\":{}}"));
 
         assertEquals("event is required", e.getMessage());
         assertEquals("r3", e.id());
@@ -127,9 +132,9 @@ class ClientFrameCodecTest {
 
     @Test
     void aNonStringEventIsRefusedAndTheRestOfTheFrameIsStillReadForTheId() {
-        for (String event : new String[] { "5", "null", "true", "{\"a\":1}", "[\"join\"]" }) {
-            FrameDecodeException e = assertThrows(FrameDecodeException.class,
-                    () -> codec.decode("{\"event\":" + event + ",\"id\":\"r4\"}"), event);
+        for (String event : new String[] {"5", "null", "true", "{\"a\":1}", "[\"join\"]"}) {
+            FrameDecodeException e = assertThrows(
+                    FrameDecodeException.class, () -> codec.decode("{\"event\":" + event + ",\"id\":\"r4\"}"), event);
             assertEquals("event must be a string", e.getMessage(), event);
             assertEquals("r4", e.id(), event);
             assertNull(e.event(), event);
@@ -138,9 +143,9 @@ class ClientFrameCodecTest {
 
     @Test
     void aNonStringIdIsRefusedWithTheEvent() {
-        for (String id : new String[] { "5", "null", "{}", "[\"a\"]", "1.5" }) {
-            FrameDecodeException e = assertThrows(FrameDecodeException.class,
-                    () -> codec.decode("{\"id\":" + id + ",\"event\":\"ping\"}"), id);
+        for (String id : new String[] {"5", "null", "{}", "[\"a\"]", "1.5"}) {
+            FrameDecodeException e = assertThrows(
+                    FrameDecodeException.class, () -> codec.decode("{\"id\":" + id + ",\"event\":\"ping\"}"), id);
             assertEquals("id must be a string", e.getMessage(), id);
             assertNull(e.id(), id);
             assertEquals("ping", e.event(), id);
@@ -149,9 +154,11 @@ class ClientFrameCodecTest {
 
     @Test
     void dataThatIsNotAnObjectIsRefused() {
-        for (String data : new String[] { "[]", "\"x\"", "3", "false" }) {
-            FrameDecodeException e = assertThrows(FrameDecodeException.class,
-                    () -> codec.decode("{\"event\":\"join\",\"data\":" + data + ",\"id\":\"r5\"}"), data);
+        for (String data : new String[] {"[]", "\"x\"", "3", "false"}) {
+            FrameDecodeException e = assertThrows(
+                    FrameDecodeException.class,
+                    () -> codec.decode("{\"event\":\"join\",\"data\":" + data + ",\"id\":\"r5\"}"),
+                    data);
             assertEquals("data must be an object", e.getMessage(), data);
             assertEquals("r5", e.id(), data);
             assertEquals("join", e.event(), data);
@@ -160,10 +167,12 @@ class ClientFrameCodecTest {
 
     @Test
     void aTraceIdOutsideItsAlphabetOrLengthIsRefused() {
-        for (String traceId : new String[] { "\"a b\"", "\"line\\nforged\"", "\"\"", "\"" + "t".repeat(65) + "\"", "12",
-                "null" }) {
-            FrameDecodeException e = assertThrows(FrameDecodeException.class,
-                    () -> codec.decode("{\"event\":\"ping\",\"traceId\":" + traceId + ",\"id\":\"r6\"}"), traceId);
+        for (String traceId :
+                new String[] {"\"a b\"", "\"line\\nforged\"", "\"\"", "\"" + "t".repeat(65) + "\"", "12", "null"}) {
+            FrameDecodeException e = assertThrows(
+                    FrameDecodeException.class,
+                    () -> codec.decode("{\"event\":\"ping\",\"traceId\":" + traceId + ",\"id\":\"r6\"}"),
+                    traceId);
             assertEquals("traceId must match [A-Za-z0-9._:/-]{1,64}", e.getMessage(), traceId);
             assertEquals("r6", e.id(), traceId);
         }
@@ -173,22 +182,27 @@ class ClientFrameCodecTest {
     void aTraceIdOf64CharactersIsAccepted() throws FrameDecodeException {
         String traceId = "t".repeat(64);
 
-        assertEquals(traceId, codec.decode("{\"event\":\"ping\",\"traceId\":\"" + traceId + "\"}").traceId());
+        assertEquals(
+                traceId,
+                codec.decode("{\"event\":\"ping\",\"traceId\":\"" + traceId + "\"}")
+                        .traceId());
     }
 
     @Test
     void theFirstTypeErrorIsTheOneReported() {
-        FrameDecodeException e = assertThrows(FrameDecodeException.class,
-                () -> codec.decode("{\"data\":[],\"id\":1,\"event\":\"ping\"}"));
+        FrameDecodeException e = assertThrows(
+                FrameDecodeException.class, () -> codec.decode("{\"data\":[],\"id\":1,\"event\":\"ping\"}"));
 
         assertEquals("data must be an object", e.getMessage());
     }
 
     @Test
     void aMalformedEventNameIsRefusedAndNamedBack() {
-        for (String event : new String[] { "", "1abc", "_x", "with space", "caf\u00e9", "a/b", "x".repeat(65) }) {
-            FrameDecodeException e = assertThrows(FrameDecodeException.class,
-                    () -> codec.decode("{\"event\":\"" + event + "\",\"id\":\"r7\"}"), event);
+        for (String event : new String[] {"", "1abc", "_x", "with space", "caf\u00e9", "a/b", "x".repeat(65)}) {
+            FrameDecodeException e = assertThrows(
+                    FrameDecodeException.class,
+                    () -> codec.decode("{\"event\":\"" + event + "\",\"id\":\"r7\"}"),
+                    event);
             assertEquals("event name is malformed", e.getMessage(), event);
             assertEquals("r7", e.id(), event);
             assertEquals(event, e.event(), event);
@@ -207,10 +221,10 @@ class ClientFrameCodecTest {
         String at128 = "x".repeat(128);
         String over128 = "x".repeat(129);
 
-        FrameDecodeException named = assertThrows(FrameDecodeException.class,
-                () -> codec.decode("{\"event\":\"" + at128 + "\"}"));
-        FrameDecodeException unnamed = assertThrows(FrameDecodeException.class,
-                () -> codec.decode("{\"event\":\"" + over128 + "\",\"id\":\"r8\"}"));
+        FrameDecodeException named =
+                assertThrows(FrameDecodeException.class, () -> codec.decode("{\"event\":\"" + at128 + "\"}"));
+        FrameDecodeException unnamed = assertThrows(
+                FrameDecodeException.class, () -> codec.decode("{\"event\":\"" + over128 + "\",\"id\":\"r8\"}"));
 
         assertEquals(at128, named.event());
         assertEquals("event name is malformed", unnamed.getMessage());

@@ -7,11 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
-
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@link EnvelopeCodec}: the Redis body of PROTOCOL.md section 7 written and read back field for field, bodies that break
@@ -29,9 +27,19 @@ class EnvelopeCodecTest {
 
     @Test
     void everyFieldSurvivesARoundTrip() throws InvalidEnvelopeException {
-        Envelope envelope = new Envelope("pod1", DeliveryType.ROOM, "chat:general", "message.created",
-                "{\"id\":12,\"text\":\"h\u00e9llo \\\"you\\\"\",\"tags\":[\"a\",null,true,2.5]}", List.of("pod1.1", "pod2.x"),
-                new Sender("alice", "pod1.1"), 42L, "trace-1", 1_700_000_000_123_456L, "chat:general", true);
+        Envelope envelope = new Envelope(
+                "pod1",
+                DeliveryType.ROOM,
+                "chat:general",
+                "message.created",
+                "{\"id\":12,\"text\":\"h\u00e9llo \\\"you\\\"\",\"tags\":[\"a\",null,true,2.5]}",
+                List.of("pod1.1", "pod2.x"),
+                new Sender("alice", "pod1.1"),
+                42L,
+                "trace-1",
+                1_700_000_000_123_456L,
+                "chat:general",
+                true);
 
         assertEquals(envelope, unsigned.decode(unsigned.encode(envelope), RECEIVED));
     }
@@ -48,7 +56,8 @@ class EnvelopeCodecTest {
 
     @Test
     void aMinimalEnvelopeIsWrittenWithoutItsAbsentFields() throws Exception {
-        Envelope envelope = new Envelope("pod1", DeliveryType.BROADCAST, null, "news", null, null, null, null, null, 5L);
+        Envelope envelope =
+                new Envelope("pod1", DeliveryType.BROADCAST, null, "news", null, null, null, null, null, 5L);
 
         String body = unsigned.encode(envelope);
 
@@ -59,12 +68,12 @@ class EnvelopeCodecTest {
 
     @Test
     void leaveSparesAdminsIsWrittenOnlyWithALeave() throws Exception {
-        Envelope withoutLeave = new Envelope("pod1", DeliveryType.USER, "bob", "kicked", null, List.of(), null, null, null,
-                5L, null, true);
-        Envelope sparingAdmins = new Envelope("pod1", DeliveryType.ROOM, "live:x", "banned", null, List.of(), null, null,
-                null, 5L, "live:x", true);
-        Envelope notSparing = new Envelope("pod1", DeliveryType.ROOM, "live:x", "banned", null, List.of(), null, null,
-                null, 5L, "live:x", false);
+        Envelope withoutLeave = new Envelope(
+                "pod1", DeliveryType.USER, "bob", "kicked", null, List.of(), null, null, null, 5L, null, true);
+        Envelope sparingAdmins = new Envelope(
+                "pod1", DeliveryType.ROOM, "live:x", "banned", null, List.of(), null, null, null, 5L, "live:x", true);
+        Envelope notSparing = new Envelope(
+                "pod1", DeliveryType.ROOM, "live:x", "banned", null, List.of(), null, null, null, 5L, "live:x", false);
 
         assertFalse(unsigned.encode(withoutLeave).contains("leaveSparesAdmins"));
         assertFalse(unsigned.decode(unsigned.encode(withoutLeave), RECEIVED).leaveSparesAdmins());
@@ -75,8 +84,17 @@ class EnvelopeCodecTest {
 
     @Test
     void dataIsWrittenVerbatimAndReadBackAsCompactJson() throws InvalidEnvelopeException {
-        Envelope envelope = new Envelope("pod1", DeliveryType.ROOM, "live:x", "game.move", "{ \"x\" : [ 1, 2 ] }",
-                List.of(), null, null, null, 5L);
+        Envelope envelope = new Envelope(
+                "pod1",
+                DeliveryType.ROOM,
+                "live:x",
+                "game.move",
+                "{ \"x\" : [ 1, 2 ] }",
+                List.of(),
+                null,
+                null,
+                null,
+                5L);
 
         String body = unsigned.encode(envelope);
 
@@ -86,8 +104,11 @@ class EnvelopeCodecTest {
 
     @Test
     void dataMayBeAnyJsonValue() throws InvalidEnvelopeException {
-        assertEquals("\"text\"", unsigned.decode(body("\"data\":\"text\""), RECEIVED).data());
-        assertEquals("[1,{\"a\":null}]", unsigned.decode(body("\"data\":[1,{\"a\":null}]"), RECEIVED).data());
+        assertEquals(
+                "\"text\"", unsigned.decode(body("\"data\":\"text\""), RECEIVED).data());
+        assertEquals(
+                "[1,{\"a\":null}]",
+                unsigned.decode(body("\"data\":[1,{\"a\":null}]"), RECEIVED).data());
         assertEquals("7", unsigned.decode(body("\"data\":7"), RECEIVED).data());
         assertNull(unsigned.decode(body("\"data\":null"), RECEIVED).data());
     }
@@ -95,8 +116,17 @@ class EnvelopeCodecTest {
     @Test
     void aLargeDataValueIsCopiedWhole() throws InvalidEnvelopeException {
         String text = "z".repeat(1_000_000);
-        Envelope envelope = new Envelope("pod1", DeliveryType.ROOM, "live:x", "blob", "{\"t\":\"" + text + "\"}",
-                List.of(), null, null, null, 5L);
+        Envelope envelope = new Envelope(
+                "pod1",
+                DeliveryType.ROOM,
+                "live:x",
+                "blob",
+                "{\"t\":\"" + text + "\"}",
+                List.of(),
+                null,
+                null,
+                null,
+                5L);
 
         assertEquals(envelope, unsigned.decode(unsigned.encode(envelope), RECEIVED));
     }
@@ -118,8 +148,8 @@ class EnvelopeCodecTest {
 
     @Test
     void nullOptionalFieldsReadAsAbsent() throws InvalidEnvelopeException {
-        Envelope envelope = unsigned.decode(body("\"traceId\":null,\"exclude\":null,\"from\":null,\"offset\":null,"
-                + "\"leave\":null"), RECEIVED);
+        Envelope envelope = unsigned.decode(
+                body("\"traceId\":null,\"exclude\":null,\"from\":null,\"offset\":null," + "\"leave\":null"), RECEIVED);
 
         assertNull(envelope.traceId());
         assertEquals(List.of(), envelope.exclude());
@@ -130,12 +160,25 @@ class EnvelopeCodecTest {
 
     @Test
     void unknownFieldsOfAnyShapeAreSkipped() throws InvalidEnvelopeException {
-        Envelope envelope = unsigned.decode("{\"v\":2,\"serverId\":\"e\",\"extra\":{\"event\":\"ack\",\"n\":[1,[2]]},"
-                + "\"type\":\"user\",\"target\":\"bob\",\"more\":[{\"type\":\"room\"}],\"event\":\"news\","
-                + "\"from\":{\"userId\":\"u\",\"clientId\":\"c\",\"role\":{\"x\":1}}}", RECEIVED);
+        Envelope envelope = unsigned.decode(
+                "{\"v\":2,\"serverId\":\"e\",\"extra\":{\"event\":\"ack\",\"n\":[1,[2]]},"
+                        + "\"type\":\"user\",\"target\":\"bob\",\"more\":[{\"type\":\"room\"}],\"event\":\"news\","
+                        + "\"from\":{\"userId\":\"u\",\"clientId\":\"c\",\"role\":{\"x\":1}}}",
+                RECEIVED);
 
-        assertEquals(new Envelope("e", DeliveryType.USER, "bob", "news", null, List.of(), new Sender("u", "c"), null, null,
-                RECEIVED), envelope);
+        assertEquals(
+                new Envelope(
+                        "e",
+                        DeliveryType.USER,
+                        "bob",
+                        "news",
+                        null,
+                        List.of(),
+                        new Sender("u", "c"),
+                        null,
+                        null,
+                        RECEIVED),
+                envelope);
     }
 
     @Test
@@ -157,29 +200,35 @@ class EnvelopeCodecTest {
 
     @Test
     void anUnknownTypeIsRefused() {
-        assertInvalid("{\"serverId\":\"e\",\"type\":\"ROOM\",\"target\":\"r\",\"event\":\"news\"}",
+        assertInvalid(
+                "{\"serverId\":\"e\",\"type\":\"ROOM\",\"target\":\"r\",\"event\":\"news\"}",
                 "type must be room, user, client or broadcast");
-        assertInvalid("{\"serverId\":\"e\",\"type\":\"everyone\",\"event\":\"news\"}",
+        assertInvalid(
+                "{\"serverId\":\"e\",\"type\":\"everyone\",\"event\":\"news\"}",
                 "type must be room, user, client or broadcast");
     }
 
     @Test
     void everyTypeButBroadcastNeedsATarget() {
-        for (String type : new String[] { "room", "user", "client" }) {
-            assertInvalid("{\"serverId\":\"e\",\"type\":\"" + type + "\",\"event\":\"news\"}",
+        for (String type : new String[] {"room", "user", "client"}) {
+            assertInvalid(
+                    "{\"serverId\":\"e\",\"type\":\"" + type + "\",\"event\":\"news\"}",
                     "target is required for type " + type);
-            assertInvalid("{\"serverId\":\"e\",\"type\":\"" + type + "\",\"target\":\"\",\"event\":\"news\"}",
+            assertInvalid(
+                    "{\"serverId\":\"e\",\"type\":\"" + type + "\",\"target\":\"\",\"event\":\"news\"}",
                     "target is required for type " + type);
-            assertInvalid("{\"serverId\":\"e\",\"type\":\"" + type + "\",\"target\":null,\"event\":\"news\"}",
+            assertInvalid(
+                    "{\"serverId\":\"e\",\"type\":\"" + type + "\",\"target\":null,\"event\":\"news\"}",
                     "target is required for type " + type);
         }
     }
 
     @Test
     void aReservedOrMalformedEventIsRefused() {
-        for (String event : new String[] { "ack", "join", "error", "connected", "1abc", "with space", "",
-                "e".repeat(65) }) {
-            assertInvalid("{\"serverId\":\"e\",\"type\":\"broadcast\",\"event\":\"" + event + "\"}",
+        for (String event :
+                new String[] {"ack", "join", "error", "connected", "1abc", "with space", "", "e".repeat(65)}) {
+            assertInvalid(
+                    "{\"serverId\":\"e\",\"type\":\"broadcast\",\"event\":\"" + event + "\"}",
                     "event is missing, malformed or reserved");
         }
     }
@@ -189,7 +238,8 @@ class EnvelopeCodecTest {
         assertInvalid("{\"serverId\":7,\"type\":\"broadcast\",\"event\":\"news\"}", "serverId must be a string");
         assertInvalid("{\"serverId\":null,\"type\":\"broadcast\",\"event\":\"news\"}", "serverId must be a string");
         assertInvalid("{\"serverId\":\"e\",\"type\":[\"room\"],\"event\":\"news\"}", "type must be a string");
-        assertInvalid("{\"serverId\":\"e\",\"type\":\"user\",\"target\":5,\"event\":\"news\"}", "target must be a string");
+        assertInvalid(
+                "{\"serverId\":\"e\",\"type\":\"user\",\"target\":5,\"event\":\"news\"}", "target must be a string");
         assertInvalid("{\"serverId\":\"e\",\"type\":\"broadcast\",\"event\":{}}", "event must be a string");
         assertInvalid(body("\"traceId\":1"), "traceId must be a string");
         assertInvalid(body("\"leave\":true"), "leave must be a string");
@@ -204,7 +254,8 @@ class EnvelopeCodecTest {
         assertInvalid(body("\"offset\":-3"), "offset must be 1 or more");
         assertInvalid(body("\"ts\":\"5\""), "ts must be a 64-bit integer");
         assertInvalid(body("\"ts\":null"), "ts must be a 64-bit integer");
-        assertInvalid(body("\"leave\":\"live:x\"", "\"leaveSparesAdmins\":\"yes\""), "leaveSparesAdmins must be a boolean");
+        assertInvalid(
+                body("\"leave\":\"live:x\"", "\"leaveSparesAdmins\":\"yes\""), "leaveSparesAdmins must be a boolean");
     }
 
     @Test
@@ -294,15 +345,24 @@ class EnvelopeCodecTest {
 
     @Test
     void aSignatureThatIsNotAStringIsRefused() {
-        InvalidEnvelopeException e = assertThrows(InvalidEnvelopeException.class,
-                () -> signed.decode(body("\"sig\":5"), RECEIVED));
+        InvalidEnvelopeException e =
+                assertThrows(InvalidEnvelopeException.class, () -> signed.decode(body("\"sig\":5"), RECEIVED));
         assertEquals("sig must be a string", e.getMessage());
     }
 
     @Test
     void aPresenceNoticeWithoutAValidSignatureIsRefused() {
-        Envelope notice = new Envelope("pod1", DeliveryType.ROOM, "live:x", EventNames.PRESENCE_JOIN, "{\"userId\":\"u\"}",
-                List.of(), null, null, null, 5L);
+        Envelope notice = new Envelope(
+                "pod1",
+                DeliveryType.ROOM,
+                "live:x",
+                EventNames.PRESENCE_JOIN,
+                "{\"userId\":\"u\"}",
+                List.of(),
+                null,
+                null,
+                null,
+                5L);
         String plain = unsigned.encode(notice);
         String tampered = signed.encode(notice).replace("\"u\"", "\"v\"");
 
@@ -313,8 +373,17 @@ class EnvelopeCodecTest {
 
     @Test
     void aSignedPresenceNoticeIsAccepted() throws InvalidEnvelopeException {
-        Envelope notice = new Envelope("pod1", DeliveryType.ROOM, "live:x", EventNames.PRESENCE_LEAVE,
-                "{\"userId\":\"u\"}", List.of(), null, null, null, 5L);
+        Envelope notice = new Envelope(
+                "pod1",
+                DeliveryType.ROOM,
+                "live:x",
+                EventNames.PRESENCE_LEAVE,
+                "{\"userId\":\"u\"}",
+                List.of(),
+                null,
+                null,
+                null,
+                5L);
 
         assertEquals(notice, signed.decode(signed.encode(notice), RECEIVED));
         assertEquals(notice, unsigned.decode(unsigned.encode(notice), RECEIVED), "no secret: trusted");
@@ -330,8 +399,19 @@ class EnvelopeCodecTest {
     }
 
     private static Envelope podEnvelope() {
-        return new Envelope("pod1", DeliveryType.ROOM, "chat:general", "message.created", "{\"id\":1}", List.of("pod1.1"),
-                new Sender("alice", "pod1.1"), 42L, "trace-9", 1_700_000_000_000_001L, "chat:general", true);
+        return new Envelope(
+                "pod1",
+                DeliveryType.ROOM,
+                "chat:general",
+                "message.created",
+                "{\"id\":1}",
+                List.of("pod1.1"),
+                new Sender("alice", "pod1.1"),
+                42L,
+                "trace-9",
+                1_700_000_000_000_001L,
+                "chat:general",
+                true);
     }
 
     /** A valid broadcast body with these members added. */
@@ -349,8 +429,8 @@ class EnvelopeCodecTest {
     }
 
     private void assertInvalid(String body, String message) {
-        InvalidEnvelopeException e = assertThrows(InvalidEnvelopeException.class, () -> unsigned.decode(body, RECEIVED),
-                body);
+        InvalidEnvelopeException e =
+                assertThrows(InvalidEnvelopeException.class, () -> unsigned.decode(body, RECEIVED), body);
         assertEquals(message, e.getMessage(), body);
     }
 }

@@ -5,10 +5,6 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-
 import dev.roomcast.testing.ChatFixtures;
 import dev.roomcast.testing.ServicesResource;
 import dev.roomcast.testing.Tokens;
@@ -17,6 +13,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /**
  * PROTOCOL.md section 6: every request of the HTTP API draws on its user's token buckets (reads and writes apart): over
@@ -44,53 +42,94 @@ class RestLimitsTests {
         assertTrue(refused != null && ok >= 5, "the burst of 5 reads, then 429; got " + ok + " first");
         refused.then().body("code", equalTo("RATE_LIMITED"));
         assertTrue(Integer.parseInt(refused.header("Retry-After")) >= 1, "Retry-After in whole seconds");
-        given().auth().oauth2(Tokens.user("reader-b")).get("/api/notifications").then().statusCode(200);
+        given().auth()
+                .oauth2(Tokens.user("reader-b"))
+                .get("/api/notifications")
+                .then()
+                .statusCode(200);
         // Writes have a bucket of their own: the reader may still write.
-        given().auth().oauth2(Tokens.user("reader-a")).contentType("application/json")
-                .body(Map.of("room", ChatFixtures.newRoomName("reads-apart"))).post("/api/rooms").then().statusCode(201);
+        given().auth()
+                .oauth2(Tokens.user("reader-a"))
+                .contentType("application/json")
+                .body(Map.of("room", ChatFixtures.newRoomName("reads-apart")))
+                .post("/api/rooms")
+                .then()
+                .statusCode(201);
     }
 
     @Test
     void writesOverTheBucketAre429AndNothingIsDone() {
         String room = ChatFixtures.newRoomName("writes");
-        given().auth().oauth2(Tokens.user("writer")).contentType("application/json").body(Map.of("room", room))
-                .post("/api/rooms").then().statusCode(201);
+        given().auth()
+                .oauth2(Tokens.user("writer"))
+                .contentType("application/json")
+                .body(Map.of("room", room))
+                .post("/api/rooms")
+                .then()
+                .statusCode(201);
         int status = 0;
         int sent = 0;
         for (; sent < 10 && status != 429; sent++) {
-            status = given().auth().oauth2(Tokens.user("writer")).contentType("application/json")
-                    .body(Map.of("text", "m" + sent, "clientMsgId", "w-" + sent)).post("/api/rooms/" + room + "/messages")
+            status = given().auth()
+                    .oauth2(Tokens.user("writer"))
+                    .contentType("application/json")
+                    .body(Map.of("text", "m" + sent, "clientMsgId", "w-" + sent))
+                    .post("/api/rooms/" + room + "/messages")
                     .statusCode();
         }
         assertEquals(429, status, "a write bucket of 6: the room, five messages, then 429");
         assertEquals(6, sent);
         Response page = given().auth().oauth2(Tokens.admin("auditor")).get("/api/rooms/" + room + "/messages");
         assertEquals(5, page.jsonPath().getList("items").size(), "the refused message was not stored");
-        given().auth().oauth2(Tokens.user("another-writer")).contentType("application/json")
-                .body(Map.of("room", ChatFixtures.newRoomName("other-writer"))).post("/api/rooms").then().statusCode(201);
+        given().auth()
+                .oauth2(Tokens.user("another-writer"))
+                .contentType("application/json")
+                .body(Map.of("room", ChatFixtures.newRoomName("other-writer")))
+                .post("/api/rooms")
+                .then()
+                .statusCode(201);
     }
 
     @Test
     void aUserOwnsAtMostTheRoomQuota() {
-        String[] rooms = { ChatFixtures.newRoomName("quota-1"), ChatFixtures.newRoomName("quota-2"), ChatFixtures.newRoomName("quota-3") };
+        String[] rooms = {
+            ChatFixtures.newRoomName("quota-1"),
+            ChatFixtures.newRoomName("quota-2"),
+            ChatFixtures.newRoomName("quota-3")
+        };
         create("owner-q", rooms[0]).then().statusCode(201);
         create("owner-q", rooms[1]).then().statusCode(201);
         create("owner-q", rooms[2]).then().statusCode(403).body("code", equalTo("LIMIT_EXCEEDED"));
-        given().auth().oauth2(Tokens.user("owner-q")).delete("/api/rooms/" + rooms[0]).then().statusCode(204);
+        given().auth()
+                .oauth2(Tokens.user("owner-q"))
+                .delete("/api/rooms/" + rooms[0])
+                .then()
+                .statusCode(204);
         create("owner-q", rooms[2]).then().statusCode(201);
     }
 
     private static Response create(String owner, String room) {
-        return given().auth().oauth2(Tokens.user(owner)).contentType("application/json").body(Map.of("room", room))
+        return given().auth()
+                .oauth2(Tokens.user(owner))
+                .contentType("application/json")
+                .body(Map.of("room", room))
                 .post("/api/rooms");
     }
 
     public static class SmallBuckets implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("roomcast.rest-rate-limits.reads.rate", "0.01", "roomcast.rest-rate-limits.reads.burst", "5",
-                    "roomcast.rest-rate-limits.writes.rate", "0.01", "roomcast.rest-rate-limits.writes.burst", "6",
-                    "roomcast.max-rooms-per-user", "2");
+            return Map.of(
+                    "roomcast.rest-rate-limits.reads.rate",
+                    "0.01",
+                    "roomcast.rest-rate-limits.reads.burst",
+                    "5",
+                    "roomcast.rest-rate-limits.writes.rate",
+                    "0.01",
+                    "roomcast.rest-rate-limits.writes.burst",
+                    "6",
+                    "roomcast.max-rooms-per-user",
+                    "2");
         }
     }
 }

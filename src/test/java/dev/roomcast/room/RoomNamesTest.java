@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Optional;
-
 import org.junit.jupiter.api.Test;
 
 /** {@link RoomNames}: the {@code NAMESPACE:ID} grammar of PROTOCOL.md section 3, its length limit, and the automatic rooms. */

@@ -4,18 +4,16 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.net.URI;
-import java.util.List;
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-
 import dev.roomcast.testing.ServicesResource;
 import dev.roomcast.testing.Tokens;
 import dev.roomcast.testing.WsClient;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /**
  * PROTOCOL.md section 2: {@code sub} is the user id, 1 to 255 characters without control characters, on WebSocket and
@@ -38,10 +36,20 @@ class TokenRulesTests {
                 Tokens.custom(claims -> claims.subject("nul\u0000byte")),
                 Tokens.custom(claims -> claims.subject("x".repeat(256))));
         for (String token : invalid) {
-            given().auth().oauth2(token).get("/api/rooms").then().statusCode(401).body("code", equalTo("AUTH_REQUIRED"));
+            given().auth()
+                    .oauth2(token)
+                    .get("/api/rooms")
+                    .then()
+                    .statusCode(401)
+                    .body("code", equalTo("AUTH_REQUIRED"));
             given().auth().oauth2(token).get("/api/notifications").then().statusCode(401);
-            given().auth().oauth2(token).contentType("application/json").body(Map.of("room", "chat:x-sub"))
-                    .post("/api/rooms").then().statusCode(401);
+            given().auth()
+                    .oauth2(token)
+                    .contentType("application/json")
+                    .body(Map.of("room", "chat:x-sub"))
+                    .post("/api/rooms")
+                    .then()
+                    .statusCode(401);
             assertEquals(401, WsClient.refusedStatus(base, null, Map.of("Authorization", "Bearer " + token)));
             try (WsClient client = WsClient.open(base)) {
                 client.send(WsClient.frame("authenticate", "a", Map.of("token", token)));
@@ -56,7 +64,8 @@ class TokenRulesTests {
         String token = Tokens.custom(claims -> claims.subject(longest));
         given().auth().oauth2(token).get("/api/rooms").then().statusCode(200);
         try (WsClient client = WsClient.withBearer(base, token)) {
-            assertEquals(longest, client.connectedFrame().path("data").path("userId").asText());
+            assertEquals(
+                    longest, client.connectedFrame().path("data").path("userId").asText());
         }
     }
 }

@@ -3,14 +3,6 @@ package dev.roomcast.session;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.net.URI;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-
 import dev.roomcast.testing.ServicesResource;
 import dev.roomcast.testing.Tokens;
 import dev.roomcast.testing.WsClient;
@@ -19,6 +11,12 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /**
  * PROTOCOL.md section 2: a user holds at most {@code roomcast.max-connections-per-user} sessions (429 at the handshake,
@@ -41,16 +39,23 @@ class ConnectionLimitTests {
         List<WsClient> sessions = new ArrayList<>();
         try {
             for (int i = 0; i < PER_USER; i++) {
-                sessions.add(i % 2 == 0 ? WsClient.withBearer(base, Tokens.user("many-tabs"))
-                        : WsClient.withQueryToken(base, Tokens.user("many-tabs")));
+                sessions.add(
+                        i % 2 == 0
+                                ? WsClient.withBearer(base, Tokens.user("many-tabs"))
+                                : WsClient.withQueryToken(base, Tokens.user("many-tabs")));
             }
-            assertEquals(429, WsClient.refusedStatus(base, null, Map.of("Authorization", "Bearer " + Tokens.user("many-tabs"))));
+            assertEquals(
+                    429,
+                    WsClient.refusedStatus(base, null, Map.of("Authorization", "Bearer " + Tokens.user("many-tabs"))));
             try (WsClient late = WsClient.open(base)) {
                 late.send(WsClient.frame("authenticate", "a", Map.of("token", Tokens.user("many-tabs"))));
                 assertEquals(1008, late.awaitClose());
             }
             try (WsClient other = WsClient.withBearer(base, Tokens.user("one-tab"))) {
-                assertEquals("one-tab", other.connectedFrame().path("data").path("userId").asText(), "other users are not counted");
+                assertEquals(
+                        "one-tab",
+                        other.connectedFrame().path("data").path("userId").asText(),
+                        "other users are not counted");
             }
             sessions.remove(0).close();
             WsClient again = await().atMost(Duration.ofSeconds(10)).until(this::tryConnect, client -> client != null);
@@ -69,16 +74,22 @@ class ConnectionLimitTests {
             }
             assertEquals(503, WsClient.refusedStatus(base, null, Map.of()));
             try (WsClient withToken = WsClient.withBearer(base, Tokens.user("not-waiting"))) {
-                assertEquals("connected", withToken.connectedFrame().path("event").asText(), "a token needs no waiting room");
+                assertEquals(
+                        "connected",
+                        withToken.connectedFrame().path("event").asText(),
+                        "a token needs no waiting room");
             }
             waiting.get(0).authenticate(Tokens.user("waited"));
-            WsClient next = await().atMost(Duration.ofSeconds(10)).until(() -> {
-                try {
-                    return WsClient.open(base);
-                } catch (IllegalStateException refused) {
-                    return null;
-                }
-            }, client -> client != null);
+            WsClient next = await().atMost(Duration.ofSeconds(10))
+                    .until(
+                            () -> {
+                                try {
+                                    return WsClient.open(base);
+                                } catch (IllegalStateException refused) {
+                                    return null;
+                                }
+                            },
+                            client -> client != null);
             waiting.add(next);
         } finally {
             waiting.forEach(WsClient::close);
@@ -96,8 +107,11 @@ class ConnectionLimitTests {
     public static class SmallLimits implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("roomcast.max-connections-per-user", String.valueOf(PER_USER),
-                    "roomcast.auth.max-unauthenticated", String.valueOf(UNAUTHENTICATED));
+            return Map.of(
+                    "roomcast.max-connections-per-user",
+                    String.valueOf(PER_USER),
+                    "roomcast.auth.max-unauthenticated",
+                    String.valueOf(UNAUTHENTICATED));
         }
     }
 }

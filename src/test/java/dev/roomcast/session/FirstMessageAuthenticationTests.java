@@ -3,21 +3,18 @@ package dev.roomcast.session;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.roomcast.testing.ServicesResource;
 import dev.roomcast.testing.Tokens;
 import dev.roomcast.testing.WsClient;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /** PROTOCOL.md section 2: authentication by first message, the gate before it, 4003, and refresh. */
 @QuarkusTest
@@ -112,7 +109,12 @@ class FirstMessageAuthenticationTests {
         try (WsClient client = WsClient.withBearer(base, Tokens.user("ivan"))) {
             JsonNode reply = client.request("refresh", Map.of("token", "not-a-token"));
             assertEquals("AUTH_REQUIRED", reply.path("data").path("code").asText());
-            assertTrue(client.join("live:after-refresh").path("data").path("rooms").get(0).path("joined").asBoolean());
+            assertTrue(client.join("live:after-refresh")
+                    .path("data")
+                    .path("rooms")
+                    .get(0)
+                    .path("joined")
+                    .asBoolean());
         }
     }
 }

@@ -3,12 +3,6 @@ package dev.roomcast.session;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import java.net.URI;
-import java.util.List;
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-
 import dev.roomcast.testing.ServicesResource;
 import dev.roomcast.testing.ShortLimitsProfile;
 import dev.roomcast.testing.Tokens;
@@ -17,6 +11,10 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /**
  * The 1008 rule counts consecutive BAD_REQUEST or UNKNOWN_EVENT answers only: a RATE_LIMITED answer in between breaks
@@ -38,11 +36,20 @@ class InvalidRunTests {
             for (int i = 0; i < 19; i++) {
                 client.send("nope");
             }
-            assertEquals("RATE_LIMITED",
-                    client.request("join", Map.of("rooms", List.of("live:c"))).path("data").path("code").asText());
+            assertEquals(
+                    "RATE_LIMITED",
+                    client.request("join", Map.of("rooms", List.of("live:c")))
+                            .path("data")
+                            .path("code")
+                            .asText());
             client.send("nope");
             assertEquals("pong", client.request("ping", null).path("event").asText());
-            assertEquals(20, client.drain().stream().filter(f -> "BAD_REQUEST".equals(f.path("data").path("code").asText())).count());
+            assertEquals(
+                    20,
+                    client.drain().stream()
+                            .filter(f -> "BAD_REQUEST"
+                                    .equals(f.path("data").path("code").asText()))
+                            .count());
             assertFalse(client.isClosed());
         }
     }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.ArrayList;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 
 /** {@link OutboundQueue}: bytes counted per write, taken off oldest first as writes complete, and the drain listener. */

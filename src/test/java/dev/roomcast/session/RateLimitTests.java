@@ -4,14 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.util.List;
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.roomcast.testing.Metrics;
 import dev.roomcast.testing.ServicesResource;
 import dev.roomcast.testing.Tokens;
@@ -19,7 +12,11 @@ import dev.roomcast.testing.WsClient;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.net.URI;
 import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /**
  * PROTOCOL.md section 8: token buckets per connection; a refused frame gets RATE_LIMITED with retryAfterMs and is
@@ -65,8 +62,10 @@ class RateLimitTests {
             JsonNode first = client.request("join", Map.of("rooms", numberedRooms("live:greedy-a-", 30)));
             assertEquals("ack", first.path("event").asText(), first.toString());
             JsonNode second = client.request("join", Map.of("rooms", numberedRooms("live:greedy-b-", 30)));
-            assertEquals("RATE_LIMITED", second.path("data").path("code").asText(), "30 rooms, then 30 more: " + second);
-            // The wait covers what the second join costs: (30 - what is left of the burst of 40) at 20 tokens per second.
+            assertEquals(
+                    "RATE_LIMITED", second.path("data").path("code").asText(), "30 rooms, then 30 more: " + second);
+            // The wait covers what the second join costs: (30 - what is left of the burst of 40) at 20 tokens per
+            // second.
             assertTrue(second.path("data").path("retryAfterMs").asLong() >= 900, second.toString());
             JsonNode left = client.request("leave", Map.of("rooms", List.of("live:greedy-b-0")));
             assertEquals(0, left.path("data").path("rooms").size(), "the refused join was not executed");
@@ -99,8 +98,7 @@ class RateLimitTests {
             // all: burst 100 at 50/s.
             assertAllowedWithinBucket(130 - limited, 100, 50, started);
             assertFalse(client.isClosed(), "rate limiting never closes the socket");
-            String metrics = Metrics.text();
-            assertTrue(metrics.matches("(?s).*roomcast_rate_limited_total\\{event=\"ping\"[^}]*} [1-9].*"), "ping counted");
+            assertTrue(Metrics.value("roomcast_rate_limited_total{event=\"ping\"}") >= 1, "ping counted");
         }
     }
 
@@ -111,7 +109,9 @@ class RateLimitTests {
     private static void assertAllowedWithinBucket(int allowed, int burst, double rate, long startedNanos) {
         double elapsedSeconds = (System.nanoTime() - startedNanos) / 1e9;
         int ceiling = burst + (int) Math.ceil(rate * elapsedSeconds);
-        assertTrue(allowed >= burst && allowed <= ceiling,
-                "allowed " + allowed + ", expected between " + burst + " and " + ceiling + " over " + elapsedSeconds + " s");
+        assertTrue(
+                allowed >= burst && allowed <= ceiling,
+                "allowed " + allowed + ", expected between " + burst + " and " + ceiling + " over " + elapsedSeconds
+                        + " s");
     }
 }

@@ -5,16 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.roomcast.testing.ChatFixtures;
 import dev.roomcast.testing.Metrics;
 import dev.roomcast.testing.Pod;
@@ -30,7 +21,13 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /**
  * PROTOCOL.md section 8, slow readers: a client that stops reading has ephemeral events dropped for it (counted as
@@ -46,6 +43,7 @@ class SlowConsumerTests {
     private static final int BUDGET = 64 * 1024;
     /** Events of about 8 KB: enough of them fill the stalled socket's buffers and then its budget. */
     private static final String BULK = "x".repeat(8000);
+
     private static final int MAX_EVENTS = 1000;
 
     @TestHTTPResource("/")
@@ -60,26 +58,40 @@ class SlowConsumerTests {
                 StalledClient slow = StalledClient.connect(base, Tokens.user("slow-reader"))) {
             fast.join(room);
             slow.send(WsClient.frame("join", "j", Map.of("rooms", List.of(room))));
-            fast.awaitFrame(frame -> "presence.join".equals(frame.path("event").asText())
-                    && "slow-reader".equals(frame.path("data").path("userId").asText()), "the slow reader in the room");
+            fast.awaitFrame(
+                    frame -> "presence.join".equals(frame.path("event").asText())
+                            && "slow-reader"
+                                    .equals(frame.path("data").path("userId").asText()),
+                    "the slow reader in the room");
 
             int sent = 0;
-            while (sent < MAX_EVENTS && Metrics.value("roomcast_dropped_total{reason=\"slow_consumer\"}") == droppedBefore) {
+            while (sent < MAX_EVENTS
+                    && Metrics.value("roomcast_dropped_total{reason=\"slow_consumer\"}") == droppedBefore) {
                 for (int i = 0; i < 20; i++, sent++) {
                     emit(room, sent);
                 }
             }
             for (int i = 0; i < sent; i++) {
-                assertEquals(i, fast.awaitEvent("bulk").path("data").path("n").asInt(), "the fast reader gets every event in order");
+                assertEquals(
+                        i,
+                        fast.awaitEvent("bulk").path("data").path("n").asInt(),
+                        "the fast reader gets every event in order");
             }
-            assertTrue(Metrics.value("roomcast_dropped_total{reason=\"slow_consumer\"}") > droppedBefore, "events were dropped");
+            assertTrue(
+                    Metrics.value("roomcast_dropped_total{reason=\"slow_consumer\"}") > droppedBefore,
+                    "events were dropped");
 
             slow.send(WsClient.frame("ping", "p", Map.of()));
             Backlog backlog = slow.readUntil(text -> text.contains("\"pong\""), Duration.ofSeconds(20));
             assertEquals(-1, backlog.closeCode(), "still open, the pong arrived");
-            long received = backlog.texts().stream().filter(text -> text.contains("\"bulk\"")).count();
+            long received = backlog.texts().stream()
+                    .filter(text -> text.contains("\"bulk\""))
+                    .count();
             assertTrue(received < sent, "received " + received + " of " + sent);
-            assertEquals(closedBefore, Metrics.value("roomcast_closes_total{code=\"4008\"}"), "ephemeral overflow never closes");
+            assertEquals(
+                    closedBefore,
+                    Metrics.value("roomcast_closes_total{code=\"4008\"}"),
+                    "ephemeral overflow never closes");
         }
     }
 
@@ -89,18 +101,36 @@ class SlowConsumerTests {
         double closedBefore = Metrics.value("roomcast_closes_total{code=\"4008\"}");
         String epoch;
         try (WsClient owner = WsClient.withBearer(base, Tokens.user("slow-owner"))) {
-            epoch = owner.join(room).path("data").path("rooms").get(0).path("epoch").asText();
+            epoch = owner.join(room)
+                    .path("data")
+                    .path("rooms")
+                    .get(0)
+                    .path("epoch")
+                    .asText();
             int sent = 0;
             Backlog backlog;
             try (StalledClient slow = StalledClient.connect(base, Tokens.user("slow-member"))) {
                 slow.send(WsClient.frame("join", "j", Map.of("rooms", List.of(room))));
-                owner.awaitFrame(frame -> "presence.join".equals(frame.path("event").asText())
-                        && "slow-member".equals(frame.path("data").path("userId").asText()), "the slow member in the room");
-                sent = ChatFixtures.postUntil(base, "slow-owner", room, MAX_EVENTS,
-                        () -> Metrics.value("roomcast_closes_total{code=\"4008\"}") > closedBefore, () -> { });
-                assertTrue(Metrics.value("roomcast_closes_total{code=\"4008\"}") > closedBefore, "closed after " + sent);
+                owner.awaitFrame(
+                        frame -> "presence.join".equals(frame.path("event").asText())
+                                && "slow-member"
+                                        .equals(frame.path("data")
+                                                .path("userId")
+                                                .asText()),
+                        "the slow member in the room");
+                sent = ChatFixtures.postUntil(
+                        base,
+                        "slow-owner",
+                        room,
+                        MAX_EVENTS,
+                        () -> Metrics.value("roomcast_closes_total{code=\"4008\"}") > closedBefore,
+                        () -> {});
+                assertTrue(
+                        Metrics.value("roomcast_closes_total{code=\"4008\"}") > closedBefore, "closed after " + sent);
                 for (int offset = 1; offset <= sent; offset++) {
-                    assertEquals(offset, owner.awaitEvent("message.created").path("offset").asLong());
+                    assertEquals(
+                            offset,
+                            owner.awaitEvent("message.created").path("offset").asLong());
                 }
                 backlog = slow.readAll(Duration.ofSeconds(20));
             }
@@ -121,7 +151,9 @@ class SlowConsumerTests {
                 JsonNode result = ChatFixtures.joinSince(back, room, offsets.size(), epoch);
                 assertTrue(result.path("recovered").asBoolean(), result.toString());
                 for (long offset = offsets.size() + 1; offset <= sent; offset++) {
-                    assertEquals(offset, back.awaitEvent("message.created").path("offset").asLong());
+                    assertEquals(
+                            offset,
+                            back.awaitEvent("message.created").path("offset").asLong());
                 }
             }
         }
@@ -139,7 +171,9 @@ class SlowConsumerTests {
                     break;
                 }
             }
-            assertTrue(Metrics.value("roomcast_closes_total{code=\"4008\"}") > closedBefore, "replies are held to the budget");
+            assertTrue(
+                    Metrics.value("roomcast_closes_total{code=\"4008\"}") > closedBefore,
+                    "replies are held to the budget");
             assertEquals(4008, asker.readAll(Duration.ofSeconds(20)).closeCode());
         }
     }
@@ -150,11 +184,20 @@ class SlowConsumerTests {
         int messages = 40; // about 8000 characters each: five times the budget in all
         String epoch;
         try (WsClient owner = WsClient.withBearer(base, Tokens.user("replay-owner"))) {
-            epoch = owner.join(room).path("data").path("rooms").get(0).path("epoch").asText();
+            epoch = owner.join(room)
+                    .path("data")
+                    .path("rooms")
+                    .get(0)
+                    .path("epoch")
+                    .asText();
             for (int i = 0; i < messages; i++) {
-                given().auth().oauth2(Tokens.user("replay-owner")).contentType(ContentType.JSON)
+                given().auth()
+                        .oauth2(Tokens.user("replay-owner"))
+                        .contentType(ContentType.JSON)
                         .body(Map.of("text", ChatFixtures.LONGEST_TEXT, "clientMsgId", "paced-" + i))
-                        .post("/api/rooms/" + room + "/messages").then().statusCode(201);
+                        .post("/api/rooms/" + room + "/messages")
+                        .then()
+                        .statusCode(201);
             }
         }
         try (WsClient reader = WsClient.withBearer(base, Tokens.user("replay-reader"))) {
@@ -162,16 +205,22 @@ class SlowConsumerTests {
             assertTrue(result.path("recovered").asBoolean(), result.toString());
             assertEquals(messages, result.path("missed").asInt());
             for (int offset = 1; offset <= messages; offset++) {
-                assertEquals(offset, reader.awaitEvent("message.created").path("offset").asLong());
+                assertEquals(
+                        offset,
+                        reader.awaitEvent("message.created").path("offset").asLong());
             }
             assertFalse(reader.isClosed(), "a reading client is never closed for its own replay");
         }
     }
 
     private void emit(String room, int n) {
-        given().auth().oauth2(Tokens.admin("slow-ops")).contentType(ContentType.JSON)
+        given().auth()
+                .oauth2(Tokens.admin("slow-ops"))
+                .contentType(ContentType.JSON)
                 .body(Map.of("type", "room", "target", room, "event", "bulk", "data", Map.of("n", n, "pad", BULK)))
-                .post("/api/emit").then().statusCode(202);
+                .post("/api/emit")
+                .then()
+                .statusCode(202);
     }
 
     private static JsonNode read(String text) {

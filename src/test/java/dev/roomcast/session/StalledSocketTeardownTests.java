@@ -3,14 +3,6 @@ package dev.roomcast.session;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-
-import org.awaitility.Awaitility;
-import org.junit.jupiter.api.Test;
-
 import dev.roomcast.testing.ChatFixtures;
 import dev.roomcast.testing.Metrics;
 import dev.roomcast.testing.Pod;
@@ -23,7 +15,13 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import java.net.URI;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
 
 /**
  * A reader that never reads again holds no socket for long. Closed with 4008, its close frame waits behind what it
@@ -45,14 +43,27 @@ class StalledSocketTeardownTests {
         double closedBefore = closes();
         try (StalledClient slow = StalledClient.connect(base, Tokens.user("teardown-member"))) {
             slow.send(WsClient.frame("join", "j", Map.of("rooms", List.of(room))));
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> given().auth().oauth2(Tokens.user("teardown-owner"))
-                    .get("/api/rooms/" + room + "/presence").then().extract().path("users.size()").equals(1));
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> given().auth()
+                            .oauth2(Tokens.user("teardown-owner"))
+                            .get("/api/rooms/" + room + "/presence")
+                            .then()
+                            .extract()
+                            .path("users.size()")
+                            .equals(1));
             // It writes (heartbeats), so only the budget closes it.
-            ChatFixtures.postUntil(base, "teardown-owner", room, 1000, () -> closes() > closedBefore,
+            ChatFixtures.postUntil(
+                    base,
+                    "teardown-owner",
+                    room,
+                    1000,
+                    () -> closes() > closedBefore,
                     () -> slow.send(WsClient.frame("heartbeat", null, Map.of())));
             assertTrue(closes() > closedBefore, "the stalled reader was closed with 4008");
             // It never reads again, nor answers the close: the server drops the socket on its own.
-            Awaitility.await().atMost(Duration.ofSeconds(30))
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
                     .until(() -> Metrics.value("roomcast_connections") == connected);
         }
     }

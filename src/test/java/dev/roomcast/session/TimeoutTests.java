@@ -3,16 +3,6 @@ package dev.roomcast.session;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.net.URI;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-
-import org.junit.jupiter.api.Test;
-
 import dev.roomcast.testing.ServicesResource;
 import dev.roomcast.testing.ShortLimitsProfile;
 import dev.roomcast.testing.Tokens;
@@ -21,6 +11,14 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 
 /**
  * PROTOCOL.md section 2 timeouts with short settings (auth 1 s, heartbeat 2 s, no clock skew): 4001, 4002, 4005,
@@ -49,7 +47,9 @@ class TimeoutTests {
     @Test
     void connectedAdvertisesHalfTheHeartbeatTimeoutAndSilenceClosesWith4002() {
         try (WsClient client = WsClient.withBearer(base, Tokens.user("quiet"))) {
-            assertEquals(1000, client.connectedFrame().path("data").path("heartbeatMs").asLong());
+            assertEquals(
+                    1000,
+                    client.connectedFrame().path("data").path("heartbeatMs").asLong());
             assertEquals(4002, client.awaitClose());
         }
     }
@@ -57,7 +57,7 @@ class TimeoutTests {
     @Test
     void heartbeatsAndControlPingsKeepTheSocketOpen() {
         try (WsClient client = WsClient.withBearer(base, Tokens.user("lively"))) {
-            boolean[] control = { false };
+            boolean[] control = {false};
             try (Beats beats = Beats.every(ADVERTISED, () -> {
                 // Alternately a heartbeat frame and a WebSocket ping: both are activity.
                 control[0] = !control[0];
@@ -68,7 +68,9 @@ class TimeoutTests {
                 }
             })) {
                 // Open for well past the 2 s timeout while the client keeps to the advertised interval.
-                await().during(Duration.ofMillis(3500)).atMost(Duration.ofSeconds(6)).until(() -> !client.isClosed());
+                await().during(Duration.ofMillis(3500))
+                        .atMost(Duration.ofSeconds(6))
+                        .until(() -> !client.isClosed());
             }
             assertEquals("pong", client.request("ping", null).path("event").asText());
         }
@@ -76,7 +78,8 @@ class TimeoutTests {
 
     @Test
     void anExpiredTokenClosesWith4005EvenWhenActive() {
-        try (WsClient client = WsClient.withBearer(base, Tokens.expiringAt("brief", Instant.now().plusSeconds(2)));
+        try (WsClient client = WsClient.withBearer(
+                        base, Tokens.expiringAt("brief", Instant.now().plusSeconds(2)));
                 Beats beats = Beats.every(ADVERTISED, () -> client.sendIfOpen("{\"event\":\"heartbeat\"}"))) {
             // Heartbeats keep it from timing out first.
             assertEquals(4005, client.awaitClose());
@@ -85,10 +88,15 @@ class TimeoutTests {
 
     @Test
     void aRefreshedTokenKeepsTheSocketPastTheOldExpiry() {
-        try (WsClient client = WsClient.withBearer(base, Tokens.expiringAt("renewed", Instant.now().plusSeconds(2)))) {
-            client.request("refresh", Map.of("token", Tokens.expiringAt("renewed", Instant.now().plusSeconds(3600))));
+        try (WsClient client = WsClient.withBearer(
+                base, Tokens.expiringAt("renewed", Instant.now().plusSeconds(2)))) {
+            client.request(
+                    "refresh",
+                    Map.of("token", Tokens.expiringAt("renewed", Instant.now().plusSeconds(3600))));
             try (Beats beats = Beats.every(ADVERTISED, () -> client.sendIfOpen("{\"event\":\"heartbeat\"}"))) {
-                await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6)).until(() -> !client.isClosed());
+                await().during(Duration.ofSeconds(4))
+                        .atMost(Duration.ofSeconds(6))
+                        .until(() -> !client.isClosed());
             }
         }
     }

@@ -4,9 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.junit.jupiter.api.Test;
-
 import dev.roomcast.RoomcastConfig;
+import org.junit.jupiter.api.Test;
 
 /** {@link TokenBucket}: lazy refill over explicit times, the burst cap, debt from costly takes, and the wait it reports. */
 class TokenBucketTest {
@@ -15,6 +14,7 @@ class TokenBucketTest {
     private static final long MILLI = 1_000_000L;
     /** An arbitrary start: nanoTime values are not anchored at zero. */
     private static final long T0 = 7 * SECOND;
+
     private static final double EPSILON = 1e-9;
 
     private final RateLimitPolicy.Limit tenPerSecond = limit(10, 20);

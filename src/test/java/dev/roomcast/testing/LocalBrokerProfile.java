@@ -1,8 +1,7 @@
 package dev.roomcast.testing;
 
-import java.util.Map;
-
 import io.quarkus.test.junit.QuarkusTestProfile;
+import java.util.Map;
 
 /** The single-pod mode: {@code roomcast.broker=local}, so the local broker and local presence, no Redis. */
 public class LocalBrokerProfile implements QuarkusTestProfile {

@@ -23,8 +23,7 @@ public final class LocalServices {
     private static Map<String, String> settings;
     private static boolean startedHere;
 
-    private LocalServices() {
-    }
+    private LocalServices() {}
 
     public static synchronized Map<String, String> up() {
         if (settings == null) {
@@ -86,7 +85,9 @@ public final class LocalServices {
         config.put("quarkus.datasource.username", env.get("ROOMCAST_PG_USER"));
         config.put("quarkus.datasource.password", env.get("ROOMCAST_PG_PASSWORD"));
         config.put("quarkus.redis.hosts", env.get("ROOMCAST_REDIS_URL"));
-        config.put("mp.jwt.verify.publickey.location", Tokens.TEST_PUBLIC_KEY.toAbsolutePath().toString());
+        config.put(
+                "mp.jwt.verify.publickey.location",
+                Tokens.TEST_PUBLIC_KEY.toAbsolutePath().toString());
         config.put("mp.jwt.verify.issuer", Tokens.ISSUER);
         config.put("roomcast.cluster.secret", CLUSTER_SECRET);
         // Packaged apps under test stop fast unless a test sets its own drain window.
@@ -103,7 +104,8 @@ public final class LocalServices {
             dir = dir.getParent();
         }
         if (dir == null) {
-            throw new IllegalStateException("scripts/services not found above " + Path.of("").toAbsolutePath());
+            throw new IllegalStateException(
+                    "scripts/services not found above " + Path.of("").toAbsolutePath());
         }
         return dir;
     }

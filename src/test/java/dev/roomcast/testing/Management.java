@@ -1,10 +1,9 @@
 package dev.roomcast.testing;
 
-import java.net.URI;
-
 import io.quarkus.test.common.http.TestHTTPResourceManager;
 import io.restassured.RestAssured;
 import io.restassured.specification.RequestSpecification;
+import java.net.URI;
 
 /**
  * The management interface ({@code quarkus.management.port}: health and metrics) of the application under test, a
@@ -12,8 +11,7 @@ import io.restassured.specification.RequestSpecification;
  */
 public final class Management {
 
-    private Management() {
-    }
+    private Management() {}
 
     /** The management server's root (the test framework's URL ends with the root path of its endpoints, {@code /q}). */
     public static URI uri() {

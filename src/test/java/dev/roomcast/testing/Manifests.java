@@ -1,5 +1,8 @@
 package dev.roomcast.testing;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -7,10 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 /**
  * The Kubernetes manifests as an operator applies them: each overlay rendered by {@code kubectl kustomize} into
@@ -52,8 +51,14 @@ public final class Manifests {
     /** {@code kubectl kustomize} of the overlay now, or empty where kubectl is not installed. */
     public static Optional<String> renderNow(String overlay) {
         try {
-            Process process = new ProcessBuilder("kubectl", "kustomize",
-                    LocalServices.projectDir().resolve("k8s/overlays/" + overlay).toString()).redirectErrorStream(true).start();
+            Process process = new ProcessBuilder(
+                            "kubectl",
+                            "kustomize",
+                            LocalServices.projectDir()
+                                    .resolve("k8s/overlays/" + overlay)
+                                    .toString())
+                    .redirectErrorStream(true)
+                    .start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (process.waitFor() != 0) {
                 throw new IllegalStateException("kubectl kustomize " + overlay + " failed:\n" + output);
@@ -76,9 +81,12 @@ public final class Manifests {
     }
 
     public <T extends HasMetadata> T one(Class<T> kind, String namePrefix) {
-        List<T> found = ofKind(kind).stream().filter(object -> object.getMetadata().getName().startsWith(namePrefix)).toList();
+        List<T> found = ofKind(kind).stream()
+                .filter(object -> object.getMetadata().getName().startsWith(namePrefix))
+                .toList();
         if (found.size() != 1) {
-            throw new AssertionError("expected one " + kind.getSimpleName() + " named " + namePrefix + "*, found " + found.size());
+            throw new AssertionError(
+                    "expected one " + kind.getSimpleName() + " named " + namePrefix + "*, found " + found.size());
         }
         return found.get(0);
     }

@@ -13,8 +13,7 @@ public final class Metrics {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private Metrics() {
-    }
+    private Metrics() {}
 
     /** The metrics of the application under test. */
     public static String text() {
@@ -24,7 +23,8 @@ public final class Metrics {
     /** The metrics of the application whose management interface is at {@code management}. */
     public static String text(URI management) {
         try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(management.resolve("/q/metrics")).build(),
+            HttpResponse<String> response = HTTP.send(
+                    HttpRequest.newBuilder(management.resolve("/q/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 throw new AssertionError("/q/metrics answered " + response.statusCode());
@@ -38,18 +38,22 @@ public final class Metrics {
         }
     }
 
-    /** @param series name and labels exactly as Prometheus text shows them, e.g. {@code roomcast_closes_total{code="4008"}} */
+    /**
+     * The one sample of a series of the application under test.
+     *
+     * @param series a name, or a name with some of its labels, e.g. {@code roomcast_closes_total{code="4008"}}
+     */
     public static double value(String series) {
         return value(Management.uri(), series);
     }
 
     public static double value(URI management, String series) {
-        for (String line : text(management).split("\n")) {
-            if (line.startsWith(series + " ")) {
-                return Double.parseDouble(line.substring(series.length() + 1).trim());
-            }
+        String prefix = series.endsWith("}") ? series.substring(0, series.length() - 1) : series;
+        List<Double> values = samples(text(management), prefix);
+        if (values.size() != 1) {
+            throw new AssertionError(series + " has " + values.size() + " samples in /q/metrics, not one");
         }
-        throw new AssertionError(series + " not in /q/metrics");
+        return values.get(0);
     }
 
     /**

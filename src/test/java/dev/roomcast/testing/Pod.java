@@ -29,12 +29,25 @@ public final class Pod implements AutoCloseable {
      * minute-long waits).
      */
     public static final Map<String, String> UNLIMITED_RATES = Map.of(
-            "roomcast.rate-limits.all.rate", "100000", "roomcast.rate-limits.all.burst", "100000",
-            "roomcast.rate-limits.\"message.send\".rate", "100000", "roomcast.rate-limits.\"message.send\".burst", "100000",
-            "roomcast.rest-rate-limits.writes.rate", "100000", "roomcast.rest-rate-limits.writes.burst", "100000",
-            "roomcast.rest-rate-limits.reads.rate", "100000", "roomcast.rest-rate-limits.reads.burst", "100000");
+            "roomcast.rate-limits.all.rate",
+            "100000",
+            "roomcast.rate-limits.all.burst",
+            "100000",
+            "roomcast.rate-limits.\"message.send\".rate",
+            "100000",
+            "roomcast.rate-limits.\"message.send\".burst",
+            "100000",
+            "roomcast.rest-rate-limits.writes.rate",
+            "100000",
+            "roomcast.rest-rate-limits.writes.burst",
+            "100000",
+            "roomcast.rest-rate-limits.reads.rate",
+            "100000",
+            "roomcast.rest-rate-limits.reads.burst",
+            "100000");
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
     private final Process process;
@@ -71,9 +84,16 @@ public final class Pod implements AutoCloseable {
         try {
             Path log = LocalServices.projectDir().resolve("target/pods/" + name + ".log");
             Files.createDirectories(log.getParent());
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            Pod pod = new Pod(name, process, URI.create("http://127.0.0.1:" + port),
-                    URI.create("http://127.0.0.1:" + managementPort), log);
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
+            Pod pod = new Pod(
+                    name,
+                    process,
+                    URI.create("http://127.0.0.1:" + port),
+                    URI.create("http://127.0.0.1:" + managementPort),
+                    log);
             pod.awaitReady(Duration.ofSeconds(90));
             return pod;
         } catch (IOException e) {
@@ -101,7 +121,9 @@ public final class Pod implements AutoCloseable {
 
     public int readinessStatus() {
         try {
-            HttpRequest request = HttpRequest.newBuilder(management.resolve("/q/health/ready")).timeout(Duration.ofSeconds(2)).build();
+            HttpRequest request = HttpRequest.newBuilder(management.resolve("/q/health/ready"))
+                    .timeout(Duration.ofSeconds(2))
+                    .build();
             return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             return -1;

@@ -7,8 +7,7 @@ public final class PodBodies {
 
     private static final BodySigner SIGNER = new BodySigner(LocalServices.CLUSTER_SECRET);
 
-    private PodBodies() {
-    }
+    private PodBodies() {}
 
     public static String signed(String body) {
         return SIGNER.sign(body);

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -24,8 +23,7 @@ public final class Pods implements BeforeAllCallback, AfterAllCallback {
     private final Map<String, Map<String, String>> specs = new LinkedHashMap<>();
     private final List<Pod> started = new ArrayList<>();
 
-    private Pods() {
-    }
+    private Pods() {}
 
     /** A pod named {@code name} (its instance name in logs), with settings on top of the test defaults. */
     public static Pods of(String name, Map<String, String> config) {

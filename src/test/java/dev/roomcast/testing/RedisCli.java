@@ -6,11 +6,11 @@ import java.util.List;
 /** Talks to the test Redis with the real {@code redis-cli}: what an operator or an emitter process would do. */
 public final class RedisCli {
 
-    private RedisCli() {
-    }
+    private RedisCli() {}
 
     public static String run(String... args) {
-        List<String> command = new ArrayList<>(List.of("redis-cli", "-h", "127.0.0.1", "-p", LocalServices.redisPort()));
+        List<String> command =
+                new ArrayList<>(List.of("redis-cli", "-h", "127.0.0.1", "-p", LocalServices.redisPort()));
         command.addAll(List.of(args));
         return Commands.run(command);
     }

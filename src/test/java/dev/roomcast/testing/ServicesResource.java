@@ -1,8 +1,7 @@
 package dev.roomcast.testing;
 
-import java.util.Map;
-
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.util.Map;
 
 /**
  * Gives every {@code @QuarkusTest} and {@code @QuarkusIntegrationTest} the real PostgreSQL and Redis of
@@ -17,6 +16,7 @@ public class ServicesResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void stop() {
-        // Other test classes of this JVM (multi-pod tests) may still need the servers: LocalServices stops them at exit.
+        // Other test classes of this JVM (multi-pod tests) may still need the servers: LocalServices stops them at
+        // exit.
     }
 }

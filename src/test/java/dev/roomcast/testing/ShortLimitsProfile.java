@@ -1,8 +1,7 @@
 package dev.roomcast.testing;
 
-import java.util.Map;
-
 import io.quarkus.test.junit.QuarkusTestProfile;
+import java.util.Map;
 
 /**
  * Small limits so that tests reach them fast: auth timeout 1 s, heartbeat timeout 2 s, no JWT clock skew, frames of at
@@ -15,10 +14,15 @@ public class ShortLimitsProfile implements QuarkusTestProfile {
 
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.ofEntries(Map.entry("roomcast.auth.timeout", "1s"), Map.entry("roomcast.heartbeat.timeout", "2s"),
-                Map.entry("mp.jwt.verify.clock.skew", "0"), Map.entry("roomcast.max-frame-bytes", "4096"),
-                Map.entry("roomcast.rate-limits.join.rate", "0.001"), Map.entry("roomcast.rate-limits.join.burst", "2"),
-                Map.entry("roomcast.history.max-events", "50"), Map.entry("roomcast.history.max-replay", "20"),
+        return Map.ofEntries(
+                Map.entry("roomcast.auth.timeout", "1s"),
+                Map.entry("roomcast.heartbeat.timeout", "2s"),
+                Map.entry("mp.jwt.verify.clock.skew", "0"),
+                Map.entry("roomcast.max-frame-bytes", "4096"),
+                Map.entry("roomcast.rate-limits.join.rate", "0.001"),
+                Map.entry("roomcast.rate-limits.join.burst", "2"),
+                Map.entry("roomcast.history.max-events", "50"),
+                Map.entry("roomcast.history.max-replay", "20"),
                 Map.entry("roomcast.rest-rate-limits.writes.rate", "100000"),
                 Map.entry("roomcast.rest-rate-limits.writes.burst", "100000"));
     }

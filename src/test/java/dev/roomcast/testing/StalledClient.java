@@ -68,7 +68,7 @@ public final class StalledClient implements AutoCloseable {
 
     /** Sends a close frame with this code, as a client that ends the connection for that reason would. */
     public void sendClose(int code) {
-        sendFrame(0x88, new byte[] { (byte) (code >> 8), (byte) code });
+        sendFrame(0x88, new byte[] {(byte) (code >> 8), (byte) code});
     }
 
     private void sendFrame(int header, byte[] payload) {
@@ -106,8 +106,7 @@ public final class StalledClient implements AutoCloseable {
     }
 
     /** What a reader finds once it reads again: the text frames, in order, and the close code (-1 if none came). */
-    public record Backlog(List<String> texts, int closeCode) {
-    }
+    public record Backlog(List<String> texts, int closeCode) {}
 
     /** Reads everything the server wrote, up to its close frame or the end of the stream. */
     public Backlog readAll(Duration timeout) {
@@ -136,7 +135,8 @@ public final class StalledClient implements AutoCloseable {
                 in.readFully(payload);
                 int opcode = first & 0x0f;
                 if (opcode == 0x8) {
-                    return new Backlog(texts, payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005);
+                    return new Backlog(
+                            texts, payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005);
                 }
                 if (opcode == 0x1) {
                     String text = new String(payload, StandardCharsets.UTF_8);

@@ -1,32 +1,32 @@
 package dev.roomcast.testing;
 
+import io.smallrye.jwt.build.Jwt;
+import io.smallrye.jwt.build.JwtClaimsBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Set;
-
-import io.smallrye.jwt.build.Jwt;
-import io.smallrye.jwt.build.JwtClaimsBuilder;
-import java.security.GeneralSecurityException;
 import java.util.function.Consumer;
 
 /** Signs JWTs for tests with SmallRye JWT's builder. */
 public final class Tokens {
 
     public static final String ISSUER = "roomcast";
-    public static final Path TEST_PUBLIC_KEY = LocalServices.projectDir().resolve("src/test/resources/jwt/test-public.pem");
-    private static final Path TEST_PRIVATE_KEY = LocalServices.projectDir().resolve("src/test/resources/jwt/test-private.pem");
+    public static final Path TEST_PUBLIC_KEY =
+            LocalServices.projectDir().resolve("src/test/resources/jwt/test-public.pem");
+    private static final Path TEST_PRIVATE_KEY =
+            LocalServices.projectDir().resolve("src/test/resources/jwt/test-private.pem");
     public static final Path DEV_PRIVATE_KEY = LocalServices.projectDir().resolve("config/dev-jwt/private.pem");
 
     private static PrivateKey testKey;
 
-    private Tokens() {
-    }
+    private Tokens() {}
 
     public static String user(String userId) {
         return sign(userId, Set.of(), Instant.now().plusSeconds(3600));
@@ -41,13 +41,18 @@ public final class Tokens {
     }
 
     public static String sign(String userId, Set<String> groups, Instant expiry) {
-        return Jwt.issuer(ISSUER).subject(userId).groups(groups).issuedAt(Instant.now().minusSeconds(5))
-                .expiresAt(expiry).sign(testKey());
+        return Jwt.issuer(ISSUER)
+                .subject(userId)
+                .groups(groups)
+                .issuedAt(Instant.now().minusSeconds(5))
+                .expiresAt(expiry)
+                .sign(testKey());
     }
 
     /** A test-key token whose claims the caller sets: for tokens that break one rule (no sub, a foreign audience...). */
     public static String custom(Consumer<JwtClaimsBuilder> claims) {
-        JwtClaimsBuilder builder = Jwt.issuer(ISSUER).issuedAt(Instant.now().minusSeconds(5))
+        JwtClaimsBuilder builder = Jwt.issuer(ISSUER)
+                .issuedAt(Instant.now().minusSeconds(5))
                 .expiresAt(Instant.now().plusSeconds(3600));
         claims.accept(builder);
         return builder.sign(testKey());
@@ -55,7 +60,10 @@ public final class Tokens {
 
     /** A token signed with another key: valid in form, refused by the server. */
     public static String signedWith(Path privateKeyPem, String issuer, String userId) {
-        return Jwt.issuer(issuer).subject(userId).expiresAt(Instant.now().plusSeconds(3600)).sign(load(privateKeyPem));
+        return Jwt.issuer(issuer)
+                .subject(userId)
+                .expiresAt(Instant.now().plusSeconds(3600))
+                .sign(load(privateKeyPem));
     }
 
     private static synchronized PrivateKey testKey() {
@@ -67,8 +75,10 @@ public final class Tokens {
 
     private static PrivateKey load(Path pem) {
         try {
-            String base64 = Files.readString(pem).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-            return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
+            String base64 =
+                    Files.readString(pem).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+            return KeyFactory.getInstance("RSA")
+                    .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot read " + pem, e);
         }

@@ -3,6 +3,10 @@ package dev.roomcast.testing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -24,11 +28,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 
 /**
  * A real WebSocket client for tests (the JDK's {@code java.net.http}), usable in {@code @QuarkusTest}s and in
@@ -102,7 +101,8 @@ public final class WsClient implements AutoCloseable {
         WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(WAIT);
         headers.forEach(builder::header);
         try {
-            WebSocket socket = builder.buildAsync(uri, new Listener(incoming, closed)).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            WebSocket socket =
+                    builder.buildAsync(uri, new Listener(incoming, closed)).get(WAIT.toSeconds(), TimeUnit.SECONDS);
             return new WsClient(socket, incoming, closed);
         } catch (ExecutionException e) {
             throw new IllegalStateException("WebSocket upgrade failed: " + e.getCause(), e.getCause());
@@ -193,7 +193,7 @@ public final class WsClient implements AutoCloseable {
 
     /** A WebSocket ping control frame (not the protocol's {@code ping} event). */
     public void sendControlPing() {
-        socket.sendPing(ByteBuffer.wrap(new byte[] { 1 })).join();
+        socket.sendPing(ByteBuffer.wrap(new byte[] {1})).join();
     }
 
     public JsonNode awaitReply(String id) {
@@ -213,7 +213,7 @@ public final class WsClient implements AutoCloseable {
      * Waits for the first frame matching; frames that do not match stay queued, in order, for later waits.
      */
     public JsonNode awaitFrame(Predicate<JsonNode> matcher, String what) {
-        for (Iterator<JsonNode> it = backlog.iterator(); it.hasNext();) {
+        for (Iterator<JsonNode> it = backlog.iterator(); it.hasNext(); ) {
             JsonNode frame = it.next();
             if (matcher.test(frame)) {
                 it.remove();
@@ -246,7 +246,7 @@ public final class WsClient implements AutoCloseable {
      * stay queued, in order.
      */
     public JsonNode awaitReplyUnlessClosed(String id) {
-        for (Iterator<JsonNode> it = backlog.iterator(); it.hasNext();) {
+        for (Iterator<JsonNode> it = backlog.iterator(); it.hasNext(); ) {
             JsonNode frame = it.next();
             if (id.equals(frame.path("id").asText(null))) {
                 it.remove();
@@ -353,7 +353,8 @@ public final class WsClient implements AutoCloseable {
                 try {
                     incoming.add(JSON.readTree(text));
                 } catch (IOException e) {
-                    incoming.add(JSON.createObjectNode().put("event", "<not json>").put("text", text));
+                    incoming.add(
+                            JSON.createObjectNode().put("event", "<not json>").put("text", text));
                 }
             }
             webSocket.request(1);

@@ -2,10 +2,6 @@ package dev.roomcast.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.net.URI;
-
-import org.junit.jupiter.api.Test;
-
 import dev.roomcast.testing.ServicesResource;
 import dev.roomcast.testing.ShortLimitsProfile;
 import dev.roomcast.testing.Tokens;
@@ -14,6 +10,8 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import java.net.URI;
+import org.junit.jupiter.api.Test;
 
 /** {@code roomcast.max-frame-bytes} set from outside (4096 here): one frame over it closes with 1009. */
 @QuarkusTest

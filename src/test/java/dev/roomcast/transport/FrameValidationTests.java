@@ -4,20 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.util.List;
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.roomcast.testing.ServicesResource;
 import dev.roomcast.testing.Tokens;
 import dev.roomcast.testing.WsClient;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /** PROTOCOL.md sections 1 and 8: the envelope, replies with and without id, bad input, 1003, 1008, 1009. */
 @QuarkusTest
@@ -34,8 +31,15 @@ class FrameValidationTests {
     @Test
     void malformedFramesAreBadRequestsAndTheSocketStaysOpen() {
         try (WsClient client = client()) {
-            for (String bad : List.of("not json", "[1,2]", "{\"data\":{}}", "{\"event\":5}", "{\"event\":\"join\",\"data\":\"x\"}",
-                    "{\"event\":\"9lives\"}", "{\"event\":\"join\"} trailing", "{\"event\":\"a b\"}")) {
+            for (String bad : List.of(
+                    "not json",
+                    "[1,2]",
+                    "{\"data\":{}}",
+                    "{\"event\":5}",
+                    "{\"event\":\"join\",\"data\":\"x\"}",
+                    "{\"event\":\"9lives\"}",
+                    "{\"event\":\"join\"} trailing",
+                    "{\"event\":\"a b\"}")) {
                 client.send(bad);
                 JsonNode error = client.next();
                 assertEquals("error", error.path("event").asText(), bad);
@@ -95,7 +99,8 @@ class FrameValidationTests {
     @Test
     void traceIdIsEchoedOnReplies() {
         try (WsClient client = client()) {
-            client.send("{\"event\":\"join\",\"id\":\"t1\",\"traceId\":\"trace-42\",\"data\":{\"rooms\":[\"live:trace\"]}}");
+            client.send(
+                    "{\"event\":\"join\",\"id\":\"t1\",\"traceId\":\"trace-42\",\"data\":{\"rooms\":[\"live:trace\"]}}");
             JsonNode ack = client.awaitReply("t1");
             assertEquals("trace-42", ack.path("traceId").asText());
         }
@@ -104,7 +109,7 @@ class FrameValidationTests {
     @Test
     void binaryFrameClosesWith1003() {
         try (WsClient client = client()) {
-            client.sendBinary(new byte[] { 1, 2, 3 });
+            client.sendBinary(new byte[] {1, 2, 3});
             assertEquals(1003, client.awaitClose());
         }
     }

@@ -5,21 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.roomcast.testing.ServicesResource;
 import dev.roomcast.testing.Tokens;
 import dev.roomcast.testing.WsClient;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.net.URI;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /** PROTOCOL.md section 2, authentication at the handshake: header, query parameter, refusal with HTTP 401. */
 @QuarkusTest
@@ -47,7 +44,8 @@ class HandshakeAuthenticationTests {
     @Test
     void queryParameterTokenAuthenticates() {
         try (WsClient client = WsClient.withQueryToken(base, Tokens.user("bob"))) {
-            assertEquals("bob", client.connectedFrame().path("data").path("userId").asText());
+            assertEquals(
+                    "bob", client.connectedFrame().path("data").path("userId").asText());
         }
     }
 

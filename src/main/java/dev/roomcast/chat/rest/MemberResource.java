@@ -1,8 +1,8 @@
 package dev.roomcast.chat.rest;
 
-import dev.roomcast.rest.Caller;
 import dev.roomcast.chat.ChatPublisher;
 import dev.roomcast.chat.RoomService;
+import dev.roomcast.rest.Caller;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.DELETE;
@@ -14,8 +14,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -46,18 +44,21 @@ public class MemberResource {
     @APIResponse(responseCode = "204", description = "Added (or was a member)")
     @APIResponse(responseCode = "403", description = "Not the owner or an admin, or the user is banned")
     public Uni<Response> add(@PathParam("room") String room, @PathParam("userId") String userId) {
-        return rooms.addMember(caller.actor(), room, userId).call(outcome -> publisher.publish(outcome, null))
+        return rooms.addMember(caller.actor(), room, userId)
+                .call(outcome -> publisher.publish(outcome, null))
                 .map(outcome -> Response.noContent().build());
     }
 
     @DELETE
     @Path("/members/{userId}")
-    @Operation(summary = "Remove a member: oneself (leave), or anyone as owner or admin (kick)",
+    @Operation(
+            summary = "Remove a member: oneself (leave), or anyone as owner or admin (kick)",
             description = "The user gets member.removed {room, reason} and its sessions leave the room on every pod.")
     @APIResponse(responseCode = "204", description = "Removed")
     @APIResponse(responseCode = "403", description = "Not oneself, the owner or an admin")
     public Uni<Response> remove(@PathParam("room") String room, @PathParam("userId") String userId) {
-        return rooms.removeMember(caller.actor(), room, userId).call(outcome -> publisher.publish(outcome, null))
+        return rooms.removeMember(caller.actor(), room, userId)
+                .call(outcome -> publisher.publish(outcome, null))
                 .map(outcome -> Response.noContent().build());
     }
 
@@ -67,7 +68,8 @@ public class MemberResource {
     @APIResponse(responseCode = "204", description = "Banned")
     @APIResponse(responseCode = "403", description = "Not the owner or an admin")
     public Uni<Response> ban(@PathParam("room") String room, @PathParam("userId") String userId) {
-        return rooms.ban(caller.actor(), room, userId).call(outcome -> publisher.publish(outcome, null))
+        return rooms.ban(caller.actor(), room, userId)
+                .call(outcome -> publisher.publish(outcome, null))
                 .map(outcome -> Response.noContent().build());
     }
 
@@ -77,6 +79,7 @@ public class MemberResource {
     @APIResponse(responseCode = "204", description = "Unbanned")
     @APIResponse(responseCode = "403", description = "Not the owner or an admin")
     public Uni<Response> unban(@PathParam("room") String room, @PathParam("userId") String userId) {
-        return rooms.unban(caller.actor(), room, userId).map(ignored -> Response.noContent().build());
+        return rooms.unban(caller.actor(), room, userId)
+                .map(ignored -> Response.noContent().build());
     }
 }

@@ -1,13 +1,12 @@
 package dev.roomcast.chat.rest;
 
-import dev.roomcast.rest.Caller;
-
 import dev.roomcast.chat.ChatPublisher;
 import dev.roomcast.chat.ChatService;
-import dev.roomcast.chat.MessageQueries;
-import dev.roomcast.error.RoomcastException;
 import dev.roomcast.chat.MessagePage;
+import dev.roomcast.chat.MessageQueries;
 import dev.roomcast.chat.MessageReply;
+import dev.roomcast.error.RoomcastException;
+import dev.roomcast.rest.Caller;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -51,13 +50,16 @@ public class MessageResource {
     }
 
     @GET
-    @Operation(summary = "A page of history, ascending by offset",
-            description = "before = the limit messages just below it; after = the first limit above it; neither = the latest. "
-                    + "hasMore: more exist beyond the page in the paging direction. Replies are included (with threadId); "
-                    + "deleted messages too, with deleted:true and empty text.")
+    @Operation(
+            summary = "A page of history, ascending by offset",
+            description =
+                    "before = the limit messages just below it; after = the first limit above it; neither = the latest. "
+                            + "hasMore: more exist beyond the page in the paging direction. Replies are included (with threadId); "
+                            + "deleted messages too, with deleted:true and empty text.")
     @APIResponse(responseCode = "200", description = "The page")
     @APIResponse(responseCode = "400", description = "limit outside 1..200, or both before and after")
-    public Uni<MessagePage> page(@PathParam("room") String room,
+    public Uni<MessagePage> page(
+            @PathParam("room") String room,
             @Parameter(description = "An offset: the page ends just below it") @QueryParam("before") String before,
             @Parameter(description = "An offset: the page starts just above it") @QueryParam("after") String after,
             @Parameter(description = "1 to 200, default 50") @QueryParam("limit") String limit) {
@@ -84,8 +86,14 @@ public class MessageResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Send a message, as with message.send (same idempotency, same broadcast)")
-    @APIResponse(responseCode = "201", description = "Sent", content = @Content(schema = @Schema(implementation = MessageReply.class)))
-    @APIResponse(responseCode = "200", description = "A repeat of a clientMsgId: the original", content = @Content(schema = @Schema(implementation = MessageReply.class)))
+    @APIResponse(
+            responseCode = "201",
+            description = "Sent",
+            content = @Content(schema = @Schema(implementation = MessageReply.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "A repeat of a clientMsgId: the original",
+            content = @Content(schema = @Schema(implementation = MessageReply.class)))
     @APIResponse(responseCode = "400", description = "Bad text, clientMsgId or thread")
     public Uni<Response> send(@PathParam("room") String room, RoomRequests.SendMessage body) {
         if (body == null) {
@@ -93,8 +101,10 @@ public class MessageResource {
         }
         return chat.send(caller.actor(), room, body.text(), body.clientMsgId(), body.threadId())
                 .call(outcome -> publisher.publish(outcome, null))
-                .map(outcome -> Response.status(outcome.roomEvents().isEmpty() ? Response.Status.OK : Response.Status.CREATED)
-                        .entity(outcome.reply()).build());
+                .map(outcome -> Response.status(
+                                outcome.roomEvents().isEmpty() ? Response.Status.OK : Response.Status.CREATED)
+                        .entity(outcome.reply())
+                        .build());
     }
 
     @GET
@@ -102,7 +112,9 @@ public class MessageResource {
     @Operation(summary = "A page of a thread's replies, ascending: the first limit above after")
     @APIResponse(responseCode = "200", description = "The page")
     @APIResponse(responseCode = "400", description = "limit outside 1..200, or a malformed offset")
-    public Uni<MessagePage> thread(@PathParam("room") String room, @PathParam("id") String id,
+    public Uni<MessagePage> thread(
+            @PathParam("room") String room,
+            @PathParam("id") String id,
             @Parameter(description = "An offset: the page starts just above it") @QueryParam("after") String after,
             @Parameter(description = "1 to 200, default 50") @QueryParam("limit") String limit) {
         // The id's digits were checked before the request got here (RequestRules): a 400, not JAX-RS's 404.

@@ -1,9 +1,8 @@
 package dev.roomcast.chat.rest;
 
-import dev.roomcast.rest.Caller;
-
-import dev.roomcast.chat.NotificationService;
 import dev.roomcast.chat.NotificationList;
+import dev.roomcast.chat.NotificationService;
+import dev.roomcast.rest.Caller;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
@@ -15,8 +14,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -52,6 +49,8 @@ public class NotificationResource {
     @APIResponse(responseCode = "404", description = "No such notification of the caller")
     public Uni<Response> read(@PathParam("id") String id) {
         // The id's digits were checked before the request got here (RequestRules): a 400, not JAX-RS's 404.
-        return notifications.markRead(caller.actor(), Long.parseLong(id)).map(ignored -> Response.noContent().build());
+        return notifications
+                .markRead(caller.actor(), Long.parseLong(id))
+                .map(ignored -> Response.noContent().build());
     }
 }

@@ -1,13 +1,12 @@
 package dev.roomcast.chat.rest;
 
-import dev.roomcast.rest.Caller;
-
 import dev.roomcast.chat.ChatOutcome;
 import dev.roomcast.chat.ChatPublisher;
-import dev.roomcast.chat.RoomService;
-import dev.roomcast.error.RoomcastException;
 import dev.roomcast.chat.RoomList;
+import dev.roomcast.chat.RoomService;
 import dev.roomcast.chat.RoomView;
+import dev.roomcast.error.RoomcastException;
+import dev.roomcast.rest.Caller;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -49,7 +48,10 @@ public class RoomResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create a chat: room; the caller becomes its owner and a member")
-    @APIResponse(responseCode = "201", description = "The room", content = @Content(schema = @Schema(implementation = RoomView.class)))
+    @APIResponse(
+            responseCode = "201",
+            description = "The room",
+            content = @Content(schema = @Schema(implementation = RoomView.class)))
     @APIResponse(responseCode = "400", description = "Malformed name, or not a chat namespace")
     @APIResponse(responseCode = "409", description = "The room exists")
     public Uni<Response> create(RoomRequests.CreateRoom body) {
@@ -57,7 +59,8 @@ public class RoomResource {
             throw RoomcastException.badRequest("room is required");
         }
         return rooms.create(caller.actor(), body.room(), body.title())
-                .map(room -> Response.status(Response.Status.CREATED).entity(room).build());
+                .map(room ->
+                        Response.status(Response.Status.CREATED).entity(room).build());
     }
 
     @GET
@@ -97,7 +100,8 @@ public class RoomResource {
     @APIResponse(responseCode = "403", description = "Not the owner or an admin")
     @APIResponse(responseCode = "404", description = "No such room")
     public Uni<Response> delete(@PathParam("room") String room) {
-        return rooms.delete(caller.actor(), room).call(outcome -> publisher.publish(outcome, null))
+        return rooms.delete(caller.actor(), room)
+                .call(outcome -> publisher.publish(outcome, null))
                 .map(outcome -> Response.noContent().build());
     }
 }

@@ -1,7 +1,5 @@
 package dev.roomcast.observability.health;
 
-import java.time.Duration;
-
 import dev.roomcast.RoomcastConfig;
 import dev.roomcast.RoomcastConfig.BrokerKind;
 import dev.roomcast.broker.RedisBroker;
@@ -10,6 +8,7 @@ import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
+import java.time.Duration;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
@@ -37,17 +36,33 @@ public class RedisHealthCheck implements AsyncHealthCheck {
     @Override
     public Uni<HealthCheckResponse> call() {
         if (config.broker() != BrokerKind.REDIS) {
-            return Uni.createFrom().item(HealthCheckResponse.named(NAME).up().withData("broker", "local").build());
+            return Uni.createFrom()
+                    .item(HealthCheckResponse.named(NAME)
+                            .up()
+                            .withData("broker", "local")
+                            .build());
         }
         if (!broker.get().isConnected()) {
             return Uni.createFrom().item(down("not connected"));
         }
-        return shard.get().ping().ifNoItem().after(PING_TIMEOUT).fail()
-                .map(ignored -> HealthCheckResponse.named(NAME).up().withData("broker", "redis").build())
-                .onFailure().recoverWithItem(failure -> down("no answer to PING: " + failure.getMessage()));
+        return shard.get()
+                .ping()
+                .ifNoItem()
+                .after(PING_TIMEOUT)
+                .fail()
+                .map(ignored -> HealthCheckResponse.named(NAME)
+                        .up()
+                        .withData("broker", "redis")
+                        .build())
+                .onFailure()
+                .recoverWithItem(failure -> down("no answer to PING: " + failure.getMessage()));
     }
 
     private static HealthCheckResponse down(String reason) {
-        return HealthCheckResponse.named(NAME).down().withData("broker", "redis").withData("reason", reason).build();
+        return HealthCheckResponse.named(NAME)
+                .down()
+                .withData("broker", "redis")
+                .withData("reason", reason)
+                .build();
     }
 }
