@@ -1,5 +1,6 @@
 package dev.roomcast.broker;
 
+import dev.roomcast.protocol.ClientCommand;
 import dev.roomcast.protocol.Envelope;
 import io.smallrye.mutiny.Uni;
 
@@ -27,6 +28,12 @@ public interface Broker {
 
     /** Hands the envelope to the other pods; fails when they could not be reached. */
     Uni<Void> publish(Envelope envelope);
+
+    /**
+     * Hands client frames to the pod that holds their SSE session (on the session's client channel, in the order of
+     * the calls); fails when that pod could not be reached.
+     */
+    Uni<Void> send(ClientCommand command);
 
     /** Whether the broker can reach the other pods now (readiness). */
     boolean isConnected();

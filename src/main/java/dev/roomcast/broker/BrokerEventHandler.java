@@ -1,5 +1,6 @@
 package dev.roomcast.broker;
 
+import dev.roomcast.protocol.ClientCommand;
 import dev.roomcast.protocol.Envelope;
 
 /**
@@ -10,4 +11,7 @@ public interface BrokerEventHandler {
 
     /** An envelope from another pod or an emitter, already decoded and checked. */
     void onPublication(Envelope envelope);
+
+    /** Client frames for an SSE session of this pod, POSTed to another pod; signed by that pod. */
+    void onCommand(ClientCommand command);
 }

@@ -1,5 +1,6 @@
 package dev.roomcast.broker;
 
+import dev.roomcast.protocol.ClientCommand;
 import dev.roomcast.protocol.Envelope;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -47,6 +48,12 @@ public class LocalBroker implements Broker {
     @Override
     public Uni<Void> publish(Envelope envelope) {
         return DONE;
+    }
+
+    /** No other pod holds a session: the caller finds every session of this pod itself. */
+    @Override
+    public Uni<Void> send(ClientCommand command) {
+        return Uni.createFrom().failure(new IllegalStateException("a single pod has no other pod to send to"));
     }
 
     @Override

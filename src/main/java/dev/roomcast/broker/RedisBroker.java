@@ -5,10 +5,12 @@ import dev.roomcast.loop.ConfinedLoop;
 import dev.roomcast.observability.DropReason;
 import dev.roomcast.observability.RoomcastMetrics;
 import dev.roomcast.protocol.Channels;
+import dev.roomcast.protocol.ClientCommand;
 import dev.roomcast.protocol.Envelope;
 import dev.roomcast.protocol.EnvelopeCodec;
 import dev.roomcast.protocol.InvalidEnvelopeException;
 import dev.roomcast.protocol.NodeIdentity;
+import dev.roomcast.protocol.PodMessage;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.vertx.UniHelper;
 import io.vertx.core.Promise;
@@ -126,16 +128,25 @@ public class RedisBroker implements Broker, RedisShard.SubscriberListener {
 
     @Override
     public Uni<Void> publish(Envelope envelope) {
+        return publish(envelope.channel(), codec.encode(envelope));
+    }
+
+    @Override
+    public Uni<Void> send(ClientCommand command) {
+        return publish(command.channel(), codec.encode(command));
+    }
+
+    private Uni<Void> publish(String channel, String body) {
         if (!shard.commandsConnected()) {
             metrics.dropped(DropReason.BROKER_UNAVAILABLE);
             return Uni.createFrom().failure(RoomcastException.unavailable("the cluster link (Redis) is down"));
         }
         metrics.redisMessageOut();
-        return shard.send(Request.cmd(Command.PUBLISH).arg(envelope.channel()).arg(codec.encode(envelope)))
+        return shard.send(Request.cmd(Command.PUBLISH).arg(channel).arg(body))
                 .onFailure()
                 .invoke(failure -> {
                     metrics.dropped(DropReason.BROKER_UNAVAILABLE);
-                    LOG.debugf("publish to %s failed: %s", envelope.channel(), failure.getMessage());
+                    LOG.debugf("publish to %s failed: %s", channel, failure.getMessage());
                 })
                 .onFailure()
                 .transform(failure -> failure instanceof RoomcastException known
@@ -221,23 +232,27 @@ public class RedisBroker implements Broker, RedisShard.SubscriberListener {
 
     private void receive(String channel, String body) {
         metrics.redisMessageIn();
-        Envelope envelope;
+        PodMessage message;
         try {
-            envelope = codec.decode(body, RoomcastMetrics.nowMicros());
+            message = codec.decodeMessage(body, RoomcastMetrics.nowMicros());
         } catch (InvalidEnvelopeException e) {
             metrics.dropped(DropReason.INVALID);
             LOG.warnf("dropped a message on %s: %s", channel, e.getMessage());
             return;
         }
-        if (node.serverId().equals(envelope.serverId())) {
+        if (node.serverId().equals(message.serverId())) {
             return; // published by this pod, which delivered it locally already
         }
-        if (!channel.equals(envelope.channel())) {
+        if (!channel.equals(message.channel())) {
             metrics.dropped(DropReason.INVALID);
-            LOG.warnf("dropped a message on %s addressed to %s", channel, envelope.channel());
+            LOG.warnf("dropped a message on %s addressed to %s", channel, message.channel());
             return;
         }
-        handler.onPublication(envelope);
+        if (message instanceof ClientCommand command) {
+            handler.onCommand(command);
+        } else {
+            handler.onPublication((Envelope) message);
+        }
     }
 
     /** This pod's need for one channel or pattern: how many units of interest, and whether Redis confirmed it. */

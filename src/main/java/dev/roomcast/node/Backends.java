@@ -4,7 +4,10 @@ import dev.roomcast.RoomcastConfig;
 import dev.roomcast.RoomcastConfig.BrokerKind;
 import dev.roomcast.broker.Broker;
 import dev.roomcast.broker.LocalBroker;
+import dev.roomcast.broker.LocalStreamDirectory;
 import dev.roomcast.broker.RedisBroker;
+import dev.roomcast.broker.RedisStreamDirectory;
+import dev.roomcast.broker.StreamDirectory;
 import dev.roomcast.presence.LocalPresence;
 import dev.roomcast.presence.Presence;
 import dev.roomcast.presence.RedisPresence;
@@ -13,8 +16,8 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 
 /**
- * Chooses the broker and the presence backend from {@code roomcast.broker}: both local (one pod, no Redis) or both
- * Redis. The Redis ones (and the Redis client behind them) are only ever created in Redis mode.
+ * Chooses the broker, the presence backend and the SSE session directory from {@code roomcast.broker}: all local (one
+ * pod, no Redis) or all Redis. The Redis ones (and the Redis client behind them) are only ever created in Redis mode.
  */
 @ApplicationScoped
 public class Backends {
@@ -24,18 +27,24 @@ public class Backends {
     private final Instance<RedisBroker> redisBroker;
     private final Instance<LocalPresence> localPresence;
     private final Instance<RedisPresence> redisPresence;
+    private final Instance<LocalStreamDirectory> localStreams;
+    private final Instance<RedisStreamDirectory> redisStreams;
 
     Backends(
             RoomcastConfig config,
             Instance<LocalBroker> localBroker,
             Instance<RedisBroker> redisBroker,
             Instance<LocalPresence> localPresence,
-            Instance<RedisPresence> redisPresence) {
+            Instance<RedisPresence> redisPresence,
+            Instance<LocalStreamDirectory> localStreams,
+            Instance<RedisStreamDirectory> redisStreams) {
         this.config = config;
         this.localBroker = localBroker;
         this.redisBroker = redisBroker;
         this.localPresence = localPresence;
         this.redisPresence = redisPresence;
+        this.localStreams = localStreams;
+        this.redisStreams = redisStreams;
     }
 
     @Produces
@@ -48,6 +57,12 @@ public class Backends {
     @ApplicationScoped
     Presence presence() {
         return redis() ? redisPresence.get() : localPresence.get();
+    }
+
+    @Produces
+    @ApplicationScoped
+    StreamDirectory streamDirectory() {
+        return redis() ? redisStreams.get() : localStreams.get();
     }
 
     private boolean redis() {

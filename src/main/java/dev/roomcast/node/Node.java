@@ -6,12 +6,14 @@ import dev.roomcast.broker.BrokerEventHandler;
 import dev.roomcast.broker.Publisher;
 import dev.roomcast.hub.Hub;
 import dev.roomcast.presence.Presence;
+import dev.roomcast.protocol.ClientCommand;
 import dev.roomcast.protocol.Envelope;
 import dev.roomcast.protocol.NodeIdentity;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import org.jboss.logging.Logger;
@@ -33,9 +35,17 @@ public class Node implements Publisher, BrokerEventHandler {
     private final Presence presence;
     private final NodeIdentity identity;
     private final RoomcastConfig config;
+    private final Event<ClientCommand> commands;
 
-    Node(Hub hub, Broker broker, Presence presence, NodeIdentity identity, RoomcastConfig config) {
+    Node(
+            Hub hub,
+            Broker broker,
+            Presence presence,
+            NodeIdentity identity,
+            RoomcastConfig config,
+            Event<ClientCommand> commands) {
         this.hub = hub;
+        this.commands = commands;
         this.broker = broker;
         this.presence = presence;
         this.identity = identity;
@@ -51,6 +61,15 @@ public class Node implements Publisher, BrokerEventHandler {
     @Override
     public void onPublication(Envelope envelope) {
         hub.deliver(envelope);
+    }
+
+    /**
+     * Fired as a CDI event: the transport holding SSE sessions observes it, and the node need not know which transport
+     * that is.
+     */
+    @Override
+    public void onCommand(ClientCommand command) {
+        commands.fire(command);
     }
 
     void start(@Observes StartupEvent event) {

@@ -24,6 +24,9 @@ public final class Channels {
     public static final String PRESENCE_USERS = "presence:users";
     public static final String PRESENCE_SEEN = "presence:seen";
 
+    /** Each pod's SSE sessions, client id to user id: read by pods that receive a POST for a session they do not hold. */
+    private static final String STREAMS_PREFIX = "sse:pod:";
+
     private Channels() {}
 
     public static String room(String room) {
@@ -41,6 +44,11 @@ public final class Channels {
     /** The one pattern through which a pod receives messages for all of its clients. */
     public static String clientPattern(String serverId) {
         return CLIENT_PREFIX + serverId + ".*";
+    }
+
+    /** The hash of the SSE sessions held by the pod whose client ids start with this server id. */
+    public static String streams(String serverId) {
+        return STREAMS_PREFIX + serverId;
     }
 
     public static String of(DeliveryType type, String target) {

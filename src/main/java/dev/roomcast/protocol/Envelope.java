@@ -24,7 +24,8 @@ public record Envelope(
         String traceId,
         long acceptedAtMicros,
         String leave,
-        boolean leaveSparesAdmins) {
+        boolean leaveSparesAdmins)
+        implements PodMessage {
 
     public Envelope {
         exclude = exclude == null ? List.of() : exclude;
@@ -44,7 +45,7 @@ public record Envelope(
         this(serverId, type, target, event, data, exclude, from, offset, traceId, acceptedAtMicros, null, false);
     }
 
-    /** The Redis channel this envelope travels on. */
+    @Override
     public String channel() {
         return Channels.of(type, target);
     }

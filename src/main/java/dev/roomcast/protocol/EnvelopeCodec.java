@@ -79,11 +79,51 @@ public class EnvelopeCodec {
         return signer.sign(out.toString());
     }
 
+    /** A command body: {@code {"serverId","type":"command","target","userId","frames":[...]}}, signed. */
+    public String encode(ClientCommand command) {
+        int size = 128;
+        for (String frame : command.frames()) {
+            size += frame.length() + 1;
+        }
+        StringWriter out = new StringWriter(size);
+        try (JsonGenerator g = factory.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("serverId", command.serverId());
+            g.writeStringField("type", ClientCommand.TYPE);
+            g.writeStringField("target", command.clientId());
+            g.writeStringField("userId", command.userId());
+            g.writeArrayFieldStart("frames");
+            for (String frame : command.frames()) {
+                g.writeRawValue(frame);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return signer.sign(out.toString());
+    }
+
     /**
+     * An event's body; a command's is refused here.
+     *
      * @param receivedAtMicros used as the accept time when the body has no {@code ts} (emitters)
      * @throws InvalidEnvelopeException when the body does not follow the contract
      */
     public Envelope decode(String body, long receivedAtMicros) throws InvalidEnvelopeException {
+        if (decodeMessage(body, receivedAtMicros) instanceof Envelope envelope) {
+            return envelope;
+        }
+        throw new InvalidEnvelopeException("a command is not an event");
+    }
+
+    /**
+     * Any body a pod may receive: an event, or a command (which counts only when a pod signed it).
+     *
+     * @param receivedAtMicros used as the accept time when the body has no {@code ts} (emitters)
+     * @throws InvalidEnvelopeException when the body does not follow the contract
+     */
+    public PodMessage decodeMessage(String body, long receivedAtMicros) throws InvalidEnvelopeException {
         String serverId = null;
         String type = null;
         String target = null;
@@ -95,6 +135,8 @@ public class EnvelopeCodec {
         String traceId = null;
         String leave = null;
         boolean leaveSparesAdmins = false;
+        String userId = null;
+        List<String> frames = null;
         String sig = null;
         int sigStart = -1;
         int sigEnd = -1;
@@ -121,6 +163,8 @@ public class EnvelopeCodec {
                     case "ts" -> ts = number(p, value, field);
                     case "leave" -> leave = value == JsonToken.VALUE_NULL ? null : text(p, value, field);
                     case "leaveSparesAdmins" -> leaveSparesAdmins = bool(value, field);
+                    case "userId" -> userId = text(p, value, field);
+                    case "frames" -> frames = frames(p, value);
                     case "sig" -> {
                         if (sig != null) {
                             throw new InvalidEnvelopeException("sig appears twice");
@@ -142,6 +186,10 @@ public class EnvelopeCodec {
         }
         if (serverId == null) {
             throw new InvalidEnvelopeException("serverId is required");
+        }
+        boolean signed = !signer.enabled() || (sig != null && signer.verify(body, sigStart, sigEnd, sig));
+        if (ClientCommand.TYPE.equals(type)) {
+            return command(serverId, target, userId, frames, signed);
         }
         DeliveryType deliveryType = DeliveryType.fromWire(type);
         if (deliveryType == null) {
@@ -166,13 +214,45 @@ public class EnvelopeCodec {
                 ts,
                 leave,
                 leaveSparesAdmins);
-        if (!signer.enabled() || (sig != null && signer.verify(body, sigStart, sigEnd, sig))) {
+        if (signed) {
             return envelope;
         }
         if (EventNames.isPresenceNotice(event)) {
             throw new InvalidEnvelopeException(event + " without a valid pod signature");
         }
         return envelope.withoutPodFields();
+    }
+
+    private static ClientCommand command(
+            String serverId, String clientId, String userId, List<String> frames, boolean signed)
+            throws InvalidEnvelopeException {
+        if (!signed) {
+            throw new InvalidEnvelopeException("command without a valid pod signature");
+        }
+        if (clientId == null || clientId.isEmpty() || userId == null || userId.isEmpty()) {
+            throw new InvalidEnvelopeException("a command needs target and userId");
+        }
+        if (frames == null || frames.isEmpty()) {
+            throw new InvalidEnvelopeException("a command needs frames");
+        }
+        return new ClientCommand(serverId, clientId, userId, frames);
+    }
+
+    /** A command's frames: 1 to {@link ClientCommand#MAX_FRAMES} JSON objects, each kept as its text. */
+    private List<String> frames(JsonParser p, JsonToken value) throws IOException {
+        if (value != JsonToken.START_ARRAY) {
+            throw new InvalidEnvelopeException("frames must be an array of objects");
+        }
+        List<String> frames = new ArrayList<>(4);
+        JsonToken item;
+        while ((item = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (item != JsonToken.START_OBJECT || frames.size() == ClientCommand.MAX_FRAMES) {
+                throw new InvalidEnvelopeException(
+                        "frames must be an array of at most " + ClientCommand.MAX_FRAMES + " objects");
+            }
+            frames.add(copyRaw(p));
+        }
+        return frames;
     }
 
     private String copyRaw(JsonParser p) throws IOException {

@@ -82,6 +82,22 @@ public class ServerFrames {
         });
     }
 
+    /**
+     * {@code {"event":"close","data":{"code":CODE,"reason":TEXT}}}: the last frame of a stream that has no close frame
+     * of its own (PROTOCOL.md section 11).
+     */
+    public String close(int code, String reason) {
+        return write(64, g -> {
+            g.writeStartObject();
+            g.writeStringField("event", "close");
+            g.writeObjectFieldStart("data");
+            g.writeNumberField("code", code);
+            g.writeStringField("reason", reason);
+            g.writeEndObject();
+            g.writeEndObject();
+        });
+    }
+
     /** @param data a JSON tree or a view record: what Jackson writes as the ack's {@code data} */
     public String ack(String id, String traceId, Object data) {
         return write(64, g -> {

@@ -43,7 +43,7 @@ public class RestRateLimits {
     }
 
     /** @return 0 when the request may proceed (its token is taken), else the milliseconds until it may */
-    long tryAcquire(String userId, boolean write, long nowNanos) {
+    public long tryAcquire(String userId, boolean write, long nowNanos) {
         UserBuckets buckets = users.computeIfAbsent(userId, ignored -> new UserBuckets(reads, writes, nowNanos));
         return buckets.tryAcquire(write ? writes : reads, write, nowNanos);
     }

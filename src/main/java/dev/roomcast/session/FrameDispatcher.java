@@ -102,6 +102,27 @@ class FrameDispatcher {
         });
     }
 
+    /**
+     * A frame that arrived while too many of the session's frames waited to run (an SSE session's POSTs): answered
+     * {@code RATE_LIMITED} as a frame over its bucket is, and not executed.
+     */
+    void refuseUnexecuted(Session session, String text, long retryAfterMillis) {
+        String id;
+        String event;
+        String traceId = null;
+        try {
+            ClientFrame frame = codec.decode(text);
+            id = frame.id();
+            event = frame.event();
+            traceId = frame.traceId();
+        } catch (FrameDecodeException e) {
+            id = e.id();
+            event = e.event();
+        }
+        metrics.rateLimited(event == null ? ClientEvent.OTHER : event);
+        replies.rateLimited(session, id, traceId, event, retryAfterMillis);
+    }
+
     private Uni<Void> run(Session session, ClientFrame frame) {
         return switch (frame.kind()) {
             case AUTHENTICATE -> authentication.authenticate(session, frame);

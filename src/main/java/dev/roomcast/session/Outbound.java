@@ -18,4 +18,22 @@ public interface Outbound {
 
     /** Whether the transport is closed already (by either side). */
     boolean isClosed();
+
+    /**
+     * Whether the client must show it is alive ({@code heartbeat}, pings: else 4002). A stream the client never writes
+     * to proves nothing by its silence; it ends when a write fails.
+     */
+    default boolean expectsClientHeartbeats() {
+        return true;
+    }
+
+    /** Whether the transport must write something now to keep the path to the client open (proxies, idle timers). */
+    default boolean keepAliveDue(long nowNanos) {
+        return false;
+    }
+
+    /** Writes the transport's keep-alive (not a frame). Lazy, like {@link #send}. */
+    default Uni<Void> keepAlive() {
+        return Uni.createFrom().voidItem();
+    }
 }

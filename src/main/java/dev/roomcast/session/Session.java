@@ -25,6 +25,9 @@ public final class Session implements Recipient {
         CLOSING
     }
 
+    /** What a transport's keep-alive is counted as against the budget: about its size. */
+    private static final int KEEP_ALIVE_BYTES = 8;
+
     private final Outbound outbound;
     private final HubShard shard;
     private final SessionSettings settings;
@@ -301,13 +304,24 @@ public final class Session implements Recipient {
                 // The token was accepted: only the user channel's subscribe timeout (close 1011) applies now.
             }
             case AUTHENTICATED -> {
-                if (nowNanos - lastActivityNanos > settings.heartbeatTimeoutNanos) {
+                if (outbound.expectsClientHeartbeats()
+                        && nowNanos - lastActivityNanos > settings.heartbeatTimeoutNanos) {
                     close(CloseCode.HEARTBEAT_TIMEOUT);
                 } else if (expiresAtEpochSecond != Long.MAX_VALUE
                         && nowEpochSecond > expiresAtEpochSecond + settings.clockSkewSeconds) {
                     close(CloseCode.TOKEN_EXPIRED);
+                } else if (outbound.keepAliveDue(nowNanos)) {
+                    keepAlive();
                 }
             }
+        }
+    }
+
+    /** Counted like a reply: a stream that does not drain fills its budget with keep-alives too, and ends with 4008. */
+    private void keepAlive() {
+        if (admits(KEEP_ALIVE_BYTES, true)) {
+            queue.add(KEEP_ALIVE_BYTES);
+            outbound.keepAlive().subscribe().with(queue, settings.onWriteFailure);
         }
     }
 

@@ -66,6 +66,11 @@ public class Sessions {
         return dispatcher.dispatch(session, text);
     }
 
+    /** A frame the transport could not run now (too many wait): refused with {@code RATE_LIMITED}, as if over its bucket. */
+    public void refuseUnexecuted(Session session, String text, long retryAfterMillis) {
+        dispatcher.refuseUnexecuted(session, text, retryAfterMillis);
+    }
+
     /** Transport-level liveness (WebSocket ping and pong frames) counts as activity too. */
     public void activity(Session session) {
         session.touch(System.nanoTime());

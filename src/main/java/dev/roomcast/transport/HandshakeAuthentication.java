@@ -11,8 +11,6 @@ import io.quarkus.websockets.next.UserData;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +32,6 @@ public class HandshakeAuthentication implements HttpUpgradeCheck {
             new UserData.TypedKey<>("roomcast.slot");
     private static final Map<String, List<String>> CHALLENGE =
             Map.of("WWW-Authenticate", List.of("Bearer error=\"invalid_token\""));
-    private static final String BEARER = "Bearer ";
 
     private static final Map<String, List<String>> RETRY_ELSEWHERE = Map.of("Retry-After", List.of("1"));
     private static final Map<String, List<String>> RETRY_LATER = Map.of("Retry-After", List.of("5"));
@@ -60,11 +57,7 @@ public class HandshakeAuthentication implements HttpUpgradeCheck {
             // A stopping pod takes no new sockets; the client's retry lands on another pod.
             return CheckResult.rejectUpgrade(503, RETRY_ELSEWHERE);
         }
-        HttpServerRequest request = context.httpRequest();
-        String token = bearerToken(request.getHeader(HttpHeaders.AUTHORIZATION));
-        if (token == null) {
-            token = request.getParam("access_token");
-        }
+        String token = RequestToken.of(context.httpRequest());
         if (token == null) {
             return hub.unauthenticatedCount() >= maxUnauthenticated
                     ? CheckResult.rejectUpgrade(503, RETRY_ELSEWHERE)
@@ -93,13 +86,5 @@ public class HandshakeAuthentication implements HttpUpgradeCheck {
                     context.userData().put(SLOT, reservation);
                     return CheckResult.permitUpgradeSync();
                 });
-    }
-
-    private static String bearerToken(String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            return null;
-        }
-        String token = authorization.substring(BEARER.length()).trim();
-        return token.isEmpty() ? null : token;
     }
 }

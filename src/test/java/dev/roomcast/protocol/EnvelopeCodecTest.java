@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -415,6 +416,50 @@ class EnvelopeCodecTest {
     }
 
     /** A valid broadcast body with these members added. */
+    @Test
+    void aSignedCommandSurvivesARoundTripWithItsFramesAsWritten() throws InvalidEnvelopeException {
+        ClientCommand command = new ClientCommand(
+                "pod2",
+                "pod1abcdef.1z",
+                "alice",
+                List.of("{\"event\":\"ping\",\"id\":\"1\"}", "{\"event\":\"join\",\"data\":{\"rooms\":[\"live:a\"]}}"));
+
+        String body = signed.encode(command);
+
+        assertTrue(body.startsWith("{\"serverId\":\"pod2\",\"type\":\"command\",\"target\":\"pod1abcdef.1z\""), body);
+        assertEquals(command, signed.decodeMessage(body, RECEIVED));
+        assertEquals("ws:client:pod1abcdef.1z", command.channel());
+    }
+
+    @Test
+    void anUnsignedCommandIsRefusedAndACommandIsNeverAnEvent() throws InvalidEnvelopeException {
+        ClientCommand command = new ClientCommand("pod2", "pod1abcdef.1", "alice", List.of("{\"event\":\"ping\"}"));
+
+        InvalidEnvelopeException unsignedBody = assertThrows(
+                InvalidEnvelopeException.class, () -> signed.decodeMessage(unsigned.encode(command), RECEIVED));
+        assertEquals("command without a valid pod signature", unsignedBody.getMessage());
+        String forged = signed.encode(command).replace("alice", "mallory");
+        assertThrows(InvalidEnvelopeException.class, () -> signed.decodeMessage(forged, RECEIVED));
+        assertEquals(command, unsigned.decodeMessage(unsigned.encode(command), RECEIVED));
+        assertThrows(InvalidEnvelopeException.class, () -> unsigned.decode(unsigned.encode(command), RECEIVED));
+    }
+
+    @Test
+    void aCommandNeedsItsTargetUserAndOneToTwentyObjectFrames() {
+        String head = "{\"serverId\":\"p\",\"type\":\"command\"";
+        String twentyOne = "[" + String.join(",", Collections.nCopies(21, "{}")) + "]";
+        for (String body : List.of(
+                head + ",\"userId\":\"u\",\"frames\":[{}]}",
+                head + ",\"target\":\"c\",\"frames\":[{}]}",
+                head + ",\"target\":\"c\",\"userId\":\"u\"}",
+                head + ",\"target\":\"c\",\"userId\":\"u\",\"frames\":[]}",
+                head + ",\"target\":\"c\",\"userId\":\"u\",\"frames\":[1]}",
+                head + ",\"target\":\"c\",\"userId\":\"u\",\"frames\":{}}",
+                head + ",\"target\":\"c\",\"userId\":\"u\",\"frames\":" + twentyOne + "}")) {
+            assertThrows(InvalidEnvelopeException.class, () -> unsigned.decodeMessage(body, RECEIVED), body);
+        }
+    }
+
     private static String body(String... members) {
         StringBuilder body = new StringBuilder("{\"serverId\":\"e\",\"type\":\"broadcast\",\"event\":\"news\"");
         for (String member : members) {

@@ -1,0 +1,98 @@
+package dev.roomcast.transport;
+
+import dev.roomcast.error.CloseCode;
+import dev.roomcast.protocol.ServerFrames;
+import dev.roomcast.session.Outbound;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.HttpServerResponse;
+
+/**
+ * A session's frames as Server-Sent Events (PROTOCOL.md section 11): each frame one {@code data:} line and a blank
+ * line, each written (and so flushed) on its own; a comment line ({@code : hb}) whenever nothing was written for half
+ * of {@code heartbeatMs}, so that no proxy sees the stream idle for longer than {@code heartbeatMs}; the end as a last
+ * {@code close} frame carrying the code a WebSocket would have been closed with. Confined to the stream's event loop.
+ */
+final class SseOutbound implements Outbound {
+
+    private static final String KEEP_ALIVE = ": hb\n\n";
+
+    private final HttpServerResponse response;
+    private final ServerFrames frames;
+    private final long keepAliveNanos;
+    private long lastWriteNanos;
+
+    SseOutbound(HttpServerResponse response, ServerFrames frames, long keepAliveNanos, long nowNanos) {
+        this.response = response;
+        this.frames = frames;
+        this.keepAliveNanos = keepAliveNanos;
+        this.lastWriteNanos = nowNanos;
+    }
+
+    @Override
+    public Uni<Void> send(String frame) {
+        return Uni.createFrom().emitter(emitter -> write(event(frame), false, emitter));
+    }
+
+    @Override
+    public Uni<Void> close(CloseCode code) {
+        return Uni.createFrom()
+                .emitter(emitter -> write(event(frames.close(code.code(), code.reason())), true, emitter));
+    }
+
+    @Override
+    public boolean isClosed() {
+        return response.ended() || response.closed();
+    }
+
+    @Override
+    public boolean expectsClientHeartbeats() {
+        return false;
+    }
+
+    @Override
+    public boolean keepAliveDue(long nowNanos) {
+        return nowNanos - lastWriteNanos >= keepAliveNanos;
+    }
+
+    @Override
+    public Uni<Void> keepAlive() {
+        return Uni.createFrom().emitter(emitter -> write(KEEP_ALIVE, false, emitter));
+    }
+
+    private void write(String text, boolean last, UniEmitter<? super Void> emitter) {
+        if (isClosed()) {
+            emitter.fail(new HttpClosedException("the stream has ended"));
+            return;
+        }
+        lastWriteNanos = System.nanoTime();
+        Future<Void> written = last ? response.end(text) : response.write(text);
+        written.onComplete(result -> complete(result, emitter));
+    }
+
+    private static void complete(AsyncResult<Void> result, UniEmitter<? super Void> emitter) {
+        if (result.succeeded()) {
+            emitter.complete(null);
+        } else {
+            emitter.fail(result.cause());
+        }
+    }
+
+    /**
+     * One SSE event. Frames are compact JSON, which never holds a line break outside a string (where it is escaped);
+     * should one ever appear, each line gets its own {@code data:} field, which the client joins back with a newline.
+     */
+    static String event(String frame) {
+        if (frame.indexOf('\n') < 0 && frame.indexOf('\r') < 0) {
+            return "data: " + frame + "\n\n";
+        }
+        StringBuilder event = new StringBuilder(frame.length() + 16);
+        for (String line : frame.split("\r\n|\r|\n", -1)) {
+            event.append("data: ").append(line).append('\n');
+        }
+        return event.append('\n').toString();
+    }
+}
