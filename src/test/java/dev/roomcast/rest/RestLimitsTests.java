@@ -7,12 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.roomcast.testing.ChatFixtures;
 import dev.roomcast.testing.ServicesResource;
+import dev.roomcast.testing.SseClient;
 import dev.roomcast.testing.Tokens;
+import dev.roomcast.testing.WsClient;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
+import java.net.URI;
+import java.net.http.HttpResponse;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +30,9 @@ import org.junit.jupiter.api.Test;
 @TestProfile(RestLimitsTests.SmallBuckets.class)
 @WithTestResource(ServicesResource.class)
 class RestLimitsTests {
+
+    @TestHTTPResource("/")
+    URI base;
 
     @Test
     void readsOverTheBucketAre429WithRetryAfterAndOtherUsersAreNotSlowed() {
@@ -114,6 +122,32 @@ class RestLimitsTests {
                 .contentType("application/json")
                 .body(Map.of("room", room))
                 .post("/api/rooms");
+    }
+
+    /** PROTOCOL.md section 11: a POST of frames for an SSE session is a write of its user, refused as REST writes are. */
+    @Test
+    void ssePostsDrawOnTheUsersWriteBucket() {
+        try (SseClient stream = SseClient.withBearer(base, Tokens.user("sse-poster"))) {
+            String ping = WsClient.frame("ping", "p", null);
+            int accepted = 0;
+            HttpResponse<String> refused = null;
+            for (int i = 0; i < 10 && refused == null; i++) {
+                HttpResponse<String> answer = SseClient.post(base, stream.clientId(), Tokens.user("sse-poster"), ping);
+                if (answer.statusCode() == 429) {
+                    refused = answer;
+                } else {
+                    assertEquals(202, answer.statusCode(), answer.body());
+                    accepted++;
+                }
+            }
+            assertEquals(6, accepted, "the write bucket of 6, then 429");
+            assertTrue(refused.body().contains("\"RATE_LIMITED\""), refused.body());
+            assertTrue(
+                    Integer.parseInt(refused.headers().firstValue("Retry-After").orElse("0")) >= 1);
+            for (int i = 0; i < accepted; i++) {
+                assertEquals("pong", stream.awaitEvent("pong").path("event").asText());
+            }
+        }
     }
 
     public static class SmallBuckets implements QuarkusTestProfile {

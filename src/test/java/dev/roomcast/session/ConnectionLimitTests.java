@@ -2,8 +2,11 @@ package dev.roomcast.session;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.roomcast.testing.ProtocolClient;
 import dev.roomcast.testing.ServicesResource;
+import dev.roomcast.testing.SseClient;
 import dev.roomcast.testing.Tokens;
 import dev.roomcast.testing.WsClient;
 import io.quarkus.test.common.WithTestResource;
@@ -62,6 +65,38 @@ class ConnectionLimitTests {
             sessions.add(again);
         } finally {
             sessions.forEach(WsClient::close);
+        }
+    }
+
+    /** PROTOCOL.md section 11: SSE sessions count in the same limit, whichever transport the others use. */
+    @Test
+    void sseStreamsCountInTheUsersLimit() {
+        List<ProtocolClient> sessions = new ArrayList<>();
+        try {
+            sessions.add(SseClient.withQueryToken(base, Tokens.user("mixed-tabs")));
+            sessions.add(WsClient.withBearer(base, Tokens.user("mixed-tabs")));
+            sessions.add(SseClient.withBearer(base, Tokens.user("mixed-tabs")));
+            SseClient.Refusal refusal =
+                    SseClient.refused(base, Map.of("Authorization", "Bearer " + Tokens.user("mixed-tabs")), "");
+            assertEquals(429, refusal.status(), refusal.body());
+            assertTrue(refusal.body().contains("\"RATE_LIMITED\""), refusal.body());
+            assertEquals(
+                    429,
+                    WsClient.refusedStatus(base, null, Map.of("Authorization", "Bearer " + Tokens.user("mixed-tabs"))));
+            sessions.remove(0).close();
+            ProtocolClient again = await().atMost(Duration.ofSeconds(10))
+                    .until(
+                            () -> {
+                                try {
+                                    return SseClient.withBearer(base, Tokens.user("mixed-tabs"));
+                                } catch (IllegalStateException refused) {
+                                    return null;
+                                }
+                            },
+                            client -> client != null);
+            sessions.add(again);
+        } finally {
+            sessions.forEach(ProtocolClient::close);
         }
     }
 

@@ -10,8 +10,10 @@ import dev.roomcast.testing.ChatFixtures;
 import dev.roomcast.testing.Metrics;
 import dev.roomcast.testing.Pod;
 import dev.roomcast.testing.ServicesResource;
+import dev.roomcast.testing.SseClient;
 import dev.roomcast.testing.StalledClient;
 import dev.roomcast.testing.StalledClient.Backlog;
+import dev.roomcast.testing.StalledSseClient;
 import dev.roomcast.testing.Tokens;
 import dev.roomcast.testing.WsClient;
 import io.quarkus.test.common.WithTestResource;
@@ -27,6 +29,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -221,6 +224,57 @@ class SlowConsumerTests {
                 .post("/api/emit")
                 .then()
                 .statusCode(202);
+    }
+
+    /** An SSE response that does not drain is a slow reader too: the same budget, and a last close frame of 4008. */
+    @Test
+    void anSseStreamThatDoesNotDrainIsClosedWith4008AndLosesNothingBeforeIt() {
+        String room = ChatFixtures.room(base, "slow-sse-owner", "slow-sse", "slow-sse-member");
+        double closedBefore = Metrics.value("roomcast_closes_total{code=\"4008\"}");
+        List<String> events;
+        int sent;
+        try (StalledSseClient slow = StalledSseClient.connect(base, Tokens.user("slow-sse-member"))) {
+            assertEquals(
+                    202,
+                    SseClient.post(
+                                    base,
+                                    slow.clientId(),
+                                    Tokens.user("slow-sse-member"),
+                                    WsClient.frame("join", "j", Map.of("rooms", List.of(room))))
+                            .statusCode());
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> given().auth()
+                            .oauth2(Tokens.user("slow-sse-owner"))
+                            .get("/api/rooms/" + room + "/presence")
+                            .then()
+                            .extract()
+                            .path("users.size()")
+                            .equals(1));
+            sent = ChatFixtures.postUntil(
+                    base,
+                    "slow-sse-owner",
+                    room,
+                    MAX_EVENTS,
+                    () -> Metrics.value("roomcast_closes_total{code=\"4008\"}") > closedBefore,
+                    () -> {});
+            assertTrue(Metrics.value("roomcast_closes_total{code=\"4008\"}") > closedBefore, "closed after " + sent);
+            events = slow.readAll(Duration.ofSeconds(20));
+        }
+        JsonNode last = read(events.get(events.size() - 1));
+        assertEquals("close", last.path("event").asText(), last.toString());
+        assertEquals(4008, last.path("data").path("code").asInt());
+        List<Long> offsets = new ArrayList<>();
+        for (String text : events) {
+            JsonNode frame = read(text);
+            if ("message.created".equals(frame.path("event").asText())) {
+                offsets.add(frame.path("offset").asLong());
+            }
+        }
+        assertTrue(offsets.size() < sent, "the stream was closed before it got everything: " + offsets.size());
+        for (int i = 0; i < offsets.size(); i++) {
+            assertEquals(i + 1, offsets.get(i), "what came before the close came whole and in order");
+        }
     }
 
     private static JsonNode read(String text) {

@@ -2,9 +2,11 @@ package dev.roomcast.session;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.roomcast.testing.ServicesResource;
 import dev.roomcast.testing.ShortLimitsProfile;
+import dev.roomcast.testing.SseClient;
 import dev.roomcast.testing.Tokens;
 import dev.roomcast.testing.WsClient;
 import io.quarkus.test.common.WithTestResource;
@@ -98,6 +100,34 @@ class TimeoutTests {
                         .atMost(Duration.ofSeconds(6))
                         .until(() -> !client.isClosed());
             }
+        }
+    }
+
+    /** PROTOCOL.md section 11: a stream's client never writes; the server's comments keep the path busy instead. */
+    @Test
+    void aSilentSseStreamHearsCommentsAndIsNeverClosedForMissingHeartbeats() {
+        try (SseClient client = SseClient.withBearer(base, Tokens.user("quiet-stream"))) {
+            long heartbeatMs =
+                    client.connectedFrame().path("data").path("heartbeatMs").asLong();
+            await().during(Duration.ofMillis(4 * heartbeatMs))
+                    .atMost(Duration.ofMillis(6 * heartbeatMs))
+                    .until(() -> !client.isClosed());
+            assertTrue(client.comments() >= 3, "comments: " + client.comments());
+            assertTrue(
+                    client.longestSilenceMillis() < 2 * heartbeatMs,
+                    "a client reconnects after 2 x heartbeatMs without a byte: " + client.longestSilenceMillis());
+            assertEquals("pong", client.request("ping", null).path("event").asText());
+        }
+    }
+
+    @Test
+    void anExpiredTokenEndsAnSseStreamWithA4005CloseFrame() {
+        try (SseClient client = SseClient.withBearer(
+                base, Tokens.expiringAt("brief-stream", Instant.now().plusSeconds(2)))) {
+            assertEquals(4005, client.awaitClose());
+            assertEquals(
+                    "token expired",
+                    client.closeFrame().path("data").path("reason").asText());
         }
     }
 

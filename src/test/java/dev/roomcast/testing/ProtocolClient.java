@@ -37,7 +37,7 @@ public abstract class ProtocolClient implements AutoCloseable {
     private volatile long closedAtNanos;
     private final List<JsonNode> backlog = new ArrayList<>();
     private final AtomicInteger ids = new AtomicInteger();
-    protected JsonNode connected;
+    protected volatile JsonNode connected;
 
     protected ProtocolClient() {
         closed.whenComplete((code, failure) -> closedAtNanos = System.nanoTime());

@@ -35,6 +35,7 @@ public final class SseClient extends ProtocolClient {
     private volatile InputStream stream;
     private final AtomicInteger comments = new AtomicInteger();
     private final AtomicLong lastByteNanos = new AtomicLong(System.nanoTime());
+    private final AtomicLong longestSilenceNanos = new AtomicLong();
     private volatile JsonNode closeFrame;
     private volatile HttpResponse<InputStream> response;
 
@@ -161,9 +162,9 @@ public final class SseClient extends ProtocolClient {
         return comments.get();
     }
 
-    /** {@link System#nanoTime()} of the last byte received. */
-    public long lastByteNanos() {
-        return lastByteNanos.get();
+    /** The longest time the stream went without a line, since {@code connected}. */
+    public long longestSilenceMillis() {
+        return longestSilenceNanos.get() / 1_000_000;
     }
 
     @Override
@@ -193,7 +194,11 @@ public final class SseClient extends ProtocolClient {
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
             String line;
             while ((line = lines.readLine()) != null) {
-                lastByteNanos.set(System.nanoTime());
+                long now = System.nanoTime();
+                long silence = now - lastByteNanos.getAndSet(now);
+                if (connected != null) {
+                    longestSilenceNanos.accumulateAndGet(silence, Math::max);
+                }
                 if (line.isEmpty()) {
                     if (!data.isEmpty()) {
                         dispatch(data.toString());
