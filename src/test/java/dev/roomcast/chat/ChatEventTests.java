@@ -10,16 +10,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.roomcast.testing.ChatFixtures;
+import dev.roomcast.testing.ProtocolClient;
 import dev.roomcast.testing.ServicesResource;
 import dev.roomcast.testing.Tokens;
-import dev.roomcast.testing.WsClient;
+import dev.roomcast.testing.Transport;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** PROTOCOL.md 5.1: every chat event with its authorization rule, its broadcast and its refusals. */
 @QuarkusTest
@@ -33,11 +35,12 @@ class ChatEventTests {
         return reply.path("data").path("code").asText();
     }
 
-    @Test
-    void joiningAChatRoomAcksItsPositionAndMembershipIsRequired() {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void joiningAChatRoomAcksItsPositionAndMembershipIsRequired(Transport transport) {
         String room = ChatFixtures.room(base, "owner1", "position", "member1");
-        try (WsClient member = WsClient.withBearer(base, Tokens.user("member1"));
-                WsClient stranger = WsClient.withBearer(base, Tokens.user("stranger1"))) {
+        try (ProtocolClient member = transport.connect(base, Tokens.user("member1"));
+                ProtocolClient stranger = transport.connect(base, Tokens.user("stranger1"))) {
             JsonNode result = member.join(room).path("data").path("rooms").get(0);
             assertTrue(result.path("joined").asBoolean(), result.toString());
             assertEquals(0, result.path("offset").asLong());
@@ -51,12 +54,13 @@ class ChatEventTests {
         }
     }
 
-    @Test
-    void sendBroadcastsACompleteMessageWithItsOffsetToEveryClientIncludingTheSendersOwn() {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void sendBroadcastsACompleteMessageWithItsOffsetToEveryClientIncludingTheSendersOwn(Transport transport) {
         String room = ChatFixtures.room(base, "alice", "send", "bob");
-        try (WsClient alice = WsClient.withBearer(base, Tokens.user("alice"));
-                WsClient aliceTab = WsClient.withBearer(base, Tokens.user("alice"));
-                WsClient bob = WsClient.withBearer(base, Tokens.user("bob"))) {
+        try (ProtocolClient alice = transport.connect(base, Tokens.user("alice"));
+                ProtocolClient aliceTab = transport.connect(base, Tokens.user("alice"));
+                ProtocolClient bob = transport.connect(base, Tokens.user("bob"))) {
             alice.join(room);
             aliceTab.join(room);
             bob.join(room);
@@ -81,7 +85,7 @@ class ChatEventTests {
                 assertTrue(message.has(field), "message." + field + " in " + message);
             }
             assertEquals(1, message.path("offset").asLong());
-            for (WsClient client : List.of(alice, aliceTab, bob)) {
+            for (ProtocolClient client : List.of(alice, aliceTab, bob)) {
                 JsonNode created = client.awaitEvent("message.created");
                 assertEquals(room, created.path("room").asText());
                 assertEquals(1, created.path("offset").asLong());
@@ -90,11 +94,12 @@ class ChatEventTests {
         }
     }
 
-    @Test
-    void aRepeatedClientMsgIdReturnsTheOriginalAndBroadcastsNothing() {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aRepeatedClientMsgIdReturnsTheOriginalAndBroadcastsNothing(Transport transport) {
         String room = ChatFixtures.room(base, "carl", "idem", "dina");
-        try (WsClient carl = WsClient.withBearer(base, Tokens.user("carl"));
-                WsClient dina = WsClient.withBearer(base, Tokens.user("dina"))) {
+        try (ProtocolClient carl = transport.connect(base, Tokens.user("carl"));
+                ProtocolClient dina = transport.connect(base, Tokens.user("dina"))) {
             carl.join(room);
             dina.join(room);
             JsonNode first = carl.request("message.send", Map.of("room", room, "text", "once", "clientMsgId", "same"))
@@ -115,11 +120,12 @@ class ChatEventTests {
         }
     }
 
-    @Test
-    void theSameClientMsgIdInAnotherRoomIsANewMessage() {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void theSameClientMsgIdInAnotherRoomIsANewMessage(Transport transport) {
         String first = ChatFixtures.room(base, "paul", "idem-a");
         String second = ChatFixtures.room(base, "paul", "idem-b");
-        try (WsClient paul = WsClient.withBearer(base, Tokens.user("paul"))) {
+        try (ProtocolClient paul = transport.connect(base, Tokens.user("paul"))) {
             paul.join(first, second);
             JsonNode one = paul.request("message.send", Map.of("room", first, "text", "in a", "clientMsgId", "shared"))
                     .path("data")
@@ -134,11 +140,12 @@ class ChatEventTests {
         }
     }
 
-    @Test
-    void repliesUpdateTheThreadAndEditsDeletesReactionsAndPinsFollowTheirRules() {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void repliesUpdateTheThreadAndEditsDeletesReactionsAndPinsFollowTheirRules(Transport transport) {
         String room = ChatFixtures.room(base, "erin", "rules", "finn");
-        try (WsClient erin = WsClient.withBearer(base, Tokens.user("erin"));
-                WsClient finn = WsClient.withBearer(base, Tokens.user("finn"))) {
+        try (ProtocolClient erin = transport.connect(base, Tokens.user("erin"));
+                ProtocolClient finn = transport.connect(base, Tokens.user("finn"))) {
             erin.join(room);
             finn.join(room);
             JsonNode parent = ChatFixtures.send(erin, room, "topic");
@@ -207,11 +214,12 @@ class ChatEventTests {
         }
     }
 
-    @Test
-    void anAdminMayDeleteAnyonesMessage() {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void anAdminMayDeleteAnyonesMessage(Transport transport) {
         String room = ChatFixtures.room(base, "gail", "moderated", "mod");
-        try (WsClient gail = WsClient.withBearer(base, Tokens.user("gail"));
-                WsClient mod = WsClient.withBearer(base, Tokens.admin("mod"))) {
+        try (ProtocolClient gail = transport.connect(base, Tokens.user("gail"));
+                ProtocolClient mod = transport.connect(base, Tokens.admin("mod"))) {
             gail.join(room);
             mod.join(room);
             long id = ChatFixtures.send(gail, room, "oops").path("id").asLong();
@@ -223,10 +231,11 @@ class ChatEventTests {
         }
     }
 
-    @Test
-    void refusalsForRoomsNotJoinedMissingOrMalformedInput() {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void refusalsForRoomsNotJoinedMissingOrMalformedInput(Transport transport) {
         String room = ChatFixtures.room(base, "hana", "refusals");
-        try (WsClient hana = WsClient.withBearer(base, Tokens.user("hana"))) {
+        try (ProtocolClient hana = transport.connect(base, Tokens.user("hana"))) {
             assertEquals(
                     "FORBIDDEN",
                     code(hana.request("message.send", Map.of("room", room, "text", "x", "clientMsgId", "a"))));
@@ -257,12 +266,13 @@ class ChatEventTests {
         }
     }
 
-    @Test
-    void typingReachesTheOtherClientsOnlyAndReadUpdatesTheUsersSessions() {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void typingReachesTheOtherClientsOnlyAndReadUpdatesTheUsersSessions(Transport transport) {
         String room = ChatFixtures.room(base, "ivan", "typing", "jade");
-        try (WsClient ivan = WsClient.withBearer(base, Tokens.user("ivan"));
-                WsClient jade = WsClient.withBearer(base, Tokens.user("jade"));
-                WsClient jadeTab = WsClient.withBearer(base, Tokens.user("jade"))) {
+        try (ProtocolClient ivan = transport.connect(base, Tokens.user("ivan"));
+                ProtocolClient jade = transport.connect(base, Tokens.user("jade"));
+                ProtocolClient jadeTab = transport.connect(base, Tokens.user("jade"))) {
             ivan.join(room);
             jade.join(room);
             ivan.request("typing", Map.of("room", room, "isTyping", true));
@@ -278,7 +288,7 @@ class ChatEventTests {
             JsonNode read = jade.request("read", Map.of("room", room, "offset", 1));
             assertEquals(1, read.path("data").path("offset").asLong());
             assertEquals(1, read.path("data").path("unread").asLong());
-            for (WsClient tab : List.of(jade, jadeTab)) {
+            for (ProtocolClient tab : List.of(jade, jadeTab)) {
                 JsonNode updated = tab.awaitEvent("read.updated");
                 assertEquals(room, updated.path("data").path("room").asText());
                 assertEquals(1, updated.path("data").path("unread").asLong());
@@ -293,11 +303,12 @@ class ChatEventTests {
         }
     }
 
-    @Test
-    void mentionsNotifyMembersOnlineAndAreStoredForLater() {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void mentionsNotifyMembersOnlineAndAreStoredForLater(Transport transport) {
         String room = ChatFixtures.room(base, "kate", "mentions", "liam", "mia");
-        try (WsClient kate = WsClient.withBearer(base, Tokens.user("kate"));
-                WsClient liam = WsClient.withBearer(base, Tokens.user("liam"))) {
+        try (ProtocolClient kate = transport.connect(base, Tokens.user("kate"));
+                ProtocolClient liam = transport.connect(base, Tokens.user("liam"))) {
             kate.join(room);
             long id = ChatFixtures.send(kate, room, "@liam and @mia. and @kate and @outsider look")
                     .path("id")
@@ -342,11 +353,12 @@ class ChatEventTests {
                 .body("items.size()", equalTo(0));
     }
 
-    @Test
-    void aMessageMentioningOnlyNonMembersIsSentAndItsRetryReturnsIt() {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aMessageMentioningOnlyNonMembersIsSentAndItsRetryReturnsIt(Transport transport) {
         String room = ChatFixtures.room(base, "noah", "non-members", "olga");
-        try (WsClient noah = WsClient.withBearer(base, Tokens.user("noah"));
-                WsClient olga = WsClient.withBearer(base, Tokens.user("olga"))) {
+        try (ProtocolClient noah = transport.connect(base, Tokens.user("noah"));
+                ProtocolClient olga = transport.connect(base, Tokens.user("olga"))) {
             noah.join(room);
             olga.join(room);
             JsonNode first =

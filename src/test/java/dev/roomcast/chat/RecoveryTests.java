@@ -7,9 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.roomcast.testing.ChatFixtures;
+import dev.roomcast.testing.ProtocolClient;
 import dev.roomcast.testing.ServicesResource;
 import dev.roomcast.testing.Tokens;
-import dev.roomcast.testing.WsClient;
+import dev.roomcast.testing.Transport;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -20,7 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * PROTOCOL.md 5.3: a client that was away rejoins with {@code since} and ends with the complete, gapless, strictly
@@ -33,14 +35,15 @@ class RecoveryTests {
     @TestHTTPResource("/")
     URI base;
 
-    @Test
-    void aSubscriberThatMissedMessagesRecoversThemInOrderWhileOthersKeepSending() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aSubscriberThatMissedMessagesRecoversThemInOrderWhileOthersKeepSending(Transport transport) throws Exception {
         String room = ChatFixtures.room(base, "writer", "recovery", "reader");
-        try (WsClient writer = WsClient.withBearer(base, Tokens.user("writer"))) {
+        try (ProtocolClient writer = transport.connect(base, Tokens.user("writer"))) {
             writer.join(room);
             long lastSeen;
             String epoch;
-            try (WsClient reader = WsClient.withBearer(base, Tokens.user("reader"))) {
+            try (ProtocolClient reader = transport.connect(base, Tokens.user("reader"))) {
                 JsonNode joined = reader.join(room).path("data").path("rooms").get(0);
                 epoch = joined.path("epoch").asText();
                 for (int i = 0; i < 5; i++) {
@@ -69,7 +72,7 @@ class RecoveryTests {
                             .statusCode(201);
                 }
             });
-            try (WsClient reader = WsClient.withBearer(base, Tokens.user("reader"))) {
+            try (ProtocolClient reader = transport.connect(base, Tokens.user("reader"))) {
                 JsonNode ack = reader.request(
                         "join",
                         Map.of(
@@ -99,15 +102,16 @@ class RecoveryTests {
         }
     }
 
-    @Test
-    void aWrongEpochOrAFutureOffsetIsNotRecoveredAndTheCurrentPositionIsRecovered() {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aWrongEpochOrAFutureOffsetIsNotRecoveredAndTheCurrentPositionIsRecovered(Transport transport) {
         String room = ChatFixtures.room(base, "epoch-owner", "epoch");
-        try (WsClient owner = WsClient.withBearer(base, Tokens.user("epoch-owner"))) {
+        try (ProtocolClient owner = transport.connect(base, Tokens.user("epoch-owner"))) {
             owner.join(room);
             ChatFixtures.send(owner, room, "one");
             ChatFixtures.send(owner, room, "two");
         }
-        try (WsClient again = WsClient.withBearer(base, Tokens.user("epoch-owner"))) {
+        try (ProtocolClient again = transport.connect(base, Tokens.user("epoch-owner"))) {
             JsonNode wrongEpoch = again.request(
                             "join",
                             Map.of(
@@ -124,7 +128,7 @@ class RecoveryTests {
             again.assertNothingBeforePong(
                     f -> "message.created".equals(f.path("event").asText()), "a replay");
         }
-        try (WsClient again = WsClient.withBearer(base, Tokens.user("epoch-owner"))) {
+        try (ProtocolClient again = transport.connect(base, Tokens.user("epoch-owner"))) {
             String epoch = again.join(room)
                     .path("data")
                     .path("rooms")
@@ -151,11 +155,12 @@ class RecoveryTests {
         }
     }
 
-    @Test
-    void restHistoryMatchesWhatTheWebSocketDelivered() {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void restHistoryMatchesWhatTheWebSocketDelivered(Transport transport) {
         String room = ChatFixtures.room(base, "scribe", "matching", "copyist");
-        try (WsClient scribe = WsClient.withBearer(base, Tokens.user("scribe"));
-                WsClient copyist = WsClient.withBearer(base, Tokens.user("copyist"))) {
+        try (ProtocolClient scribe = transport.connect(base, Tokens.user("scribe"));
+                ProtocolClient copyist = transport.connect(base, Tokens.user("copyist"))) {
             scribe.join(room);
             copyist.join(room);
             for (int i = 0; i < 6; i++) {
@@ -178,10 +183,11 @@ class RecoveryTests {
         }
     }
 
-    @Test
-    void aMalformedSinceRefusesThatRoomOnly() {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aMalformedSinceRefusesThatRoomOnly(Transport transport) {
         String room = ChatFixtures.room(base, "since-owner", "since");
-        try (WsClient owner = WsClient.withBearer(base, Tokens.user("since-owner"))) {
+        try (ProtocolClient owner = transport.connect(base, Tokens.user("since-owner"))) {
             JsonNode results = owner.request(
                             "join",
                             Map.of(

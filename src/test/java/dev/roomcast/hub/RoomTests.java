@@ -6,10 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.roomcast.testing.ProtocolClient;
 import dev.roomcast.testing.RedisCli;
 import dev.roomcast.testing.ServicesResource;
 import dev.roomcast.testing.Tokens;
-import dev.roomcast.testing.WsClient;
+import dev.roomcast.testing.Transport;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -18,7 +19,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** PROTOCOL.md section 3: join and leave with per-room results, namespaces, the room limit, publish. */
 @QuarkusTest
@@ -28,9 +30,10 @@ class RoomTests {
     @TestHTTPResource("/")
     URI base;
 
-    @Test
-    void joinAnswersPerRoomInRequestOrderWithoutFailingTheOthers() {
-        try (WsClient client = WsClient.withBearer(base, Tokens.user("rita"))) {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void joinAnswersPerRoomInRequestOrderWithoutFailingTheOthers(Transport transport) {
+        try (ProtocolClient client = transport.connect(base, Tokens.user("rita"))) {
             JsonNode ack = client.join(
                     "live:one",
                     "Bad Name",
@@ -60,10 +63,11 @@ class RoomTests {
         }
     }
 
-    @Test
-    void joiningAnotherClientsRoomIsForbidden() {
-        try (WsClient one = WsClient.withBearer(base, Tokens.user("sam"));
-                WsClient two = WsClient.withBearer(base, Tokens.user("sam"))) {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void joiningAnotherClientsRoomIsForbidden(Transport transport) {
+        try (ProtocolClient one = transport.connect(base, Tokens.user("sam"));
+                ProtocolClient two = transport.connect(base, Tokens.user("sam"))) {
             JsonNode result = one.join("client:" + two.clientId())
                     .path("data")
                     .path("rooms")
@@ -72,26 +76,29 @@ class RoomTests {
         }
     }
 
-    @Test
-    void aJoinWithoutRoomsArrayIsRefusedAsAWhole() {
-        try (WsClient client = WsClient.withBearer(base, Tokens.user("tom"))) {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aJoinWithoutRoomsArrayIsRefusedAsAWhole(Transport transport) {
+        try (ProtocolClient client = transport.connect(base, Tokens.user("tom"))) {
             JsonNode reply = client.request("join", Map.of("rooms", "live:a"));
             assertEquals("error", reply.path("event").asText());
             assertEquals("BAD_REQUEST", reply.path("data").path("code").asText());
         }
     }
 
-    @Test
-    void joiningAgainSucceedsAgain() {
-        try (WsClient client = WsClient.withBearer(base, Tokens.user("uma"))) {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void joiningAgainSucceedsAgain(Transport transport) {
+        try (ProtocolClient client = transport.connect(base, Tokens.user("uma"))) {
             assertJoined(client.join("live:again").path("data").path("rooms").get(0), "live:again");
             assertJoined(client.join("live:again").path("data").path("rooms").get(0), "live:again");
         }
     }
 
-    @Test
-    void roomLimitRefusesTheRoomsOverItWithLimitExceeded() {
-        try (WsClient client = WsClient.withBearer(base, Tokens.user("victor"))) {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void roomLimitRefusesTheRoomsOverItWithLimitExceeded(Transport transport) {
+        try (ProtocolClient client = transport.connect(base, Tokens.user("victor"))) {
             JsonNode results = client.request("join", Map.of("rooms", numberedRooms("live:limit-", 100)))
                     .path("data")
                     .path("rooms");
@@ -119,9 +126,10 @@ class RoomTests {
         }
     }
 
-    @Test
-    void aJoinOrLeaveNamingMoreRoomsThanTheLimitIsRefusedAsAWhole() {
-        try (WsClient client = WsClient.withBearer(base, Tokens.user("wanda"))) {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aJoinOrLeaveNamingMoreRoomsThanTheLimitIsRefusedAsAWhole(Transport transport) {
+        try (ProtocolClient client = transport.connect(base, Tokens.user("wanda"))) {
             List<String> tooMany = numberedRooms("live:whole-", 101);
             JsonNode join = client.request("join", Map.of("rooms", tooMany));
             assertEquals("error", join.path("event").asText(), join.toString());
@@ -138,9 +146,10 @@ class RoomTests {
         }
     }
 
-    @Test
-    void aRefusedRoomTakesNoSlotUnderTheRoomLimit() {
-        try (WsClient client = WsClient.withBearer(base, Tokens.user("yara"))) {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aRefusedRoomTakesNoSlotUnderTheRoomLimit(Transport transport) {
+        try (ProtocolClient client = transport.connect(base, Tokens.user("yara"))) {
             client.request("join", Map.of("rooms", numberedRooms("live:slot-", 99)));
             JsonNode results = client.requestPatiently(
                             "join", Map.of("rooms", List.of("chat:nowhere", "live:last-slot", "live:one-too-many")))
@@ -153,9 +162,10 @@ class RoomTests {
         await().atMost(Duration.ofSeconds(5)).until(() -> RedisCli.subscribers("ws:room:live:one-too-many") == 0);
     }
 
-    @Test
-    void disconnectingLeavesEveryRoom() {
-        try (WsClient client = WsClient.withBearer(base, Tokens.user("zoe"))) {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void disconnectingLeavesEveryRoom(Transport transport) {
+        try (ProtocolClient client = transport.connect(base, Tokens.user("zoe"))) {
             client.join("live:zoe-only", "live:zoe-too");
             assertEquals(1, RedisCli.subscribers("ws:room:live:zoe-only"));
         }
@@ -165,9 +175,10 @@ class RoomTests {
                         && RedisCli.subscribers("ws:user:zoe") == 0);
     }
 
-    @Test
-    void leaveAcksTheRoomsActuallyLeftAndAutomaticRoomsCannotBeLeft() {
-        try (WsClient client = WsClient.withBearer(base, Tokens.user("wendy"))) {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void leaveAcksTheRoomsActuallyLeftAndAutomaticRoomsCannotBeLeft(Transport transport) {
+        try (ProtocolClient client = transport.connect(base, Tokens.user("wendy"))) {
             client.join("live:stay", "live:go");
             JsonNode ack =
                     client.request("leave", Map.of("rooms", List.of("live:go", "live:never-joined", "user:wendy")));
@@ -178,12 +189,13 @@ class RoomTests {
         }
     }
 
-    @Test
-    void publishReachesEveryOtherClientInTheRoomWithFromButNotTheSender() {
-        try (WsClient alice = WsClient.withBearer(base, Tokens.user("alice"));
-                WsClient aliceTab = WsClient.withBearer(base, Tokens.user("alice"));
-                WsClient bob = WsClient.withBearer(base, Tokens.user("bob"));
-                WsClient outsider = WsClient.withBearer(base, Tokens.user("zed"))) {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void publishReachesEveryOtherClientInTheRoomWithFromButNotTheSender(Transport transport) {
+        try (ProtocolClient alice = transport.connect(base, Tokens.user("alice"));
+                ProtocolClient aliceTab = transport.connect(base, Tokens.user("alice"));
+                ProtocolClient bob = transport.connect(base, Tokens.user("bob"));
+                ProtocolClient outsider = transport.connect(base, Tokens.user("zed"))) {
             alice.join("live:pub");
             aliceTab.join("live:pub");
             bob.join("live:pub");
@@ -192,7 +204,7 @@ class RoomTests {
             JsonNode ack = alice.awaitReply("p1");
             assertEquals("ack", ack.path("event").asText());
             assertEquals("tr-9", ack.path("traceId").asText());
-            for (WsClient receiver : List.of(aliceTab, bob)) {
+            for (ProtocolClient receiver : List.of(aliceTab, bob)) {
                 JsonNode frame = receiver.awaitEvent("cursor.moved");
                 assertEquals("live:pub", frame.path("room").asText());
                 assertEquals(3, frame.path("data").path("x").asInt());
@@ -209,9 +221,10 @@ class RoomTests {
         }
     }
 
-    @Test
-    void publishIsRefusedOutsideTheRulesOfTheNamespace() {
-        try (WsClient client = WsClient.withBearer(base, Tokens.user("xena"))) {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void publishIsRefusedOutsideTheRulesOfTheNamespace(Transport transport) {
+        try (ProtocolClient client = transport.connect(base, Tokens.user("xena"))) {
             client.join("live:rules");
             assertEquals("FORBIDDEN", code(client.request("publish", Map.of("room", "live:not-joined", "event", "e"))));
             assertEquals("FORBIDDEN", code(client.request("publish", Map.of("room", "user:xena", "event", "e"))));
@@ -223,10 +236,11 @@ class RoomTests {
         }
     }
 
-    @Test
-    void afterLeavingAClientReceivesNothingFromTheRoom() {
-        try (WsClient speaker = WsClient.withBearer(base, Tokens.user("speaker"));
-                WsClient leaver = WsClient.withBearer(base, Tokens.user("leaver"))) {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void afterLeavingAClientReceivesNothingFromTheRoom(Transport transport) {
+        try (ProtocolClient speaker = transport.connect(base, Tokens.user("speaker"));
+                ProtocolClient leaver = transport.connect(base, Tokens.user("leaver"))) {
             speaker.join("live:exit");
             leaver.join("live:exit");
             leaver.request("leave", Map.of("rooms", List.of("live:exit")));

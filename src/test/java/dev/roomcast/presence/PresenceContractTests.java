@@ -10,8 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.roomcast.testing.ChatFixtures;
 import dev.roomcast.testing.Ids;
+import dev.roomcast.testing.ProtocolClient;
 import dev.roomcast.testing.Tokens;
-import dev.roomcast.testing.WsClient;
+import dev.roomcast.testing.Transport;
 import io.quarkus.test.common.http.TestHTTPResource;
 import java.net.URI;
 import java.time.Duration;
@@ -19,7 +20,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * What every {@link Presence} guarantees (PROTOCOL.md section 4), through real WebSocket clients: per user, not per
@@ -32,7 +34,7 @@ abstract class PresenceContractTests {
     @TestHTTPResource("/")
     URI base;
 
-    private static JsonNode awaitPresence(WsClient client, String event, String room, String userId) {
+    private static JsonNode awaitPresence(ProtocolClient client, String event, String room, String userId) {
         return client.awaitFrame(
                 frame -> event.equals(frame.path("event").asText())
                         && room.equals(frame.path("room").asText())
@@ -45,20 +47,21 @@ abstract class PresenceContractTests {
                 && userId.equals(frame.path("data").path("userId").asText());
     }
 
-    @Test
-    void aUsersFirstClientIsAnnouncedOnceAndItsLastDepartureOnce() {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aUsersFirstClientIsAnnouncedOnceAndItsLastDepartureOnce(Transport transport) {
         String room = "live:" + Ids.unique("presence");
         String ann = Ids.unique("ann");
         String ben = Ids.unique("ben");
         String marker = Ids.unique("marker");
-        try (WsClient watcher = WsClient.withBearer(base, Tokens.user(ben))) {
+        try (ProtocolClient watcher = transport.connect(base, Tokens.user(ben))) {
             watcher.join(room);
             awaitPresence(watcher, "presence.join", room, ben);
-            try (WsClient tab1 = WsClient.withBearer(base, Tokens.user(ann))) {
+            try (ProtocolClient tab1 = transport.connect(base, Tokens.user(ann))) {
                 tab1.join(room);
                 awaitPresence(watcher, "presence.join", room, ann);
                 awaitPresence(tab1, "presence.join", room, ann); // one's own clients hear it too
-                try (WsClient tab2 = WsClient.withBearer(base, Tokens.user(ann))) {
+                try (ProtocolClient tab2 = transport.connect(base, Tokens.user(ann))) {
                     tab2.join(room);
                     JsonNode present =
                             tab2.request("presence.get", Map.of("room", room)).path("data");
@@ -71,7 +74,7 @@ abstract class PresenceContractTests {
                     tab2.request("leave", Map.of("rooms", List.of(room)));
                 }
                 // A second tab's arrival and departure are not announced: the marker user's join comes first.
-                try (WsClient markerClient = WsClient.withBearer(base, Tokens.user(marker))) {
+                try (ProtocolClient markerClient = transport.connect(base, Tokens.user(marker))) {
                     markerClient.join(room);
                     JsonNode next = watcher.awaitFrame(
                             frame -> isPresenceOf(frame, ann) || isPresenceOf(frame, marker),
@@ -89,13 +92,14 @@ abstract class PresenceContractTests {
         }
     }
 
-    @Test
-    void aKickedMemberLeavesPresence() {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aKickedMemberLeavesPresence(Transport transport) {
         String owner = Ids.unique("owner");
         String guest = Ids.unique("guest");
         String room = ChatFixtures.room(base, owner, "presence", guest);
-        try (WsClient ownerClient = WsClient.withBearer(base, Tokens.user(owner));
-                WsClient guestClient = WsClient.withBearer(base, Tokens.user(guest))) {
+        try (ProtocolClient ownerClient = transport.connect(base, Tokens.user(owner));
+                ProtocolClient guestClient = transport.connect(base, Tokens.user(guest))) {
             ownerClient.join(room);
             guestClient.join(room);
             awaitPresence(ownerClient, "presence.join", room, guest);
@@ -117,8 +121,9 @@ abstract class PresenceContractTests {
         }
     }
 
-    @Test
-    void userPresenceCountsClientsAndRemembersWhenTheLastDisconnected() {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void userPresenceCountsClientsAndRemembersWhenTheLastDisconnected(Transport transport) {
         String user = Ids.unique("seen");
         given().auth()
                 .oauth2(Tokens.user("asker"))
@@ -129,8 +134,8 @@ abstract class PresenceContractTests {
                 .body("online", equalTo(false))
                 .body("clients", equalTo(0))
                 .body("lastSeen", nullValue());
-        try (WsClient one = WsClient.withBearer(base, Tokens.user(user));
-                WsClient two = WsClient.withBearer(base, Tokens.user(user))) {
+        try (ProtocolClient one = transport.connect(base, Tokens.user(user));
+                ProtocolClient two = transport.connect(base, Tokens.user(user))) {
             awaitUser(user, "clients", 2);
             given().auth()
                     .oauth2(Tokens.user("asker"))
@@ -148,11 +153,12 @@ abstract class PresenceContractTests {
                 .body("lastSeen", notNullValue());
     }
 
-    @Test
-    void presenceIsForJoinedRoomsOfPresenceNamespacesAndRoomsOneMayJoin() {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void presenceIsForJoinedRoomsOfPresenceNamespacesAndRoomsOneMayJoin(Transport transport) {
         String owner = Ids.unique("owner");
         String room = ChatFixtures.room(base, owner, "private");
-        try (WsClient client = WsClient.withBearer(base, Tokens.user(Ids.unique("outsider")))) {
+        try (ProtocolClient client = transport.connect(base, Tokens.user(Ids.unique("outsider")))) {
             assertEquals(
                     "FORBIDDEN",
                     client.request("presence.get", Map.of("room", "live:" + Ids.unique("not-joined")))

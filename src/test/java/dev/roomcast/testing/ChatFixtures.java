@@ -44,7 +44,7 @@ public final class ChatFixtures {
     }
 
     /** Sends over WebSocket and returns the ack's message. */
-    public static JsonNode send(WsClient client, String room, String text) {
+    public static JsonNode send(ProtocolClient client, String room, String text) {
         JsonNode ack = client.request(
                 "message.send",
                 Map.of(
@@ -61,7 +61,7 @@ public final class ChatFixtures {
     }
 
     /** Joins the room with {@code since} and returns the room's result from the ack. */
-    public static JsonNode joinSince(WsClient client, String room, long offset, String epoch) {
+    public static JsonNode joinSince(ProtocolClient client, String room, long offset, String epoch) {
         return client.request(
                         "join",
                         Map.of("rooms", List.of(room), "since", Map.of(room, Map.of("offset", offset, "epoch", epoch))))

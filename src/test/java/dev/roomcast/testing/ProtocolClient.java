@@ -46,6 +46,12 @@ public abstract class ProtocolClient implements AutoCloseable {
     /** Sends one text frame. */
     public abstract ProtocolClient send(String text);
 
+    /** Sends frames in order, as the transport batches them best (over SSE, one POST of a JSON array). */
+    public ProtocolClient sendAll(List<String> frames) {
+        frames.forEach(this::send);
+        return this;
+    }
+
     /** Sends unless the server has closed the session meanwhile: for keep-alive loops racing a server close. */
     public abstract void sendIfOpen(String text);
 

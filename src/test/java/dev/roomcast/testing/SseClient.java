@@ -117,6 +117,7 @@ public final class SseClient extends ProtocolClient {
     }
 
     /** Sends several frames in one POST (a JSON array). */
+    @Override
     public SseClient sendAll(List<String> frames) {
         return send("[" + String.join(",", frames) + "]");
     }
