@@ -3,10 +3,12 @@ package dev.roomcast.transport;
 import dev.roomcast.error.CloseCode;
 import dev.roomcast.protocol.ServerFrames;
 import dev.roomcast.session.Outbound;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServerResponse;
 
@@ -18,7 +20,19 @@ import io.vertx.core.http.HttpServerResponse;
  */
 final class SseOutbound implements Outbound {
 
-    private static final String KEEP_ALIVE = ": hb\n\n";
+    /** Shared by every stream: Vert.x writes a slice of a buffer, never the buffer itself, so one can go to many. */
+    private static final Buffer KEEP_ALIVE = Buffer.buffer(": hb\n\n");
+
+    /**
+     * The event of the frame this thread wrote last. A delivery hands the same frame (the same String) to every
+     * stream of an event loop in turn, so the loop builds and encodes its event once, not once per recipient.
+     */
+    private static final FastThreadLocal<LastEvent> LAST = new FastThreadLocal<>() {
+        @Override
+        protected LastEvent initialValue() {
+            return new LastEvent();
+        }
+    };
 
     private final HttpServerResponse response;
     private final ServerFrames frames;
@@ -34,13 +48,14 @@ final class SseOutbound implements Outbound {
 
     @Override
     public Uni<Void> send(String frame) {
-        return Uni.createFrom().emitter(emitter -> write(event(frame), false, emitter));
+        return Uni.createFrom().emitter(emitter -> write(LAST.get().of(frame), false, emitter));
     }
 
     @Override
     public Uni<Void> close(CloseCode code) {
         return Uni.createFrom()
-                .emitter(emitter -> write(event(frames.close(code.code(), code.reason())), true, emitter));
+                .emitter(emitter ->
+                        write(Buffer.buffer(event(frames.close(code.code(), code.reason()))), true, emitter));
     }
 
     @Override
@@ -63,13 +78,13 @@ final class SseOutbound implements Outbound {
         return Uni.createFrom().emitter(emitter -> write(KEEP_ALIVE, false, emitter));
     }
 
-    private void write(String text, boolean last, UniEmitter<? super Void> emitter) {
+    private void write(Buffer bytes, boolean last, UniEmitter<? super Void> emitter) {
         if (isClosed()) {
             emitter.fail(new HttpClosedException("the stream has ended"));
             return;
         }
         lastWriteNanos = System.nanoTime();
-        Future<Void> written = last ? response.end(text) : response.write(text);
+        Future<Void> written = last ? response.end(bytes) : response.write(bytes);
         written.onComplete(result -> complete(result, emitter));
     }
 
@@ -94,5 +109,19 @@ final class SseOutbound implements Outbound {
             event.append("data: ").append(line).append('\n');
         }
         return event.append('\n').toString();
+    }
+
+    /** One thread's last frame and its event, compared by identity: equal text in another String is built anew. */
+    private static final class LastEvent {
+        private String frame;
+        private Buffer event;
+
+        Buffer of(String frame) {
+            if (frame != this.frame) {
+                this.event = Buffer.buffer(event(frame));
+                this.frame = frame;
+            }
+            return event;
+        }
     }
 }

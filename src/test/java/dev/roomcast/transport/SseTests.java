@@ -105,6 +105,39 @@ class SseTests {
         }
     }
 
+    /** Streams of one loop share each delivery's encoded event: every stream still gets every event, whole, in order. */
+    @Test
+    void everyStreamOfARoomGetsEveryDeliveryWholeAndInOrder() {
+        List<SseClient> streams = new ArrayList<>();
+        try (WsClient sender = WsClient.withBearer(base, Tokens.user("sse-sender"))) {
+            for (int i = 0; i < 6; i++) {
+                SseClient stream = SseClient.withBearer(base, Tokens.user("sse-fan-" + i));
+                streams.add(stream);
+                stream.join("live:sse-fan");
+            }
+            sender.join("live:sse-fan");
+            for (int n = 1; n <= 40; n++) {
+                sender.send(WsClient.frame(
+                        "publish", null, Map.of("room", "live:sse-fan", "event", "tick", "data", Map.of("n", n))));
+                if (n % 10 == 0) {
+                    sender.request("ping", null); // keeps the sender within its rate limits
+                }
+            }
+            for (SseClient stream : streams) {
+                for (int n = 1; n <= 40; n++) {
+                    JsonNode tick = stream.awaitEvent("tick");
+                    assertEquals(n, tick.path("data").path("n").asInt());
+                    assertEquals("live:sse-fan", tick.path("room").asText());
+                    assertEquals(
+                            sender.clientId(),
+                            tick.path("from").path("clientId").asText());
+                }
+            }
+        } finally {
+            streams.forEach(SseClient::close);
+        }
+    }
+
     @Test
     void refusalsOfThePostItself() {
         try (SseClient client = SseClient.withBearer(base, Tokens.user("sse-erin"))) {
