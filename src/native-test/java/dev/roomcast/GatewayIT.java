@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.roomcast.testing.Management;
+import dev.roomcast.testing.ProtocolClient;
 import dev.roomcast.testing.ServicesResource;
+import dev.roomcast.testing.SseClient;
 import dev.roomcast.testing.Tokens;
 import dev.roomcast.testing.WsClient;
 import io.quarkus.test.common.WithTestResource;
@@ -22,7 +24,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The packaged application (JVM jar here, native binary with -Pnative), prod profile: connect and authenticate, a
- * room round trip, the emit API, health and metrics on the management port.
+ * room round trip over WebSocket and over SSE, the emit API, health and metrics on the management port.
  */
 @QuarkusIntegrationTest
 @WithTestResource(ServicesResource.class)
@@ -43,11 +45,30 @@ class GatewayIT {
                             .asText());
             alice.join("live:it");
             bob.join("live:it");
-            alice.request("publish", Map.of("room", "live:it", "event", "wave", "data", Map.of("hand", "left")));
-            JsonNode frame = bob.awaitEvent("wave");
-            assertEquals("left", frame.path("data").path("hand").asText());
-            assertEquals(alice.clientId(), frame.path("from").path("clientId").asText());
+            waves(alice, bob, "live:it", "left");
         }
+    }
+
+    /** The HTTP fallback, packaged: a stream and its POSTs meet a WebSocket client in a room. */
+    @Test
+    void anSseSessionTalksToAWebSocketOne() {
+        try (SseClient erin = SseClient.withQueryToken(base, Tokens.user("erin"));
+                WsClient frank = WsClient.withBearer(base, Tokens.user("frank"))) {
+            assertEquals(
+                    "erin", erin.connectedFrame().path("data").path("userId").asText());
+            erin.join("live:sse-it");
+            frank.join("live:sse-it");
+            waves(frank, erin, "live:sse-it", "right");
+            waves(erin, frank, "live:sse-it", "left");
+        }
+    }
+
+    /** {@code from} publishes a wave in the room, and {@code to} receives it from {@code from}. */
+    private static void waves(ProtocolClient from, ProtocolClient to, String room, String hand) {
+        from.request("publish", Map.of("room", room, "event", "wave", "data", Map.of("hand", hand)));
+        JsonNode frame = to.awaitEvent("wave");
+        assertEquals(hand, frame.path("data").path("hand").asText());
+        assertEquals(from.clientId(), frame.path("from").path("clientId").asText());
     }
 
     @Test
