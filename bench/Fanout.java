@@ -1,5 +1,7 @@
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -17,10 +20,13 @@ import java.util.regex.Pattern;
  * Fan-out benchmark client: N receivers in one room, one sender publishing M events at a fixed rate; prints the
  * server's CPU per delivery, its resident memory per connection and the delivery latency percentiles. The whole load
  * is sent twice; only the second pass is measured (the first warms the JIT up).
- * Usage: java Fanout.java KIND URL SERVER_PID N M RATE [TOKEN]; KIND is roomcast, vertx or socketio.
+ * Usage: java Fanout.java KIND URL SERVER_PID N M RATE [TOKEN]; KIND is roomcast, roomcast-sse, vertx or socketio.
+ * With roomcast-sse, URL is the server's http://host:port: the receivers are Server-Sent Event streams (joined by a
+ * POST), the sender the same WebSocket client as with roomcast, so the two differ only in how frames reach receivers.
  */
 public class Fanout {
     static final Pattern STAMP = Pattern.compile("\"t\":(\\d+)");
+    static final Pattern CLIENT_ID = Pattern.compile("\"id\":\"([^\"]+)\"");
     static String kind;
 
     public static void main(String[] args) throws Exception {
@@ -31,7 +37,10 @@ public class Fanout {
         int messages = Integer.parseInt(args[4]);
         int rate = Integer.parseInt(args[5]);
         String token = args.length > 6 ? args[6] : null;
-        HttpClient http = HttpClient.newHttpClient();
+        HttpClient http =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        boolean sse = kind.equals("roomcast-sse");
+        String senderUrl = sse ? "ws" + url.substring("http".length()) + "/ws" : url;
 
         long rssBefore = rssKb(pid);
         long[] latencies = new long[receivers * messages];
@@ -41,25 +50,30 @@ public class Fanout {
         CountDownLatch warmedUp = new CountDownLatch(receivers * messages);
         CountDownLatch done = new CountDownLatch(receivers * messages);
         List<WebSocket> sockets = new ArrayList<>();
-        for (int i = 0; i < receivers; i++) {
-            sockets.add(connect(http, url, token, ready, text -> {
-                Matcher stamp = STAMP.matcher(text);
-                if (stamp.find()) {
-                    if (warmupLeft.getAndDecrement() > 0) {
-                        warmedUp.countDown(); // the same load once first: JIT compilation is not measured
-                        return;
-                    }
-                    long latency = System.nanoTime() - Long.parseLong(stamp.group(1));
-                    int slot = (int) received.getAndIncrement();
-                    if (slot < latencies.length) {
-                        latencies[slot] = latency;
-                    }
-                    done.countDown();
+        OnText measure = text -> {
+            Matcher stamp = STAMP.matcher(text);
+            if (stamp.find()) {
+                if (warmupLeft.getAndDecrement() > 0) {
+                    warmedUp.countDown(); // the same load once first: JIT compilation is not measured
+                    return;
                 }
-            }));
+                long latency = System.nanoTime() - Long.parseLong(stamp.group(1));
+                int slot = (int) received.getAndIncrement();
+                if (slot < latencies.length) {
+                    latencies[slot] = latency;
+                }
+                done.countDown();
+            }
+        };
+        for (int i = 0; i < receivers; i++) {
+            if (sse) {
+                stream(http, url, token, ready, measure);
+            } else {
+                sockets.add(connect(http, url, token, ready, measure));
+            }
         }
         CountDownLatch senderReady = new CountDownLatch(1);
-        WebSocket sender = connect(http, url, token, senderReady, text -> {});
+        WebSocket sender = connect(http, senderUrl, token, senderReady, text -> {});
         if (!ready.await(60, TimeUnit.SECONDS) || !senderReady.await(60, TimeUnit.SECONDS)) {
             throw new IllegalStateException("clients not ready");
         }
@@ -107,7 +121,7 @@ public class Fanout {
     static String publish(int seq, long stamp) {
         String payload = "{\"seq\":" + seq + ",\"t\":" + stamp + "}";
         return switch (kind) {
-            case "roomcast" ->
+            case "roomcast", "roomcast-sse" ->
                 "{\"event\":\"publish\",\"data\":{\"room\":\"bench:room\",\"event\":\"tick\",\"data\":" + payload
                         + "}}";
             case "socketio" -> "42[\"publish\"," + payload + "]";
@@ -121,7 +135,8 @@ public class Fanout {
 
     static WebSocket connect(HttpClient http, String url, String token, CountDownLatch ready, OnText onText)
             throws Exception {
-        String target = kind.equals("roomcast") ? url + "?access_token=" + token : url;
+        boolean roomcast = kind.startsWith("roomcast");
+        String target = roomcast ? url + "?access_token=" + token : url;
         return http.newWebSocketBuilder()
                 .buildAsync(URI.create(target), new WebSocket.Listener() {
                     StringBuilder buffer = new StringBuilder();
@@ -146,7 +161,7 @@ public class Fanout {
                     }
 
                     void handle(WebSocket ws, String text) {
-                        switch (kind) {
+                        switch (roomcast ? "roomcast" : kind) {
                             case "roomcast" -> {
                                 if (text.startsWith("{\"event\":\"connected\"")) {
                                     ws.sendText(
@@ -175,6 +190,53 @@ public class Fanout {
                     }
                 })
                 .join();
+    }
+
+    /** A receiver over Server-Sent Events: the stream, then a POST that joins the room; no thread per stream. */
+    static void stream(HttpClient http, String base, String token, CountDownLatch ready, OnText onText) {
+        HttpRequest get = HttpRequest.newBuilder(URI.create(base + "/sse?access_token=" + token))
+                .build();
+        http.sendAsync(get, HttpResponse.BodyHandlers.fromLineSubscriber(new Flow.Subscriber<String>() {
+            boolean joined;
+
+            public void onSubscribe(Flow.Subscription subscription) {
+                subscription.request(Long.MAX_VALUE);
+            }
+
+            public void onNext(String line) {
+                if (!line.startsWith("data: ")) {
+                    return; // the blank line ending each event, and keep-alive comments
+                }
+                String text = line.substring("data: ".length());
+                if (text.startsWith("{\"event\":\"connected\"")) {
+                    Matcher id = CLIENT_ID.matcher(text);
+                    if (!id.find()) {
+                        throw new IllegalStateException("no client id in " + text);
+                    }
+                    HttpRequest join = HttpRequest.newBuilder(URI.create(base + "/sse/" + id.group(1)))
+                            .header("Authorization", "Bearer " + token)
+                            .POST(HttpRequest.BodyPublishers.ofString(
+                                    "{\"event\":\"join\",\"id\":\"j\",\"data\":{\"rooms\":[\"bench:room\"]}}"))
+                            .build();
+                    http.sendAsync(join, HttpResponse.BodyHandlers.discarding()).thenAccept(answer -> {
+                        if (answer.statusCode() != 202) {
+                            System.err.println("join POST answered " + answer.statusCode());
+                        }
+                    });
+                } else if (!joined && text.startsWith("{\"event\":\"ack\",\"id\":\"j\"")) {
+                    joined = true;
+                    ready.countDown();
+                } else {
+                    onText.accept(text);
+                }
+            }
+
+            public void onError(Throwable failure) {
+                System.err.println("stream failed: " + failure);
+            }
+
+            public void onComplete() {}
+        }));
     }
 
     static long cpuTicks(int pid) throws Exception {
