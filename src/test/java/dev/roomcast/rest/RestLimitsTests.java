@@ -69,7 +69,7 @@ class RestLimitsTests {
     void writesOverTheBucketAre429AndNothingIsDone() {
         String room = ChatFixtures.newRoomName("writes");
         given().auth()
-                .oauth2(Tokens.user("writer"))
+                .oauth2(Tokens.user("bucket-writer"))
                 .contentType("application/json")
                 .body(Map.of("room", room))
                 .post("/api/rooms")
@@ -79,7 +79,7 @@ class RestLimitsTests {
         int sent = 0;
         for (; sent < 10 && status != 429; sent++) {
             status = given().auth()
-                    .oauth2(Tokens.user("writer"))
+                    .oauth2(Tokens.user("bucket-writer"))
                     .contentType("application/json")
                     .body(Map.of("text", "m" + sent, "clientMsgId", "w-" + sent))
                     .post("/api/rooms/" + room + "/messages")
