@@ -19,8 +19,8 @@ import org.jboss.logging.Logger;
  * The SSE sessions of the cluster in Redis: each pod keeps a hash of its own ({@code sse:pod:{serverId}}, client id to
  * user id) with a lease, {@code roomcast.presence.ttl}, renewed while the pod lives, so a dead pod's sessions vanish
  * with it. A client id names its pod, so a lookup is one {@code HGET}. Costs two commands per SSE session (opened,
- * closed); WebSocket sessions are not listed. When a write fails (Redis away), the next renewal writes the whole hash
- * again.
+ * closed); WebSocket sessions are not listed. When a write fails (Redis away), or a renewal finds the hash gone (Redis
+ * restarted without its data), the next renewal writes the whole hash again.
  */
 @ApplicationScoped
 @Typed(RedisStreamDirectory.class)
@@ -72,8 +72,11 @@ public class RedisStreamDirectory implements StreamDirectory {
     private void renew() {
         if (rewrite) {
             rewrite = false;
-            List<Map.Entry<String, String>> all = new ArrayList<>(sessions.entrySet());
+            // Sessions come and go on other loops meanwhile, and one connection sends commands in the order they are
+            // given: the snapshot is taken after the DEL, so an HSET of a session opened before it is never erased,
+            // and a session of the snapshot closed before its HSET went out is deleted again after it.
             write(Request.cmd(Command.DEL).arg(key));
+            List<Map.Entry<String, String>> all = new ArrayList<>(sessions.entrySet());
             for (int from = 0; from < all.size(); from += BATCH) {
                 Request hset = Request.cmd(Command.HSET).arg(key);
                 for (Map.Entry<String, String> session : all.subList(from, Math.min(all.size(), from + BATCH))) {
@@ -81,10 +84,24 @@ public class RedisStreamDirectory implements StreamDirectory {
                 }
                 write(hset);
             }
+            for (Map.Entry<String, String> session : all) {
+                if (!sessions.containsKey(session.getKey())) {
+                    write(Request.cmd(Command.HDEL).arg(key).arg(session.getKey()));
+                }
+            }
             LOG.infof("%d SSE sessions listed again in %s", all.size(), key);
         }
         if (!sessions.isEmpty()) {
-            write(Request.cmd(Command.PEXPIRE).arg(key).arg(ttlMillis));
+            // 0: the hash is gone although this pod holds sessions (Redis restarted without its data): list them again.
+            redis.send(Request.cmd(Command.PEXPIRE).arg(key).arg(ttlMillis))
+                    .subscribe()
+                    .with(
+                            renewed -> {
+                                if (renewed == null || renewed.toInteger() == 0) {
+                                    rewrite = true;
+                                }
+                            },
+                            failure -> rewrite = true);
         }
     }
 
