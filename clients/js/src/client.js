@@ -5,6 +5,7 @@ import { RoomcastError } from './errors.js';
 import { tokenExpiryMs } from './jwt.js';
 import { Outbox, newClientMsgId } from './outbox.js';
 import { Room, roomControl } from './room.js';
+import { createSseTransport } from './transport-sse.js';
 import { createWebSocketTransport } from './transport-websocket.js';
 
 /** What the server uses when `connected` does not say (half of the default 60 s timeout). */
@@ -15,9 +16,14 @@ const MAX_ROOMS_PER_JOIN = 100;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Our code when we give up on a socket ourselves (timeouts); the policy treats it as a drop. */
 const ABANDON_CODE = 4000;
+/** The transports this client speaks, in the default order of preference. */
+const TRANSPORTS = /** @type {const} */ (['websocket', 'sse']);
+/** Attempts on one transport that end before `connected`, in a row, before the next transport is tried. */
+const FAILURES_BEFORE_FALLBACK = 2;
 
 /**
  * @typedef {import('./transport-websocket.js').Transport} Transport
+ * @typedef {'websocket' | 'sse'} TransportName
  * @typedef {'connecting' | 'connected' | 'reconnecting' | 'disconnected'} ClientState
  * @typedef {{
  *   onReply(frame: any): void,
@@ -37,6 +43,17 @@ export class RoomcastClient {
   /** @type {(() => string | Promise<string>) | undefined} */
   #getToken;
   #WebSocket;
+  #EventSource;
+  /** @type {(url: string, init: any) => Promise<any>} */
+  #fetch;
+  /** The transports to use, in order. @type {TransportName[]} */
+  #transports;
+  /** Index in #transports of the one new connections use: it only moves forward (fallback). */
+  #transportIndex = 0;
+  /** Attempts in a row on the current transport that ended before `connected`. */
+  #failedBeforeConnected = 0;
+  /** @type {TransportName} the transport of the current (or last) connection */
+  #transportName;
   #requestTimeoutMs;
   #refreshLeadMs;
   /** @type {(fn: () => void, ms: number) => unknown} */
@@ -95,14 +112,26 @@ export class RoomcastClient {
     if (typeof options.getToken !== 'function' && (typeof options.token !== 'string' || options.token === '')) {
       throw new TypeError('options.token or options.getToken is required');
     }
-    const WebSocketClass = options.WebSocket ?? globalThis.WebSocket;
-    if (typeof WebSocketClass !== 'function') {
-      throw new TypeError('no WebSocket implementation: pass options.WebSocket (on Node 20, the `ws` package)');
+    for (const name of /** @type {const} */ (['WebSocket', 'EventSource', 'fetch'])) {
+      if (options[name] !== undefined && typeof options[name] !== 'function') {
+        throw new TypeError(`options.${name} must be a function (a constructor for WebSocket and EventSource)`);
+      }
     }
+    const WebSocketClass = options.WebSocket ?? globalThis.WebSocket;
+    const EventSourceClass = options.EventSource ?? globalThis.EventSource;
+    // Called through a closure: browsers throw "Illegal invocation" when fetch runs with another `this`.
+    const fetchFn = options.fetch ?? (typeof globalThis.fetch === 'function' ? (url, init) => globalThis.fetch(url, init) : undefined);
+    this.#transports = chooseTransports(options.transports, {
+      websocket: typeof WebSocketClass === 'function',
+      sse: typeof EventSourceClass === 'function' && typeof fetchFn === 'function',
+    });
+    this.#transportName = this.#transports[0];
     this.#url = options.url;
     this.#staticToken = options.token;
     this.#getToken = options.getToken;
     this.#WebSocket = WebSocketClass;
+    this.#EventSource = EventSourceClass;
+    this.#fetch = /** @type {any} */ (fetchFn);
     this.#requestTimeoutMs = options.requestTimeoutMs ?? 10000;
     this.#refreshLeadMs = options.refreshLeadMs ?? 30000;
 
@@ -133,6 +162,15 @@ export class RoomcastClient {
   /** @returns {ClientState} */
   get state() {
     return this.#state;
+  }
+
+  /**
+   * The transport of the current connection or connection attempt; null while there is none
+   * (before connect(), between attempts, once disconnected).
+   * @returns {TransportName | null}
+   */
+  get transport() {
+    return this.#transport ? this.#transportName : null;
   }
 
   /**
@@ -232,22 +270,40 @@ export class RoomcastClient {
     }
     if (generation !== this.#generation || !this.#running) return;
     this.#token = token;
+    const name = this.#transports[this.#transportIndex];
+    this.#transportName = name;
+    /** @type {import('./transport-websocket.js').TransportHandlers} */
+    const handlers = {
+      onFrame: (frame) => {
+        if (generation === this.#generation) this.#onFrame(frame);
+      },
+      onClose: (close) => {
+        if (generation === this.#generation) this.#lost(close);
+      },
+      onError: (error) => this.#emitter.emit('error', error),
+      onActivity: () => {
+        if (generation === this.#generation) this.#lastReceivedAt = this.#now();
+      },
+    };
     try {
-      this.#transport = createWebSocketTransport(
-        { url: this.#url, token, WebSocket: this.#WebSocket },
-        {
-          onFrame: (frame) => {
-            if (generation === this.#generation) this.#onFrame(frame);
-          },
-          onClose: (close) => {
-            if (generation === this.#generation) this.#lost(close);
-          },
-          onError: (error) => this.#emitter.emit('error', error),
-        },
-      );
+      this.#transport =
+        name === 'sse'
+          ? createSseTransport(
+              {
+                url: this.#url,
+                token,
+                EventSource: this.#EventSource,
+                fetch: this.#fetch,
+                setTimeout: this.#later,
+                clearTimeout: this.#clearTimer,
+              },
+              handlers,
+            )
+          : createWebSocketTransport({ url: this.#url, token, WebSocket: this.#WebSocket }, handlers);
     } catch (cause) {
       // A constructor that throws (malformed url) would throw on every retry: stop instead of looping.
-      const error = new RoomcastError('DISCONNECTED', `cannot open a WebSocket: ${describe(cause)}`, {}, { cause });
+      const what = name === 'sse' ? 'an event stream' : 'a WebSocket';
+      const error = new RoomcastError('DISCONNECTED', `cannot open ${what}: ${describe(cause)}`, {}, { cause });
       this.#emitter.emit('error', error);
       this.#stop({ code: null, reason: error.message }, error);
       return;
@@ -266,10 +322,13 @@ export class RoomcastClient {
     this.#heartbeatMs = typeof heartbeatMs === 'number' && heartbeatMs > 0 ? heartbeatMs : DEFAULT_HEARTBEAT_MS;
     this.#backoff.reset();
     this.#consecutive4003 = 0;
+    this.#failedBeforeConnected = 0;
     const generation = this.#generation;
-    this.#setState('connected', frame.data ?? {});
+    const data = frame.data && typeof frame.data === 'object' ? frame.data : {};
+    this.#setState('connected', { ...data, transport: this.#transportName });
     if (generation !== this.#generation) return; // a state listener closed the client
-    this.#startHeartbeat();
+    // An SSE stream needs no client heartbeat (protocol.md 11.1): the server writes to it.
+    if (/** @type {Transport} */ (this.#transport).heartbeats) this.#startHeartbeat();
     this.#armWatchdog();
     this.#scheduleRefresh(tokenExpiryMs(/** @type {string} */ (this.#token)));
     this.#rejoin();
@@ -285,7 +344,9 @@ export class RoomcastClient {
       `the connection closed (${close.code}${close.reason ? ` ${close.reason}` : ''}) before the reply`,
       { code: close.code, reason: close.reason },
     );
+    const reachedConnected = this.#connected;
     this.#teardown(error);
+    this.#noteAttempt(reachedConnected);
     this.#consecutive4003 = close.code === 4003 ? this.#consecutive4003 + 1 : 0;
     const decision = decideAfterClose(close, {
       reconnectAt: this.#reconnectAt,
@@ -300,6 +361,21 @@ export class RoomcastClient {
       return;
     }
     this.#scheduleReconnect(close, decision.delay);
+  }
+
+  /**
+   * The fallback rule: an attempt that ends before `connected` twice in a row on one transport
+   * (a WebSocket upgrade that proxies block) moves new attempts to the next transport, for the
+   * life of the client. A `connected` starts the count over.
+   * @param {boolean} reachedConnected
+   */
+  #noteAttempt(reachedConnected) {
+    if (reachedConnected) return;
+    this.#failedBeforeConnected += 1;
+    if (this.#failedBeforeConnected >= FAILURES_BEFORE_FALLBACK && this.#transportIndex < this.#transports.length - 1) {
+      this.#transportIndex += 1;
+      this.#failedBeforeConnected = 0;
+    }
   }
 
   /**
@@ -613,8 +689,10 @@ export class RoomcastClient {
 
   /**
    * A half-open TCP connection (a phone changing networks) reports nothing for minutes; silence
-   * is the only sign. The server writes at least every heartbeatMs only on SSE, so on a
-   * WebSocket silence first earns a ping, and only a ping left unanswered drops the socket.
+   * is the only sign. On a WebSocket the server does not write by itself, so silence first earns
+   * a ping, and only a ping left unanswered drops the socket. On SSE the server's `: hb` comments
+   * keep the stream alive, but EventSource does not report comments: activity there is any
+   * message event, so a quiet stream also earns a ping (one POST) before it is given up.
    */
   #armWatchdog() {
     const silentFor = this.#now() - this.#lastReceivedAt;
@@ -688,11 +766,48 @@ export class RoomcastClient {
           return;
         }
         this.#token = token;
+        this.#transport?.setToken(token);
         const exp = frame.data?.exp;
         this.#scheduleRefresh(typeof exp === 'number' ? exp * 1000 : exp === null ? null : tokenExpiryMs(token));
       },
     });
   }
+}
+
+/**
+ * The transports to use, in order: `transports` as given (each must be available), or by default
+ * those of ['websocket', 'sse'] this runtime has (Node 20 has no EventSource).
+ * @param {unknown} wanted
+ * @param {Record<TransportName, boolean>} available
+ * @returns {TransportName[]}
+ */
+function chooseTransports(wanted, available) {
+  if (wanted === undefined) {
+    const usable = TRANSPORTS.filter((name) => available[name]);
+    if (usable.length === 0) {
+      throw new TypeError(
+        'no WebSocket implementation: pass options.WebSocket (on Node 20, the `ws` package), or options.EventSource for the SSE transport',
+      );
+    }
+    return usable;
+  }
+  if (!Array.isArray(wanted) || wanted.length === 0) {
+    throw new TypeError(`options.transports must be a non-empty array of ${TRANSPORTS.map((t) => `'${t}'`).join(', ')}`);
+  }
+  const seen = new Set();
+  for (const name of wanted) {
+    if (!TRANSPORTS.includes(name)) throw new TypeError(`unknown transport ${JSON.stringify(name)} in options.transports`);
+    if (seen.has(name)) throw new TypeError(`transport '${name}' is named twice in options.transports`);
+    seen.add(name);
+    if (!available[/** @type {TransportName} */ (name)]) {
+      throw new TypeError(
+        name === 'websocket'
+          ? 'no WebSocket implementation: pass options.WebSocket (on Node 20, the `ws` package)'
+          : 'the sse transport needs EventSource and fetch: pass options.EventSource (Node 20 has none) and, if missing, options.fetch',
+      );
+    }
+  }
+  return /** @type {TransportName[]} */ ([...wanted]);
 }
 
 /** @param {unknown} cause */

@@ -18,6 +18,39 @@ export interface WebSocketLike {
 
 export type WebSocketConstructor = new (url: string) => WebSocketLike;
 
+/**
+ * What the SSE transport needs of an EventSource: the browser API, or a polyfill (Node 20 has none).
+ * The handlers take `any` so that the DOM's `EventSource` (whose handlers take a `MessageEvent`) fits;
+ * the client reads only `data` (a string) of the message events.
+ */
+export interface EventSourceLike {
+  close(): void;
+  onopen: ((event: any) => void) | null;
+  onmessage: ((event: any) => void) | null;
+  onerror: ((event: any) => void) | null;
+}
+
+export type EventSourceConstructor = new (url: string) => EventSourceLike;
+
+/** What the SSE transport needs of a fetch answer: the status, the Retry-After header, and the problem body. */
+export interface FetchResponseLike {
+  status: number;
+  headers: { get(name: string): string | null };
+  text(): Promise<string>;
+}
+
+/** What the SSE transport needs of fetch: `POST /sse/{clientId}` with a JSON body and a Bearer token. */
+export type FetchLike = (
+  url: string,
+  init: { method: 'POST'; headers: Record<string, string>; body: string },
+) => Promise<FetchResponseLike>;
+
+/**
+ * `websocket`: `GET /ws`, upgraded (protocol.md 1). `sse`: the same session over Server-Sent Events,
+ * `GET /sse` for the server's frames and `POST /sse/{clientId}` for the client's (protocol.md 11).
+ */
+export type TransportName = 'websocket' | 'sse';
+
 export interface BackoffOptions {
   /** Window of the first retry, in ms. Default 500. */
   initialMs?: number;
@@ -26,10 +59,24 @@ export interface BackoffOptions {
 }
 
 interface BaseClientOptions {
-  /** Base URL of the gateway, e.g. `wss://chat.example.com`; the client opens `${url}/ws?access_token=...`. */
+  /**
+   * Base URL of the gateway, e.g. `wss://chat.example.com` (or `https://...`): the WebSocket opens
+   * `${url}/ws?access_token=...` (http(s) read as ws(s)), the SSE transport `${url}/sse` (ws(s) read as http(s)).
+   */
   url: string;
+  /**
+   * The transports to use, in order. Default `['websocket', 'sse']`, keeping only those this runtime
+   * has (Node 20 has no EventSource: WebSocket only unless `EventSource` is passed); given explicitly,
+   * each one must be available. Two attempts in a row that end before `connected` (a blocked upgrade)
+   * move the client to the next transport, for the rest of its life.
+   */
+  transports?: readonly TransportName[];
   /** WebSocket constructor. Default `globalThis.WebSocket` (absent on Node 20: pass `ws`). */
   WebSocket?: WebSocketConstructor;
+  /** EventSource constructor for the SSE transport. Default `globalThis.EventSource`. */
+  EventSource?: EventSourceConstructor;
+  /** fetch for the SSE transport's POSTs. Default `globalThis.fetch`. */
+  fetch?: FetchLike;
   /** Reconnect backoff, with full jitter: delay = random(0, min(maxMs, initialMs * 2^attempt)). */
   backoff?: BackoffOptions;
   /** Source of randomness for the jitter, in [0, 1). Default `Math.random`. */
@@ -198,7 +245,10 @@ export interface RoomEvents {
 // ---------------------------------------------------------------------------------------------
 // Errors
 
-/** Codes produced by the client itself; server codes (protocol.md 7) come as they are. */
+/**
+ * Codes produced by the client itself; server codes (protocol.md 7) come as they are, also from
+ * the problem body of a refused SSE POST (then `details.status` is the HTTP status).
+ */
 export type ClientErrorCode = 'TIMEOUT' | 'DISCONNECTED' | 'CLOSED' | 'CANCELLED' | 'TOKEN_UNAVAILABLE' | 'BAD_FRAME';
 
 export type ServerErrorCode =
@@ -237,8 +287,17 @@ export interface ConnectingDetail {
   attempt: 0;
 }
 
+/** `connected`'s data, and the transport the session runs on. */
+export interface ConnectedDetail extends ConnectedData {
+  transport: TransportName;
+}
+
 export interface ReconnectingDetail {
-  /** The close code that ended the last socket (4000: the client gave up on it; null: no socket, getToken failed). */
+  /**
+   * The close code that ended the last socket (4000: the client gave up on it; null: no socket,
+   * getToken failed). On SSE: the `close` frame's code; 1006 for a stream that could not be opened
+   * or ended without one, a POST answered 404 or 403, or a failed POST; 4003 for a POST answered 401.
+   */
   code: number | null;
   reason: string;
   /** How long until the next attempt. */
@@ -253,14 +312,17 @@ export interface DisconnectedDetail {
   reason: string;
 }
 
-export type StateDetail = ConnectingDetail | ConnectedData | ReconnectingDetail | DisconnectedDetail;
+export type StateDetail = ConnectingDetail | ConnectedDetail | ReconnectingDetail | DisconnectedDetail;
 
 export interface ClientEventListeners {
   /** Every state change ('reconnecting' is announced again for every new attempt). */
   state: (state: ClientState, detail: StateDetail) => void;
   /** Every server frame that is not a reply (no `id`), except room events dropped as duplicates. */
   event: (frame: ServerFrame) => void;
-  /** `error` frames without an id, refused rejoins, failed token refreshes, unreadable frames. */
+  /**
+   * `error` frames without an id, refused rejoins, failed token refreshes, unreadable frames, and
+   * SSE POSTs refused with 400, 401 or 403 (the problem's code).
+   */
   error: (error: RoomcastError) => void;
 }
 
@@ -268,6 +330,12 @@ export declare class RoomcastClient {
   constructor(options: ClientOptions);
 
   readonly state: ClientState;
+
+  /**
+   * The transport of the current connection or connection attempt; null while there is none
+   * (before connect(), between attempts, once disconnected).
+   */
+  readonly transport: TransportName | null;
 
   on<E extends keyof ClientEventListeners>(event: E, listener: ClientEventListeners[E]): Unsubscribe;
 

@@ -1,15 +1,29 @@
 import { RoomcastError } from './errors.js';
+import { receiveFrame } from './frame.js';
 
 /**
  * One WebSocket session, reduced to what the client needs: frames in, frames out, one close.
- * SSE and polling transports (later) implement the same shape, so the client never touches
- * the socket API.
+ * The SSE transport (transport-sse.js) implements the same shape, so the client never touches
+ * the socket or stream API.
  *
- * @typedef {{send(frame: object): boolean, close(code?: number, reason?: string): void}} Transport
+ * A transport reports each server frame once (onFrame), its end once (onClose, with a close code
+ * of protocol.md 3.6: the server's, or 1006 for a lost connection), and never after close() was
+ * called on it. `heartbeats` says whether the session needs client `heartbeat` frames (a WebSocket
+ * does, an SSE stream does not). `setToken` gives it the token a successful `refresh` installed,
+ * for transports that authenticate requests of their own (SSE POSTs).
+ *
+ * @typedef {{
+ *   name: 'websocket' | 'sse',
+ *   heartbeats: boolean,
+ *   send(frame: object): boolean,
+ *   close(code?: number, reason?: string): void,
+ *   setToken(token: string): void,
+ * }} Transport
  * @typedef {{
  *   onFrame(frame: Record<string, any>): void,
  *   onClose(close: {code: number, reason: string}): void,
  *   onError(error: RoomcastError): void,
+ *   onActivity?(): void,
  * }} TransportHandlers
  *
  * @param {{url: string, token: string, WebSocket: any}} options
@@ -18,7 +32,7 @@ import { RoomcastError } from './errors.js';
  */
 export function createWebSocketTransport({ url, token, WebSocket }, handlers) {
   // The query parameter, not a header: browsers cannot set headers on a WebSocket (protocol.md 1).
-  const target = `${url.replace(/\/+$/, '')}/ws?access_token=${encodeURIComponent(token)}`;
+  const target = `${webSocketBaseUrl(url)}/ws?access_token=${encodeURIComponent(token)}`;
   const ws = new WebSocket(target);
   let finished = false;
 
@@ -32,16 +46,8 @@ export function createWebSocketTransport({ url, token, WebSocket }, handlers) {
 
   ws.onmessage = (/** @type {{data: unknown}} */ message) => {
     if (finished) return;
-    let frame;
-    try {
-      frame = JSON.parse(typeof message.data === 'string' ? message.data : String(message.data));
-    } catch {
-      frame = undefined;
-    }
-    if (!frame || typeof frame !== 'object' || Array.isArray(frame) || typeof frame.event !== 'string') {
-      handlers.onError(new RoomcastError('BAD_FRAME', 'the server sent a frame that is not a JSON event object'));
-      return;
-    }
+    const frame = receiveFrame(message.data, handlers);
+    if (!frame) return;
     handlers.onFrame(frame);
   };
   // Browsers and the `ws` package both follow an error with a close event; that is where we act.
@@ -53,6 +59,8 @@ export function createWebSocketTransport({ url, token, WebSocket }, handlers) {
   };
 
   return {
+    name: 'websocket',
+    heartbeats: true,
     send(frame) {
       if (finished) return false;
       try {
@@ -74,5 +82,17 @@ export function createWebSocketTransport({ url, token, WebSocket }, handlers) {
         // already closed
       }
     },
+    setToken() {
+      // The token only matters at the handshake; `refresh` went over the socket itself.
+    },
   };
+}
+
+/**
+ * The WebSocket URL from the client's `url`: ws(s):// is kept, http:// becomes ws://, https://
+ * wss:// (older browsers refuse http(s) URLs in the WebSocket constructor); trailing slashes are dropped.
+ * @param {string} url
+ */
+export function webSocketBaseUrl(url) {
+  return url.replace(/\/+$/, '').replace(/^http(s?):\/\//i, (_, secure) => `ws${secure.toLowerCase()}://`);
 }

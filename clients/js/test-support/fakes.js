@@ -43,11 +43,45 @@ export class FakeClock {
   }
 }
 
+/**
+ * What a test says as the server, whatever the transport: its subclasses keep what the client `sent` and `push` a
+ * frame to it.
+ */
+export class ScriptedServer {
+  /** Frames of one event the client sent. */
+  frames(event) {
+    return this.sent.filter((frame) => frame.event === event);
+  }
+
+  last(event) {
+    return this.frames(event).at(-1);
+  }
+
+  ack(frame, data = {}) {
+    this.push({ event: 'ack', id: frame.id, data });
+  }
+
+  fail(frame, code, message, extra = {}) {
+    this.push({ event: 'error', id: frame.id, data: { code, message, ...extra } });
+  }
+
+  /** Acks the last join: every room joined, with history fields for chat rooms. */
+  ackJoin(frame = this.last('join'), positions = {}) {
+    this.ack(frame, {
+      rooms: frame.data.rooms.map((room) => {
+        const position = positions[room];
+        if (!position) return { room, joined: true };
+        return { room, joined: true, missed: 0, recovered: false, ...position };
+      }),
+    });
+  }
+}
+
 export function makeWebSocketClass() {
   /** @type {FakeWebSocket[]} */
   const sockets = [];
 
-  class FakeWebSocket {
+  class FakeWebSocket extends ScriptedServer {
     static CONNECTING = 0;
     static OPEN = 1;
     static CLOSING = 2;
@@ -55,6 +89,7 @@ export function makeWebSocketClass() {
 
     /** @param {string} url */
     constructor(url) {
+      super();
       this.url = url;
       this.readyState = 0;
       /** frames the client sent, parsed */
@@ -106,33 +141,6 @@ export function makeWebSocketClass() {
       this.onclose?.({ code, reason, wasClean: code !== 1006 });
     }
 
-    /** Frames of one event the client sent. */
-    frames(event) {
-      return this.sent.filter((frame) => frame.event === event);
-    }
-
-    last(event) {
-      return this.frames(event).at(-1);
-    }
-
-    ack(frame, data = {}) {
-      this.push({ event: 'ack', id: frame.id, data });
-    }
-
-    fail(frame, code, message, extra = {}) {
-      this.push({ event: 'error', id: frame.id, data: { code, message, ...extra } });
-    }
-
-    /** Acks the last join: every room joined, with history fields for chat rooms. */
-    ackJoin(frame = this.last('join'), positions = {}) {
-      this.ack(frame, {
-        rooms: frame.data.rooms.map((room) => {
-          const position = positions[room];
-          if (!position) return { room, joined: true };
-          return { room, joined: true, missed: 0, recovered: false, ...position };
-        }),
-      });
-    }
   }
 
   return { FakeWebSocket, sockets };
