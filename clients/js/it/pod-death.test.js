@@ -56,9 +56,16 @@ test('a pod killed mid-conversation: every message exactly once, in order, for t
     url: service.url,
     token: env('ROOMCAST_IT_TOKEN_ALICE'),
     WebSocket,
+    // This test is about WebSocket sessions; Node's fetch would otherwise make polling a fallback.
+    transports: ['websocket'],
     backoff: { initialMs: 100, maxMs: 1000 },
   });
-  const bob = createClient({ url: env('ROOMCAST_IT_POD_B'), token: env('ROOMCAST_IT_TOKEN_BOB'), WebSocket });
+  const bob = createClient({
+    url: env('ROOMCAST_IT_POD_B'),
+    token: env('ROOMCAST_IT_TOKEN_BOB'),
+    WebSocket,
+    transports: ['websocket'],
+  });
   t.after(() => {
     alice.close();
     bob.close();

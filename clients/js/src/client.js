@@ -5,6 +5,7 @@ import { RoomcastError } from './errors.js';
 import { tokenExpiryMs } from './jwt.js';
 import { Outbox, newClientMsgId } from './outbox.js';
 import { Room, roomControl } from './room.js';
+import { DEFAULT_POLL_INTERVAL_MS, createPollingTransport } from './transport-polling.js';
 import { createSseTransport } from './transport-sse.js';
 import { createWebSocketTransport } from './transport-websocket.js';
 
@@ -16,14 +17,17 @@ const MAX_ROOMS_PER_JOIN = 100;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Our code when we give up on a socket ourselves (timeouts); the policy treats it as a drop. */
 const ABANDON_CODE = 4000;
-/** The transports this client speaks, in the default order of preference. */
-const TRANSPORTS = /** @type {const} */ (['websocket', 'sse']);
-/** Attempts on one transport that end before `connected`, in a row, before the next transport is tried. */
+/** The transports this client speaks, in the default order of preference: polling is the last resort. */
+const TRANSPORTS = /** @type {const} */ (['websocket', 'sse', 'polling']);
+/**
+ * Attempts on one transport that end before `connected`, in a row, before the next transport is tried; only
+ * while no transport has reached `connected` in this client's life (see #noteAttempt).
+ */
 const FAILURES_BEFORE_FALLBACK = 2;
 
 /**
  * @typedef {import('./transport-websocket.js').Transport} Transport
- * @typedef {'websocket' | 'sse'} TransportName
+ * @typedef {'websocket' | 'sse' | 'polling'} TransportName
  * @typedef {'connecting' | 'connected' | 'reconnecting' | 'disconnected'} ClientState
  * @typedef {{
  *   onReply(frame: any): void,
@@ -48,14 +52,24 @@ export class RoomcastClient {
   #fetch;
   /** The transports to use, in order. @type {TransportName[]} */
   #transports;
-  /** Index in #transports of the one new connections use: it only moves forward (fallback). */
+  /**
+   * Index in #transports of the one new connections use: moves to the next one (after the last, back to the
+   * first) on fallback, which only happens while #keptTransport is null.
+   */
   #transportIndex = 0;
-  /** Attempts in a row on the current transport that ended before `connected`. */
+  /** Attempts in a row on the current transport that ended before `connected`, while none ever reached it. */
   #failedBeforeConnected = 0;
+  /**
+   * The transport that reached `connected` (the first time one did in this client's life; the only one that can,
+   * as there is no fallback from then on). Kept for the life of the client object, across close()/connect().
+   * @type {TransportName | null}
+   */
+  #keptTransport = null;
   /** @type {TransportName} the transport of the current (or last) connection */
   #transportName;
   #requestTimeoutMs;
   #refreshLeadMs;
+  #pollIntervalMs;
   /** @type {(fn: () => void, ms: number) => unknown} */
   #later;
   /** @type {(handle: unknown) => void} */
@@ -121,9 +135,14 @@ export class RoomcastClient {
     const EventSourceClass = options.EventSource ?? globalThis.EventSource;
     // Called through a closure: browsers throw "Illegal invocation" when fetch runs with another `this`.
     const fetchFn = options.fetch ?? (typeof globalThis.fetch === 'function' ? (url, init) => globalThis.fetch(url, init) : undefined);
+    const pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+    if (typeof pollIntervalMs !== 'number' || !(pollIntervalMs > 0) || !Number.isFinite(pollIntervalMs)) {
+      throw new TypeError('options.pollIntervalMs must be a positive number of milliseconds');
+    }
     this.#transports = chooseTransports(options.transports, {
       websocket: typeof WebSocketClass === 'function',
       sse: typeof EventSourceClass === 'function' && typeof fetchFn === 'function',
+      polling: typeof fetchFn === 'function',
     });
     this.#transportName = this.#transports[0];
     this.#url = options.url;
@@ -134,6 +153,7 @@ export class RoomcastClient {
     this.#fetch = /** @type {any} */ (fetchFn);
     this.#requestTimeoutMs = options.requestTimeoutMs ?? 10000;
     this.#refreshLeadMs = options.refreshLeadMs ?? 30000;
+    this.#pollIntervalMs = pollIntervalMs;
 
     // Called through closures, never as methods: browsers throw "Illegal invocation" when
     // setTimeout runs with another `this`.
@@ -286,23 +306,10 @@ export class RoomcastClient {
       },
     };
     try {
-      this.#transport =
-        name === 'sse'
-          ? createSseTransport(
-              {
-                url: this.#url,
-                token,
-                EventSource: this.#EventSource,
-                fetch: this.#fetch,
-                setTimeout: this.#later,
-                clearTimeout: this.#clearTimer,
-              },
-              handlers,
-            )
-          : createWebSocketTransport({ url: this.#url, token, WebSocket: this.#WebSocket }, handlers);
+      this.#transport = this.#createTransport(name, token, handlers);
     } catch (cause) {
       // A constructor that throws (malformed url) would throw on every retry: stop instead of looping.
-      const what = name === 'sse' ? 'an event stream' : 'a WebSocket';
+      const what = name === 'sse' ? 'an event stream' : name === 'polling' ? 'a polling session' : 'a WebSocket';
       const error = new RoomcastError('DISCONNECTED', `cannot open ${what}: ${describe(cause)}`, {}, { cause });
       this.#emitter.emit('error', error);
       this.#stop({ code: null, reason: error.message }, error);
@@ -310,6 +317,34 @@ export class RoomcastClient {
     }
     // A socket that opens but never says `connected` (a proxy that holds it) is as dead as one that fails.
     this.#connectTimer = this.#later(() => this.#abandon('no connected frame in time'), this.#requestTimeoutMs);
+  }
+
+  /**
+   * @param {TransportName} name
+   * @param {string} token
+   * @param {import('./transport-websocket.js').TransportHandlers} handlers
+   * @returns {Transport}
+   */
+  #createTransport(name, token, handlers) {
+    const timers = { setTimeout: this.#later, clearTimeout: this.#clearTimer };
+    if (name === 'sse') {
+      return createSseTransport({ url: this.#url, token, EventSource: this.#EventSource, fetch: this.#fetch, ...timers }, handlers);
+    }
+    if (name === 'polling') {
+      return createPollingTransport(
+        {
+          url: this.#url,
+          token,
+          fetch: this.#fetch,
+          ...timers,
+          now: this.#now,
+          pollIntervalMs: this.#pollIntervalMs,
+          requestTimeoutMs: this.#requestTimeoutMs,
+        },
+        handlers,
+      );
+    }
+    return createWebSocketTransport({ url: this.#url, token, WebSocket: this.#WebSocket }, handlers);
   }
 
   /** @param {any} frame */
@@ -323,11 +358,13 @@ export class RoomcastClient {
     this.#backoff.reset();
     this.#consecutive4003 = 0;
     this.#failedBeforeConnected = 0;
+    this.#keptTransport ??= this.#transportName;
     const generation = this.#generation;
     const data = frame.data && typeof frame.data === 'object' ? frame.data : {};
     this.#setState('connected', { ...data, transport: this.#transportName });
     if (generation !== this.#generation) return; // a state listener closed the client
-    // An SSE stream needs no client heartbeat (protocol.md 11.1): the server writes to it.
+    // An SSE stream needs no client heartbeat (protocol.md 11.1): the server writes to it. Polling
+    // has no session to keep alive.
     if (/** @type {Transport} */ (this.#transport).heartbeats) this.#startHeartbeat();
     this.#armWatchdog();
     this.#scheduleRefresh(tokenExpiryMs(/** @type {string} */ (this.#token)));
@@ -364,16 +401,20 @@ export class RoomcastClient {
   }
 
   /**
-   * The fallback rule: an attempt that ends before `connected` twice in a row on one transport
-   * (a WebSocket upgrade that proxies block) moves new attempts to the next transport, for the
-   * life of the client. A `connected` starts the count over.
+   * The fallback rule (as centrifuge-js has it). A transport that has reached `connected` once in this
+   * client's life is kept for good: its later failures, before or after `connected`, are the network's or
+   * the server's (a pod restart, an outage), not a blocked upgrade. Until one has, FAILURES_BEFORE_FALLBACK
+   * attempts in a row on one transport that end before `connected` (a WebSocket upgrade that proxies block)
+   * move new attempts to the next transport, and after the last one back to the first, so that a client
+   * started during an outage does not stay on its last resort once the server is back. The backoff is left
+   * alone: it grows over all the failed attempts, whatever their transport, until a `connected`.
    * @param {boolean} reachedConnected
    */
   #noteAttempt(reachedConnected) {
-    if (reachedConnected) return;
+    if (reachedConnected || this.#keptTransport !== null) return;
     this.#failedBeforeConnected += 1;
-    if (this.#failedBeforeConnected >= FAILURES_BEFORE_FALLBACK && this.#transportIndex < this.#transports.length - 1) {
-      this.#transportIndex += 1;
+    if (this.#failedBeforeConnected >= FAILURES_BEFORE_FALLBACK) {
+      this.#transportIndex = (this.#transportIndex + 1) % this.#transports.length;
       this.#failedBeforeConnected = 0;
     }
   }
@@ -692,7 +733,8 @@ export class RoomcastClient {
    * is the only sign. On a WebSocket the server does not write by itself, so silence first earns
    * a ping, and only a ping left unanswered drops the socket. On SSE the server's `: hb` comments
    * keep the stream alive, but EventSource does not report comments: activity there is any
-   * message event, so a quiet stream also earns a ping (one POST) before it is given up.
+   * message event, so a quiet stream also earns a ping (one POST) before it is given up. Polling
+   * counts every answered request as activity and gives up on failed polls itself.
    */
   #armWatchdog() {
     const silentFor = this.#now() - this.#lastReceivedAt;
@@ -776,7 +818,8 @@ export class RoomcastClient {
 
 /**
  * The transports to use, in order: `transports` as given (each must be available), or by default
- * those of ['websocket', 'sse'] this runtime has (Node 20 has no EventSource).
+ * those of ['websocket', 'sse', 'polling'] this runtime has (Node 20 has no EventSource, so there
+ * it is WebSocket, then polling).
  * @param {unknown} wanted
  * @param {Record<TransportName, boolean>} available
  * @returns {TransportName[]}
@@ -786,7 +829,7 @@ function chooseTransports(wanted, available) {
     const usable = TRANSPORTS.filter((name) => available[name]);
     if (usable.length === 0) {
       throw new TypeError(
-        'no WebSocket implementation: pass options.WebSocket (on Node 20, the `ws` package), or options.EventSource for the SSE transport',
+        'no WebSocket implementation: pass options.WebSocket (on Node 20, the `ws` package), options.EventSource for the SSE transport, or options.fetch for polling',
       );
     }
     return usable;
@@ -803,7 +846,9 @@ function chooseTransports(wanted, available) {
       throw new TypeError(
         name === 'websocket'
           ? 'no WebSocket implementation: pass options.WebSocket (on Node 20, the `ws` package)'
-          : 'the sse transport needs EventSource and fetch: pass options.EventSource (Node 20 has none) and, if missing, options.fetch',
+          : name === 'sse'
+            ? 'the sse transport needs EventSource and fetch: pass options.EventSource (Node 20 has none) and, if missing, options.fetch'
+            : 'the polling transport needs fetch: pass options.fetch',
       );
     }
   }

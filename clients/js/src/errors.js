@@ -16,6 +16,11 @@ export const ClientErrorCodes = Object.freeze({
   TOKEN_UNAVAILABLE: 'TOKEN_UNAVAILABLE',
   /** The server sent something that is not one JSON object with an `event`. */
   BAD_FRAME: 'BAD_FRAME',
+  /**
+   * The polling transport cannot do it: the REST API has no equivalent (message.edit, reactions,
+   * read, publish, typing as a request...) or the room is not a `chat:` room.
+   */
+  UNSUPPORTED_TRANSPORT: 'UNSUPPORTED_TRANSPORT',
 });
 
 /** An error reply from the server, or a failure detected by the client (see ClientErrorCodes). */

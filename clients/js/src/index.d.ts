@@ -32,24 +32,35 @@ export interface EventSourceLike {
 
 export type EventSourceConstructor = new (url: string) => EventSourceLike;
 
-/** What the SSE transport needs of a fetch answer: the status, the Retry-After header, and the problem body. */
+/**
+ * What the SSE and polling transports need of a fetch answer: the status, the Retry-After (and, for polling, Date)
+ * header, and the body as text (the problem, or the JSON answer).
+ */
 export interface FetchResponseLike {
   status: number;
   headers: { get(name: string): string | null };
   text(): Promise<string>;
 }
 
-/** What the SSE transport needs of fetch: `POST /sse/{clientId}` with a JSON body and a Bearer token. */
+/**
+ * What the client needs of fetch: the SSE transport's `POST /sse/{clientId}` with a JSON body, and the polling
+ * transport's GETs and POSTs of the REST API (protocol.md 8); all with `Authorization: Bearer JWT`. Where
+ * `AbortController` exists, polling passes a `signal` too, aborted when a request outlives `requestTimeoutMs` or the
+ * client closes.
+ */
 export type FetchLike = (
   url: string,
-  init: { method: 'POST'; headers: Record<string, string>; body: string },
+  init: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string; signal?: any },
 ) => Promise<FetchResponseLike>;
 
 /**
  * `websocket`: `GET /ws`, upgraded (protocol.md 1). `sse`: the same session over Server-Sent Events,
  * `GET /sse` for the server's frames and `POST /sse/{clientId}` for the client's (protocol.md 11).
+ * `polling`: the last resort (protocol.md 11.4), no session at all: the REST API (protocol.md 8) read every
+ * `pollIntervalMs`, `chat:` rooms only, new messages only; what REST cannot do is refused with
+ * `UNSUPPORTED_TRANSPORT` (see the README's Transports section).
  */
-export type TransportName = 'websocket' | 'sse';
+export type TransportName = 'websocket' | 'sse' | 'polling';
 
 export interface BackoffOptions {
   /** Window of the first retry, in ms. Default 500. */
@@ -61,21 +72,28 @@ export interface BackoffOptions {
 interface BaseClientOptions {
   /**
    * Base URL of the gateway, e.g. `wss://chat.example.com` (or `https://...`): the WebSocket opens
-   * `${url}/ws?access_token=...` (http(s) read as ws(s)), the SSE transport `${url}/sse` (ws(s) read as http(s)).
+   * `${url}/ws?access_token=...` (http(s) read as ws(s)), the SSE transport `${url}/sse` and polling `${url}/api/...`
+   * (ws(s) read as http(s)).
    */
   url: string;
   /**
-   * The transports to use, in order. Default `['websocket', 'sse']`, keeping only those this runtime
-   * has (Node 20 has no EventSource: WebSocket only unless `EventSource` is passed); given explicitly,
-   * each one must be available. Two attempts in a row that end before `connected` (a blocked upgrade)
-   * move the client to the next transport, for the rest of its life.
+   * The transports to use, in order. Default `['websocket', 'sse', 'polling']`, keeping only those this
+   * runtime has (SSE needs EventSource and fetch, polling only fetch: on Node 20, WebSocket then polling
+   * unless `EventSource` is passed); given explicitly, each one must be available.
+   *
+   * Fallback: a transport that has reached `connected` once is kept for the life of the client object
+   * (across `close()`/`connect()` too): its later failures are retried on it with backoff. Until one has,
+   * two attempts in a row on a transport that end before `connected` (a blocked upgrade, whatever the
+   * close code) move the next attempts to the next transport, and after the last one back to the first
+   * (websocket ×2, sse ×2, polling ×2, websocket ...). The backoff keeps growing across the moves; only
+   * `connected` and `connect()` reset it. See the README's Transports section.
    */
   transports?: readonly TransportName[];
   /** WebSocket constructor. Default `globalThis.WebSocket` (absent on Node 20: pass `ws`). */
   WebSocket?: WebSocketConstructor;
   /** EventSource constructor for the SSE transport. Default `globalThis.EventSource`. */
   EventSource?: EventSourceConstructor;
-  /** fetch for the SSE transport's POSTs. Default `globalThis.fetch`. */
+  /** fetch for the SSE transport's POSTs and the polling transport's requests. Default `globalThis.fetch`. */
   fetch?: FetchLike;
   /** Reconnect backoff, with full jitter: delay = random(0, min(maxMs, initialMs * 2^attempt)). */
   backoff?: BackoffOptions;
@@ -88,6 +106,11 @@ interface BaseClientOptions {
    * remaining lifetime). Default 30000 ms.
    */
   refreshLeadMs?: number;
+  /**
+   * Polling only: the time between two polls of the REST API, in ms. Default 2000. Polls wait longer while they
+   * fail (2x, then 4x, then the session counts as lost) or a 429 asks to (Retry-After).
+   */
+  pollIntervalMs?: number;
   /** Timer functions, injectable for tests. Default the global ones. */
   setTimeout?: (fn: () => void, ms: number) => unknown;
   clearTimeout?: (handle: any) => void;
@@ -130,7 +153,10 @@ export interface ServerFrame<D = unknown> {
   data?: D;
 }
 
-/** `data` of the `connected` frame. */
+/**
+ * `data` of the `connected` frame. Over polling the client makes it itself: `id` is `poll-<random>` (no server
+ * session exists), `userId` the token's `sub`, `time` from the answer's Date header, `pod` `""`.
+ */
 export interface ConnectedData {
   /** This session's client id. */
   id: string;
@@ -247,9 +273,18 @@ export interface RoomEvents {
 
 /**
  * Codes produced by the client itself; server codes (protocol.md 7) come as they are, also from
- * the problem body of a refused SSE POST (then `details.status` is the HTTP status).
+ * the problem body of a refused SSE POST or polling request (then `details.status` is the HTTP status).
+ * `UNSUPPORTED_TRANSPORT`: over polling, what the REST API cannot do (`message.edit`, `message.delete`,
+ * reactions, pins, `read`, `publish`, `typing` as a request, unknown events, and joins of rooms outside `chat:`).
  */
-export type ClientErrorCode = 'TIMEOUT' | 'DISCONNECTED' | 'CLOSED' | 'CANCELLED' | 'TOKEN_UNAVAILABLE' | 'BAD_FRAME';
+export type ClientErrorCode =
+  | 'TIMEOUT'
+  | 'DISCONNECTED'
+  | 'CLOSED'
+  | 'CANCELLED'
+  | 'TOKEN_UNAVAILABLE'
+  | 'BAD_FRAME'
+  | 'UNSUPPORTED_TRANSPORT';
 
 export type ServerErrorCode =
   | 'BAD_REQUEST'
@@ -297,6 +332,8 @@ export interface ReconnectingDetail {
    * The close code that ended the last socket (4000: the client gave up on it; null: no socket,
    * getToken failed). On SSE: the `close` frame's code; 1006 for a stream that could not be opened
    * or ended without one, a POST answered 404 or 403, or a failed POST; 4003 for a POST answered 401.
+   * Over polling: 4003 for a request answered 401; 1006 for a request without an answer, a 5xx, or three
+   * failed polls in a row.
    */
   code: number | null;
   reason: string;
@@ -320,8 +357,9 @@ export interface ClientEventListeners {
   /** Every server frame that is not a reply (no `id`), except room events dropped as duplicates. */
   event: (frame: ServerFrame) => void;
   /**
-   * `error` frames without an id, refused rejoins, failed token refreshes, unreadable frames, and
-   * SSE POSTs refused with 400, 401 or 403 (the problem's code).
+   * `error` frames without an id, refused rejoins, failed token refreshes, unreadable frames,
+   * SSE POSTs refused with 400, 401 or 403 (the problem's code), polling requests answered 401, and
+   * over polling frames sent with `send()` that REST cannot carry (UNSUPPORTED_TRANSPORT).
    */
   error: (error: RoomcastError) => void;
 }
@@ -358,7 +396,10 @@ export declare class RoomcastClient {
   request<E extends keyof ClientRequests>(event: E, data: ClientRequests[E]['data']): Promise<ClientRequests[E]['ack']>;
   request<T = unknown>(event: string, data?: Record<string, unknown>): Promise<T>;
 
-  /** Fire and forget (no id), for `typing`: dropped unless connected. Returns whether it was sent. */
+  /**
+   * Fire and forget (no id), for `typing`: dropped unless connected, and over polling (nobody would see it).
+   * Returns whether it was sent.
+   */
   send(event: string, data?: Record<string, unknown>): boolean;
 
   /** The room of that name (always the same object). */
@@ -371,7 +412,8 @@ export declare class RoomcastClient {
 export type RoomState = 'joining' | 'joined' | 'left';
 
 export interface RoomStateDetail {
-  reason?: 'join' | 'leave' | 'reconnecting' | 'join refused' | 'deleted' | 'closed' | 'left' | 'kicked' | 'banned' | (string & {});
+  /** `removed`: a `member.removed` without a reason (over polling, which cannot tell a leave from a kick or a ban). */
+  reason?: 'join' | 'leave' | 'reconnecting' | 'join refused' | 'deleted' | 'closed' | 'left' | 'kicked' | 'banned' | 'removed' | (string & {});
   /** Why a join was refused. */
   error?: RoomcastError;
 }

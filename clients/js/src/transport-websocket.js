@@ -3,17 +3,17 @@ import { receiveFrame } from './frame.js';
 
 /**
  * One WebSocket session, reduced to what the client needs: frames in, frames out, one close.
- * The SSE transport (transport-sse.js) implements the same shape, so the client never touches
- * the socket or stream API.
+ * The SSE transport (transport-sse.js) and the polling transport (transport-polling.js) implement
+ * the same shape, so the client never touches the socket, stream or REST API.
  *
  * A transport reports each server frame once (onFrame), its end once (onClose, with a close code
  * of protocol.md 3.6: the server's, or 1006 for a lost connection), and never after close() was
  * called on it. `heartbeats` says whether the session needs client `heartbeat` frames (a WebSocket
- * does, an SSE stream does not). `setToken` gives it the token a successful `refresh` installed,
- * for transports that authenticate requests of their own (SSE POSTs).
+ * does, an SSE stream and polling do not). `setToken` gives it the token a successful `refresh`
+ * installed, for transports that authenticate requests of their own (SSE POSTs, polling).
  *
  * @typedef {{
- *   name: 'websocket' | 'sse',
+ *   name: 'websocket' | 'sse' | 'polling',
  *   heartbeats: boolean,
  *   send(frame: object): boolean,
  *   close(code?: number, reason?: string): void,

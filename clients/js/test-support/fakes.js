@@ -146,18 +146,44 @@ export function makeWebSocketClass() {
   return { FakeWebSocket, sockets };
 }
 
-/** A client wired to a fake clock and fake sockets, with its state changes and errors recorded. */
-export function setup(options = {}) {
-  const clock = new FakeClock();
-  const { FakeWebSocket, sockets } = makeWebSocketClass();
-  const client = createClient({
+/**
+ * A client wired to a fake clock and fake sockets, with its state changes and errors recorded. The WebSocket only,
+ * unless `transports` says otherwise: Node has a real fetch, and the default list would fall back to polling with it.
+ */
+/**
+ * The options every fake-driven client shares: a made-up gateway, a fixed token, the fake clock, and jitter fixed at
+ * half the window so that delays are predictable.
+ * @param {FakeClock} clock
+ */
+export function onFakeClock(clock) {
+  return {
     url: 'ws://roomcast.test:8080',
     token: 'static-token',
-    WebSocket: FakeWebSocket,
     setTimeout: clock.setTimeout,
     clearTimeout: clock.clearTimeout,
     now: clock.now,
     random: () => 0.5,
+  };
+}
+
+/** What a client reports, in order: `state` changes, `error`s and `event` frames. */
+export function recordClient(client) {
+  const states = [];
+  const errors = [];
+  const events = [];
+  client.on('state', (state, detail) => states.push({ state, detail }));
+  client.on('error', (error) => errors.push(error));
+  client.on('event', (frame) => events.push(frame));
+  return { states, errors, events };
+}
+
+export function setup(options = {}) {
+  const clock = new FakeClock();
+  const { FakeWebSocket, sockets } = makeWebSocketClass();
+  const client = createClient({
+    transports: ['websocket'],
+    WebSocket: FakeWebSocket,
+    ...onFakeClock(clock),
     ...options,
   });
   const states = [];

@@ -3,7 +3,7 @@
 // (202, or 404 for a session that is not open) or, with `server.autoAccept = false`, when the test says so.
 // Kept outside test/ because `node --test test/` runs every .js file there.
 import { createClient } from '../src/index.js';
-import { FakeClock, ScriptedServer, flush, makeWebSocketClass } from './fakes.js';
+import { FakeClock, ScriptedServer, flush, makeWebSocketClass, onFakeClock, recordClient } from './fakes.js';
 
 export function makeSseServer() {
   /** @type {FakeEventSource[]} */
@@ -197,24 +197,14 @@ export function setupSse(options = {}) {
   const server = makeSseServer();
   const { FakeWebSocket, sockets } = makeWebSocketClass();
   const client = createClient({
-    url: 'ws://roomcast.test:8080',
-    token: 'static-token',
     transports: ['sse'],
     EventSource: server.EventSource,
     fetch: server.fetch,
     WebSocket: FakeWebSocket,
-    setTimeout: clock.setTimeout,
-    clearTimeout: clock.clearTimeout,
-    now: clock.now,
-    random: () => 0.5,
+    ...onFakeClock(clock),
     ...options,
   });
-  const states = [];
-  const errors = [];
-  const events = [];
-  client.on('state', (state, detail) => states.push({ state, detail }));
-  client.on('error', (error) => errors.push(error));
-  client.on('event', (frame) => events.push(frame));
+  const { states, errors, events } = recordClient(client);
   const stream = () => server.streams.at(-1);
   /** connect() (if needed) and let the server accept the newest stream. */
   const connect = async (acceptOptions) => {

@@ -39,7 +39,7 @@ test('options.transports is checked: known names, no repeats, and an implementat
   const base = { url: 'ws://x', token: 't', WebSocket: FakeWebSocket, EventSource: server.EventSource, fetch: server.fetch };
   assert.throws(() => createClient({ ...base, transports: [] }), TypeError);
   assert.throws(() => createClient({ ...base, transports: 'sse' }), TypeError);
-  assert.throws(() => createClient({ ...base, transports: ['polling'] }), /unknown transport "polling"/);
+  assert.throws(() => createClient({ ...base, transports: ['carrier-pigeon'] }), /unknown transport "carrier-pigeon"/);
   assert.throws(() => createClient({ ...base, transports: ['sse', 'sse'] }), /named twice/);
   // Node 20 has no EventSource: asking for sse without one is an error, not a silent WebSocket-only client.
   assert.throws(() => createClient({ ...base, EventSource: undefined, transports: ['sse'] }), /EventSource/);
@@ -50,17 +50,23 @@ test('options.transports is checked: known names, no repeats, and an implementat
   assert.equal(createClient({ ...base, WebSocket: undefined }).transport, null);
 });
 
-test('the default transports without an EventSource (Node 20) stay on the WebSocket however often it fails', async () => {
-  const { client, clock, sockets } = setup();
+test('the default transports without an EventSource (Node 20) are the WebSocket, then polling: SSE is never tried', async () => {
+  const requests = [];
+  const fetch = (url) => {
+    requests.push(url);
+    return new Promise(() => {}); // the polling session never opens here
+  };
+  const { client, clock, sockets } = setup({ transports: undefined, fetch });
   client.connect();
   await flush();
-  // Backoff delays of 250, 500, 1000 and 2000 ms; 5 s stays within requestTimeoutMs of each new socket.
-  for (let i = 0; i < 4; i += 1) {
-    sockets.at(-1).drop(1006);
-    await clock.advance(5_000);
-  }
-  assert.equal(sockets.length, 5);
-  assert.equal(client.transport, 'websocket');
+  sockets.at(-1).drop(1006);
+  await clock.advance(250);
+  assert.equal(sockets.length, 2);
+  sockets.at(-1).drop(1006);
+  await clock.advance(500);
+  assert.equal(sockets.length, 2);
+  assert.equal(client.transport, 'polling');
+  assert.ok(requests.length > 0 && requests.every((url) => url.startsWith('http://roomcast.test:8080/api/')));
   client.close();
 });
 
@@ -348,8 +354,9 @@ test('an EventSource error before connected (a refused GET) is a 1006 drop, and 
 
 // ---- fallback ----
 
-test('two WebSocket attempts that fail before connected switch to SSE, which stays for the life of the client', async () => {
-  const { client, clock, sockets, streams, states } = setupSse({ transports: undefined });
+test('two WebSocket attempts that fail before connected switch to SSE, which, once connected, is kept for the life of the client', async () => {
+  // Without polling, which two failed SSE attempts would move to (test/transport-polling.test.js).
+  const { client, clock, sockets, streams, states } = setupSse({ transports: ['websocket', 'sse'] });
   client.connect();
   await flush();
   assert.equal(client.transport, 'websocket');
@@ -387,7 +394,8 @@ test('two WebSocket attempts that fail before connected switch to SSE, which sta
   client.close();
 });
 
-test('failures count only in a row: a WebSocket that connects in between starts the count over', async () => {
+test('a WebSocket that connected once is kept: later attempts that end before connected (1006, 4000) never move to SSE', async () => {
+  // Until #keptTransport, these two failures in a row would have moved the client to SSE (test/fallback.test.js).
   const { client, clock, sockets, streams } = setupSse({ transports: undefined, requestTimeoutMs: 2000 });
   client.connect();
   await flush();
@@ -395,18 +403,18 @@ test('failures count only in a row: a WebSocket that connects in between starts 
   await clock.advance(250);
   sockets[1].accept();
   await flush();
-  sockets[1].drop(1006); // after connected: not a failed upgrade
+  sockets[1].drop(1006); // after connected: the WebSocket works here
   await clock.advance(250);
-  // A socket that never says connected (a proxy holding the upgrade) counts as a failure: 4000.
+  // A socket that never says connected (a proxy holding the upgrade) is given up: 4000.
   await clock.advance(2000);
   assert.equal(sockets[2].closedByClient?.code, 4000);
   await clock.advance(1000);
-  assert.equal(sockets.length, 4, 'one failure in a row so far: still the WebSocket');
-  assert.equal(streams.length, 0);
+  assert.equal(sockets.length, 4);
   sockets[3].drop(1006);
   await clock.advance(2000);
-  assert.equal(sockets.length, 4);
-  assert.equal(streams.length, 1);
+  assert.equal(sockets.length, 5, 'two failures in a row after a connected: still the WebSocket');
+  assert.equal(streams.length, 0);
+  assert.equal(client.transport, 'websocket');
   client.close();
 });
 
