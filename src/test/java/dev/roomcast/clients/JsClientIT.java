@@ -1,18 +1,12 @@
 package dev.roomcast.clients;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.roomcast.testing.ChatFixtures;
 import dev.roomcast.testing.Pod;
 import dev.roomcast.testing.Pods;
 import dev.roomcast.testing.Tokens;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -36,31 +30,12 @@ class JsClientIT {
                 "ROOMCAST_IT_ROOM", room,
                 "ROOMCAST_IT_TOKEN_ALICE", Tokens.user("js-alice"),
                 "ROOMCAST_IT_TOKEN_BOB", Tokens.user("js-bob"));
-        String output = runNode(environment);
+        String output = NodeSuite.run("it", environment, 3);
         assertTrue(output.contains("# pass 1"), output);
         assertTrue(!PODS.first().isAlive(), "the test killed the first pod");
     }
 
     private static String websocketBase(Pod pod) {
         return "ws://127.0.0.1:" + pod.base().getPort();
-    }
-
-    /** Runs {@code scripts/js-test it}; its whole output is the failure message when it fails. */
-    private static String runNode(Map<String, String> environment) throws IOException, InterruptedException {
-        Path log = Files.createTempFile("js-client-it", ".log");
-        ProcessBuilder node = new ProcessBuilder("scripts/js-test", "it")
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        node.environment().putAll(environment);
-        Process process = node.start();
-        boolean ended = process.waitFor(3, TimeUnit.MINUTES);
-        if (!ended) {
-            process.destroyForcibly();
-        }
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        Files.deleteIfExists(log);
-        assertTrue(ended, "the Node tests took over 3 minutes:\n" + output);
-        assertEquals(0, process.exitValue(), output);
-        return output;
     }
 }
