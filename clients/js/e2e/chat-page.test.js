@@ -72,6 +72,40 @@ test('a production build has no development sign-in: the page asks the embedding
   await context.close();
 });
 
+test('an embedding page of the same origin hands the page its token by postMessage; another origin cannot', async () => {
+  const context = await browser.createBrowserContext();
+  const page = await context.newPage();
+  const embed = async (parentBase) => {
+    await page.goto(`${parentBase}/`);
+    return page.evaluate(async (src) => {
+      const frame = document.createElement('iframe');
+      frame.src = src;
+      frame.title = 'chat';
+      document.body.append(frame);
+      await new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+      return true;
+    }, `${podB}/`);
+  };
+  const framed = () => page.frames().find((frame) => frame !== page.mainFrame());
+  const post = (token) =>
+    page.evaluate((message, target) => document.querySelector('iframe').contentWindow.postMessage(message, target), { type: 'roomcast:token', token }, podB);
+
+  // A framing site of another origin: the token is ignored, the page still asks for one.
+  await embed(service.url.replace(/^ws:/, 'http:'));
+  await framed().waitForSelector('#sign-in-embedded', { visible: true });
+  await post(tokens.carol);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  assert.equal(await framed().$eval('#app', (app) => app.hidden), true);
+
+  // The embedding page of the chat's own origin: the page signs in with the token it is given.
+  await embed(podB);
+  await framed().waitForSelector('#sign-in-embedded', { visible: true });
+  await post(tokens.carol);
+  await framed().waitForSelector('#banner[data-state="connected"]', { timeout: 20000 });
+  assert.equal(await framed().$eval('#me', (me) => me.textContent), 'page-carol');
+  await context.close();
+});
+
 test('two users on two pods chat in one room, and each sees the other typing and online', async () => {
   await openRoom(alice.page, rooms.main);
   await openRoom(bob.page, rooms.main);
@@ -288,6 +322,22 @@ test('where WebSocket upgrades are refused, the page works over Server-Sent Even
   } finally {
     proxy.close();
   }
+});
+
+test('with ?transports=polling the page chats over the REST API alone', async () => {
+  const carol = await openPage(browser, podB, tokens.carol, { query: '?transports=polling' });
+  assert.equal(await carol.page.$eval('#banner', (banner) => banner.dataset.transport), 'polling');
+  await openRoom(carol.page, rooms.main);
+  await sendFromComposer(carol.page, 'carol here, polling');
+  await waitForMessage(bob.page, 'carol here, polling');
+  await sendFromComposer(bob.page, 'polled reply');
+  await waitForMessage(carol.page, 'polled reply');
+  // What REST cannot carry is refused with the client's code, shown on the page, never silently lost.
+  const own = (await shownMessages(carol.page)).find((message) => message.text === 'carol here, polling');
+  await carol.page.click(`${messageItem(own.id)} [data-action="pin"]`);
+  await carol.page.waitForFunction(() => document.getElementById('room-error').textContent.startsWith('UNSUPPORTED_TRANSPORT'));
+  assert.deepEqual(carol.errors, []);
+  await carol.context.close();
 });
 
 test('a pod killed mid-conversation: the page reconnects and shows every message exactly once, in order', async () => {

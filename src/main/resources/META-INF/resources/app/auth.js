@@ -1,6 +1,6 @@
 // Where the page's token comes from. In production the embedding application provides it: in the URL fragment
-// (`/#token=JWT`, read once and removed from the address bar) or later by postMessage from the parent frame
-// (`{type: 'roomcast:token', token}`, e.g. a refreshed one). Development builds also offer /dev/sign-in, which signs
+// (`/#token=JWT`, read once and removed from the address bar) or later by postMessage from a parent frame of the
+// same origin (`{type: 'roomcast:token', token}`, e.g. a refreshed one). Development builds also offer /dev/sign-in, which signs
 // a token for any user name (the class is not in production builds, where it answers 404).
 
 const STORAGE_KEY = 'roomcast.session';
@@ -35,7 +35,9 @@ export function createTokenSource() {
   }
 
   window.addEventListener('message', (event) => {
-    if (event.source !== window.parent || event.source === window) return;
+    // Only the embedding page of this origin may hand over a token: from any other, a framing site could sign the
+    // user in as someone else.
+    if (event.source !== window.parent || event.source === window || event.origin !== location.origin) return;
     if (event.data?.type !== 'roomcast:token' || typeof event.data.token !== 'string') return;
     session = { token: event.data.token, dev: null };
     save(session);
