@@ -62,7 +62,7 @@ after(async () => {
   service?.close();
 });
 
-test('a production build has no development sign-in: the page asks the embedding application for a token', async () => {
+scenario('a production build has no development sign-in: the page asks the embedding application for a token', async () => {
   const context = await browser.createBrowserContext();
   const page = await context.newPage();
   await page.goto(`${podB}/`);
@@ -72,10 +72,11 @@ test('a production build has no development sign-in: the page asks the embedding
   await context.close();
 });
 
-test('an embedding page of the same origin hands the page its token by postMessage; another origin cannot', async () => {
+scenario('an embedding page of the same origin hands the page its token by postMessage; another origin cannot', async () => {
   const context = await browser.createBrowserContext();
   const page = await context.newPage();
-  const embed = async (parentBase) => {
+  /** Opens a page of `parentBase` that frames the chat page of `chatBase`. */
+  const embed = async (parentBase, chatBase = podB) => {
     await page.goto(`${parentBase}/`);
     return page.evaluate(async (src) => {
       const frame = document.createElement('iframe');
@@ -84,14 +85,19 @@ test('an embedding page of the same origin hands the page its token by postMessa
       document.body.append(frame);
       await new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
       return true;
-    }, `${podB}/`);
+    }, `${chatBase}/`);
   };
   const framed = () => page.frames().find((frame) => frame !== page.mainFrame());
   const post = (token) =>
     page.evaluate((message, target) => document.querySelector('iframe').contentWindow.postMessage(message, target), { type: 'roomcast:token', token }, podB);
 
-  // A framing site of another origin: the token is ignored, the page still asks for one.
-  await embed(service.url.replace(/^ws:/, 'http:'));
+  // By default no other origin may frame the page at all (frame-ancestors 'self', the first pod).
+  const serviceBase = service.url.replace(/^ws:/, 'http:');
+  await embed(podB, serviceBase);
+  assert.ok(!framed().url().startsWith(serviceBase), `the browser refused to frame it: ${framed().url()}`);
+
+  // An embedder the second pod allows, on another origin: its token is ignored, the page still asks for one.
+  await embed(serviceBase);
   await framed().waitForSelector('#sign-in-embedded', { visible: true });
   await post(tokens.carol);
   await new Promise((resolve) => setTimeout(resolve, 500));
@@ -106,7 +112,7 @@ test('an embedding page of the same origin hands the page its token by postMessa
   await context.close();
 });
 
-test('two users on two pods chat in one room, and each sees the other typing and online', async () => {
+scenario('two users on two pods chat in one room, and each sees the other typing and online', async () => {
   await openRoom(alice.page, rooms.main);
   await openRoom(bob.page, rooms.main);
   await alice.page.waitForSelector('#presence li[data-user="page-bob"]', { timeout: 15000 });
@@ -134,7 +140,7 @@ test('two users on two pods chat in one room, and each sees the other typing and
   assert.deepEqual([...alice.errors, ...bob.errors], []);
 });
 
-test('reactions, pins, thread replies, edits, deletes and mentions made on one page show on the other', async () => {
+scenario('reactions, pins, thread replies, edits, deletes and mentions made on one page show on the other', async () => {
   await sendFromComposer(alice.page, 'lunch at noon? @page-bob');
   const message = await waitForMessage(bob.page, 'lunch at noon? @page-bob');
   await bob.page.waitForFunction(() => document.getElementById('notification-count').textContent === '1', {
@@ -207,14 +213,16 @@ test('reactions, pins, thread replies, edits, deletes and mentions made on one p
   await waitForMessage(bob.page, 'see you');
 });
 
-test('a room created on the page, with a member added there, appears on the member\'s page at once', async () => {
+scenario('a room created on the page, with a member added there, appears on the member\'s page at once', async () => {
   const id = `plans-${run}`;
   await alice.page.type('#create-room-id', id);
   await alice.page.type('#create-room-title', `Plans ${run}`);
   await alice.page.click('#create-room button[type="submit"]');
   await alice.page.waitForFunction((title) => document.getElementById('room-title').textContent === title, {}, `Plans ${run}`);
+  // Once alice shows as online the people panel has stopped moving (a click is aimed before it lands).
+  await alice.page.waitForSelector('#presence li[data-user="page-alice"]', { timeout: 15000 });
   await alice.page.type('#add-member-id', 'page-bob');
-  await alice.page.click('#add-member button[type="submit"]');
+  await alice.page.keyboard.press('Enter');
   await alice.page.waitForFunction(() => document.getElementById('add-member-error').textContent === 'page-bob was added.');
   // member.added reaches bob's page, which lists and joins the room.
   await bob.page.waitForSelector(`${roomButton(`chat:${id}`)}[data-joined]`, { timeout: 15000 });
@@ -228,7 +236,7 @@ test('a room created on the page, with a member added there, appears on the memb
   await openRoom(alice.page, rooms.main);
 });
 
-test('the mentions panel lists a mention, opens its room and marks it read', async () => {
+scenario('the mentions panel lists a mention, opens its room and marks it read', async () => {
   await openRoom(bob.page, rooms.side);
   await bob.page.click('#toggle-notifications');
   await bob.page.waitForSelector('#notifications-panel:not([hidden]) #notification-list li.unread button');
@@ -241,7 +249,7 @@ test('the mentions panel lists a mention, opens its room and marks it read', asy
   assert.equal(items.length, 0, 'the mention is read on the server too');
 });
 
-test('unread counts rise while a room is not looked at, and fall to zero once it is', async () => {
+scenario('unread counts rise while a room is not looked at, and fall to zero once it is', async () => {
   await openRoom(bob.page, rooms.side);
   for (const text of ['one', 'two', 'three']) await sendFromComposer(bob.page, text);
   await alice.page.waitForSelector(`${roomButton(rooms.side)}[data-unread="3"]`, { timeout: 15000 });
@@ -260,7 +268,7 @@ test('unread counts rise while a room is not looked at, and fall to zero once it
   await openRoom(bob.page, rooms.main);
 });
 
-test('scrolling back loads the history page by page, every message once and in order', async () => {
+scenario('scrolling back loads the history page by page, every message once and in order', async () => {
   await openRoom(alice.page, rooms.history);
   await waitForMessage(alice.page, `h${HISTORY}`);
   assert.equal((await shownMessages(alice.page)).length, 50);
@@ -276,7 +284,7 @@ test('scrolling back loads the history page by page, every message once and in o
   await openRoom(alice.page, rooms.main);
 });
 
-test('accessibility: axe finds no serious or critical violation, and the keyboard alone can send', async () => {
+scenario('accessibility: axe finds no serious or critical violation, and the keyboard alone can send', async () => {
   for (const [name, viewport] of [['desktop', { width: 1200, height: 800 }], ['phone', { width: 390, height: 844 }]]) {
     await alice.page.setViewport(viewport);
     await alice.page.addScriptTag({ path: require.resolve('axe-core') });
@@ -305,7 +313,7 @@ test('accessibility: axe finds no serious or critical violation, and the keyboar
   await openRoom(alice.page, rooms.main);
 });
 
-test('where WebSocket upgrades are refused, the page works over Server-Sent Events', async () => {
+scenario('where WebSocket upgrades are refused, the page works over Server-Sent Events', async () => {
   const proxy = await startUpgradeBlockingProxy(endpoint(podB));
   try {
     const carol = await openPage(browser, proxy.url, tokens.carol);
@@ -324,7 +332,7 @@ test('where WebSocket upgrades are refused, the page works over Server-Sent Even
   }
 });
 
-test('with ?transports=polling the page chats over the REST API alone', async () => {
+scenario('with ?transports=polling the page chats over the REST API alone', async () => {
   const carol = await openPage(browser, podB, tokens.carol, { query: '?transports=polling' });
   assert.equal(await carol.page.$eval('#banner', (banner) => banner.dataset.transport), 'polling');
   await openRoom(carol.page, rooms.main);
@@ -340,7 +348,7 @@ test('with ?transports=polling the page chats over the REST API alone', async ()
   await carol.context.close();
 });
 
-test('a pod killed mid-conversation: the page reconnects and shows every message exactly once, in order', async () => {
+scenario('a pod killed mid-conversation: the page reconnects and shows every message exactly once, in order', async () => {
   const texts = Array.from({ length: 20 }, (_, i) => `burst ${run} ${i + 1}`);
   const killAfter = 8;
   for (const text of texts.slice(0, killAfter)) await sendFromComposer(alice.page, text);
@@ -352,7 +360,7 @@ test('a pod killed mid-conversation: the page reconnects and shows every message
   for (const text of texts.slice(killAfter)) await sendFromComposer(alice.page, text);
 
   for (const [who, page] of [['alice', alice.page], ['bob', bob.page]]) {
-    await explainFailure(who, page, () => page.waitForFunction(
+    await page.waitForFunction(
       (prefix, count) =>
         [...document.querySelectorAll('#messages .message:not(.pending) .text')].filter((node) =>
           node.textContent.startsWith(prefix),
@@ -360,7 +368,7 @@ test('a pod killed mid-conversation: the page reconnects and shows every message
       { timeout: 60000 },
       `burst ${run} `,
       texts.length,
-    ));
+    );
     const burst = (await shownMessages(page)).filter((message) => message.text.startsWith(`burst ${run} `));
     assert.deepEqual(
       burst.map((message) => message.text),
@@ -384,19 +392,38 @@ test('a pod killed mid-conversation: the page reconnects and shows every message
   await bob.page.screenshot({ path: `${screenshots}/chat-page-phone.png` });
 });
 
-/** Runs a wait; when it fails, says what the page shows (banner, messages not acknowledged) and saves a screenshot. */
-async function explainFailure(who, page, wait) {
-  try {
-    return await wait();
-  } catch (error) {
-    const shown = await page.evaluate(() => ({
-      banner: document.getElementById('banner').textContent,
-      room: document.getElementById('room-title').textContent,
-      pending: [...document.querySelectorAll('#messages .message.pending')].map((item) => item.textContent),
-      error: document.getElementById('room-error').textContent,
-      last: [...document.querySelectorAll('#messages .message .text')].slice(-5).map((node) => node.textContent),
-    }));
-    await page.screenshot({ path: `${screenshots}/failure-${who}.png` });
-    throw new Error(`${who}: ${error.message}; the page shows ${JSON.stringify(shown)}`, { cause: error });
-  }
+/**
+ * A test whose failure says what the users' pages showed at that moment (banner, room, error lines, messages not
+ * acknowledged) and leaves their screenshots in the screenshot directory: a browser test that only says "timed out"
+ * cannot be diagnosed after the fact.
+ */
+function scenario(name, body) {
+  test(name, async () => {
+    try {
+      await body();
+    } catch (error) {
+      const shown = {};
+      for (const [who, user] of [['alice', alice], ['bob', bob]]) {
+        if (!user || user.page.isClosed()) continue;
+        shown[who] = await describePage(user.page).catch((cause) => `unreadable: ${cause.message}`);
+        await user.page.screenshot({ path: `${screenshots}/failure-${who}.png` }).catch(() => {});
+      }
+      error.message += `\nthe pages showed: ${JSON.stringify(shown, null, 1)}`;
+      throw error;
+    }
+  });
+}
+
+function describePage(page) {
+  return page.evaluate(() => {
+    const text = (id) => document.getElementById(id)?.textContent ?? null;
+    return {
+      banner: text('banner'),
+      room: text('room-title'),
+      errors: ['room-error', 'add-member-error', 'create-room-error'].map(text).filter(Boolean),
+      rooms: [...document.querySelectorAll('.room-button')].map((button) => `${button.dataset.room}:${button.dataset.unread}`),
+      pending: [...document.querySelectorAll('.message.pending')].map((item) => item.textContent),
+      last: [...document.querySelectorAll('#messages .message .text')].slice(-3).map((node) => node.textContent),
+    };
+  });
 }

@@ -9,10 +9,10 @@ const message = (id, offset, extra = {}) => ({ id: String(id), offset, userId: '
 
 test('a message that arrives twice (REST page and live event) is held once, and the list stays in offset order', () => {
   const timeline = new Timeline();
-  timeline.upsert(message(3, 3));
-  timeline.upsert(message(1, 1));
-  timeline.upsert(message(3, 3));
-  timeline.upsert(message(2, 2, { threadId: '1' }));
+  assert.equal(timeline.add(message(3, 3)), true);
+  timeline.add(message(1, 1));
+  assert.equal(timeline.add(message(3, 3)), false);
+  timeline.add(message(2, 2, { threadId: '1' }));
   assert.deepEqual(timeline.all().map((m) => m.offset), [1, 2, 3]);
   assert.deepEqual(timeline.topLevel().map((m) => m.id), ['1', '3']);
   assert.deepEqual(timeline.replies('1').map((m) => m.id), ['2']);
@@ -20,28 +20,35 @@ test('a message that arrives twice (REST page and live event) is held once, and 
   assert.equal(timeline.lastOffset, 3);
 });
 
-test('an older copy of an edited message never replaces the newer one', () => {
+test('a late copy (a REST page fetched before a live delete, edit, reaction or pin) never undoes the live change', () => {
   const timeline = new Timeline();
-  timeline.upsert(message(1, 1, { text: 'new', editedAt: '2026-12-02T10:00:02Z' }));
-  timeline.upsert(message(1, 1, { text: 'old', editedAt: '2026-12-02T10:00:01Z' }));
-  assert.equal(timeline.get('1').text, 'new');
-  timeline.upsert(message(1, 1, { text: 'newer', editedAt: '2026-12-02T10:00:03Z' }));
-  assert.equal(timeline.get('1').text, 'newer');
+  const original = message(1, 1, { text: 'hello', reactions: {}, pinned: false, editedAt: null });
+  timeline.add(original);
+  timeline.patch('1', () => ({ deleted: true, text: '' }));
+  timeline.patch('1', () => ({ reactions: { '👍': 1 }, pinned: true }));
+  timeline.add(original);
+  assert.deepEqual(
+    { deleted: timeline.get('1').deleted, text: timeline.get('1').text, pinned: timeline.get('1').pinned },
+    { deleted: true, text: '', pinned: true },
+  );
+  assert.deepEqual(timeline.get('1').reactions, { '👍': 1 });
 });
 
-test('patch changes a held message and reports one it does not hold', () => {
+test('a live change to a message outside the window is left out: paging back keeps no gap', () => {
   const timeline = new Timeline();
-  timeline.upsert(message(1, 1, { reactions: {} }));
-  const before = timeline.get('1');
-  assert.equal(timeline.patch('1', () => ({ pinned: true })), true);
-  assert.equal(timeline.get('1').pinned, true);
-  assert.notEqual(timeline.get('1'), before, 'a changed message is a new object: the page rebuilds its node');
-  assert.equal(timeline.patch('9', () => ({ pinned: true })), false);
+  for (let i = 951; i <= 1000; i++) timeline.add(message(i, i));
+  assert.equal(timeline.patch('10', () => message(10, 10, { text: 'edited' })), false);
+  assert.equal(timeline.get('10'), undefined);
+  assert.equal(timeline.firstOffset, 951);
+  const before = timeline.get('951');
+  assert.equal(timeline.patch('951', () => ({ pinned: true })), true);
+  assert.equal(timeline.get('951').pinned, true);
+  assert.notEqual(timeline.get('951'), before, 'a changed message is a new object: the page rebuilds its node');
 });
 
 test('trimTo keeps the newest messages and marks that older ones exist', () => {
   const timeline = new Timeline();
-  for (let i = 1; i <= 10; i++) timeline.upsert(message(i, i));
+  for (let i = 1; i <= 10; i++) timeline.add(message(i, i));
   timeline.hasOlder = false;
   timeline.trimTo(4);
   assert.deepEqual(timeline.all().map((m) => m.offset), [7, 8, 9, 10]);

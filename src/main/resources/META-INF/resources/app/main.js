@@ -51,7 +51,9 @@ const state = {
   /** `${messageId} ${emoji}` this user added (the message's reactions are counts only) */
   myReactions: new Set(),
   thread: null,
+  /** The message being edited, and the text typed so far. */
   editing: null,
+  editDraft: null,
   everConnected: false,
 };
 
@@ -59,6 +61,10 @@ const state = {
 async function boot() {
   tokens.onChange(() => {
     if (!started) start();
+    // A token for someone else: everything on the page belongs to the previous user.
+    else if (tokens.userId !== state.me) location.reload();
+    // The client stops after repeated 4003 (a token it cannot use); a new one is worth another try.
+    else if (state.client.state === 'disconnected') state.client.connect();
   });
   if (tokens.signedIn) {
     start();
@@ -145,7 +151,12 @@ function showConnection(connection, detail = {}) {
 // ---------------------------------------------------------------------------------------------------------------
 // Rooms
 
+let roomListRequests = 0;
+let roomListApplied = 0;
+
 async function refreshRooms() {
+  // Answers can come back out of order; an older list must not undo a newer one (drop a room just added).
+  const request = ++roomListRequests;
   let items;
   try {
     items = await state.api.rooms();
@@ -153,6 +164,8 @@ async function refreshRooms() {
     showError('room-error', error);
     return;
   }
+  if (request < roomListApplied) return;
+  roomListApplied = request;
   const seen = new Set();
   for (const info of items) {
     seen.add(info.room);
@@ -162,6 +175,7 @@ async function refreshRooms() {
   }
   for (const [name, entry] of state.rooms) {
     if (seen.has(name)) continue;
+    entry.unsubscribe?.forEach((off) => off());
     entry.handle?.leave().catch(() => {});
     state.rooms.delete(name);
     state.timelines.delete(name);
@@ -183,13 +197,21 @@ async function refreshRooms() {
 function joinRoom(name, entry) {
   const handle = state.client.room(name);
   entry.handle = handle;
-  handle.on('reset', () => reloadRoom(name));
-  handle.on('state', () => renderRoomList());
-  handle.join().then(
-    () => {
-      if (state.active === name) loadPresence(name);
+  entry.unsubscribe = [
+    handle.on('reset', () => reloadRoom(name)),
+    handle.on('state', (roomState) => {
+      renderRoomList();
+      // Also after every rejoin: who left while this page was offline is not replayed.
+      if (roomState === 'joined' && state.active === name) loadPresence(name);
+    }),
+  ];
+  // showRoom waits for it: the history page must not end before the point where live events begin.
+  entry.joining = handle.join().then(
+    () => true,
+    (error) => {
+      showError('room-error', error);
+      return false;
     },
-    (error) => showError('room-error', error),
   );
 }
 
@@ -275,22 +297,26 @@ async function showRoom(name) {
   $('add-member').hidden = !(state.admin || entry.info.owner === state.me);
   $('leave-room').hidden = false;
   $('room-error').textContent = '';
+  // A room beyond the ones joined at start (MAX_JOINED_ROOMS) is joined when opened; past the server's limit the
+  // refusal (LIMIT_EXCEEDED) shows on the page.
+  if (!entry.handle) joinRoom(name, entry);
   const held = timeline(name);
-  renderMessages({ stick: true });
+  quietly(() => renderMessages({ stick: true }));
   renderPresence();
   renderTyping();
-  if (entry.handle?.state === 'joined') loadPresence(name);
+  if (entry.handle.state === 'joined') loadPresence(name);
   if (!held.loaded) {
+    await entry.joining;
     try {
       const page = await state.api.messages(name);
-      page.items.forEach((message) => held.upsert(message));
+      page.items.forEach((message) => held.add(message));
       held.hasOlder = page.hasMore;
       held.loaded = true;
     } catch (error) {
       showError('room-error', error);
       return;
     }
-    if (state.active === name) renderMessages({ stick: true });
+    if (state.active === name) quietly(() => renderMessages({ stick: true }));
   }
   markRead(name);
 }
@@ -302,7 +328,7 @@ async function loadOlder() {
   held.loadingOlder = true;
   try {
     const page = await state.api.messages(name, { before: held.firstOffset });
-    page.items.forEach((message) => held.upsert(message));
+    page.items.forEach((message) => held.add(message));
     held.hasOlder = page.hasMore;
   } catch (error) {
     showError('room-error', error);
@@ -312,11 +338,12 @@ async function loadOlder() {
   if (state.active !== name) return;
   const scroller = $('message-scroller');
   const fromBottom = scroller.scrollHeight - scroller.scrollTop;
-  renderMessages({ stick: false });
+  quietly(() => renderMessages({ stick: false }));
   scroller.scrollTop = scroller.scrollHeight - fromBottom;
 }
 
-let readTimer = null;
+/** room -> pending `read` timer: switching rooms must not cancel the previous room's read. */
+const readTimers = new Map();
 
 /** Tells the server the user has seen the room up to its last event, when the page is actually being looked at. */
 function markRead(name) {
@@ -325,11 +352,12 @@ function markRead(name) {
   if (!entry.info.unread && entry.readOffset === entry.handle?.lastOffset) return;
   entry.info.unread = 0;
   renderRoomList();
-  clearTimeout(readTimer);
-  readTimer = setTimeout(() => {
+  clearTimeout(readTimers.get(name));
+  readTimers.set(name, setTimeout(() => {
+    readTimers.delete(name);
     const offset = Math.max(entry.handle?.lastOffset ?? 0, entry.info.lastOffset ?? 0, timeline(name).lastOffset);
     if (offset > 0 && state.client.send('read', { room: name, offset })) entry.readOffset = entry.handle?.lastOffset;
-  }, 300);
+  }, 300));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -341,7 +369,7 @@ function onEvent(frame) {
     case 'message.created':
       return onMessageCreated(frame.room, data.message);
     case 'message.updated':
-      timeline(frame.room).upsert(data.message);
+      timeline(frame.room).patch(data.message.id, () => data.message);
       return changed(frame.room);
     case 'message.deleted':
       timeline(frame.room).patch(data.messageId, () => ({ deleted: true, text: '' }));
@@ -388,13 +416,13 @@ function onEvent(frame) {
 
 function onMessageCreated(room, message) {
   const held = timeline(room);
-  held.upsert(message);
-  if (message.userId === state.me) {
-    for (const [id, pending] of state.pending) if (id === message.clientMsgId) state.pending.delete(id);
-  }
+  held.add(message);
+  if (message.userId === state.me) state.pending.delete(message.clientMsgId);
   const entry = state.rooms.get(room);
-  if (entry) {
-    entry.info.lastOffset = Math.max(entry.info.lastOffset ?? 0, message.offset);
+  // A message at or below the room list's lastOffset is already in its unread count: after a reconnect the fresh
+  // list can arrive before the replayed messages.
+  if (entry && message.offset > (entry.info.lastOffset ?? 0)) {
+    entry.info.lastOffset = message.offset;
     const seen = state.active === room && document.visibilityState === 'visible' && isAtBottom();
     if (message.userId !== state.me && !seen) entry.info.unread = (entry.info.unread ?? 0) + 1;
   }
@@ -496,11 +524,17 @@ const messageView = createMessageView({
   togglePin: (message) => act(message.pinned ? 'message.unpin' : 'message.pin', { messageId: message.id }),
   startEdit: (messageId) => {
     state.editing = messageId;
+    state.editDraft = null;
     changed(state.active);
+  },
+  draft: () => state.editDraft,
+  keepDraft: (text) => {
+    state.editDraft = text;
   },
   saveEdit: (message, text) => act('message.edit', { messageId: message.id, text }),
   cancelEdit: (message) => {
     state.editing = null;
+    state.editDraft = null;
     changed(message.room);
   },
   remove: (message) => {
@@ -531,13 +565,16 @@ async function act(event, data) {
 /** Sends through the client's outbox: shown at once as "sending…", kept across reconnects until acknowledged. */
 function send(room, text, threadId, clientMsgId = newClientMsgId()) {
   const entry = state.rooms.get(room);
-  if (!entry?.handle) return;
+  if (!entry?.handle) {
+    $('room-error').textContent = 'This room is not open on this page any more; the message was not sent.';
+    return false;
+  }
   state.pending.set(clientMsgId, { room, text, threadId, failed: null });
   changed(room);
   entry.handle.sendMessage(text, threadId ? { clientMsgId, threadId } : { clientMsgId }).then(
     ({ message }) => {
       state.pending.delete(clientMsgId);
-      timeline(room).upsert(message);
+      timeline(room).add(message);
       changed(room);
     },
     (error) => {
@@ -546,6 +583,7 @@ function send(room, text, threadId, clientMsgId = newClientMsgId()) {
       changed(room);
     },
   );
+  return true;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -558,12 +596,20 @@ async function openThread(messageId) {
   renderThread();
   try {
     const page = await state.api.thread(room, messageId);
-    page.items.forEach((message) => timeline(room).upsert(message));
+    page.items.forEach((message) => timeline(room).add(message));
   } catch (error) {
     showError('room-error', error);
   }
   renderThread();
   $('thread-text').focus();
+}
+
+/** Closes the thread panel and gives the focus back to the message it belongs to. */
+function closeThread() {
+  const messageId = state.thread?.messageId;
+  state.thread = null;
+  $('thread-panel').hidden = true;
+  if (messageId) document.querySelector(`#messages [data-id="${CSS.escape(messageId)}"]`)?.focus();
 }
 
 function renderThread() {
@@ -603,9 +649,9 @@ function wireControls() {
     event.preventDefault();
     const text = $('composer-text').value.trim();
     if (!text || !state.active) return;
-    $('composer-text').value = '';
     state.typingSender.sent();
-    send(state.active, text, null);
+    // The text stays in the box when it could not be handed to the client.
+    if (send(state.active, text, null)) $('composer-text').value = '';
     $('message-scroller').scrollTop = $('message-scroller').scrollHeight;
   });
   submitOnEnter($('composer-text'), $('composer'));
@@ -616,13 +662,12 @@ function wireControls() {
     event.preventDefault();
     const text = $('thread-text').value.trim();
     if (!text || !state.thread) return;
-    $('thread-text').value = '';
-    send(state.thread.room, text, state.thread.messageId);
+    if (send(state.thread.room, text, state.thread.messageId)) $('thread-text').value = '';
   });
   submitOnEnter($('thread-text'), $('thread-composer'));
-  $('close-thread').addEventListener('click', () => {
-    state.thread = null;
-    $('thread-panel').hidden = true;
+  $('close-thread').addEventListener('click', closeThread);
+  $('thread-panel').addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') closeThread();
   });
 
   $('message-scroller').addEventListener('scroll', () => {
@@ -698,6 +743,17 @@ function togglePanel(panelId, buttonId, open = $(panelId).hidden) {
 function toggleDrawer(panelId, buttonId) {
   const open = $(panelId).classList.toggle('open');
   $(buttonId).setAttribute('aria-expanded', String(open));
+}
+
+/**
+ * Renders a whole page of messages without a screen reader reading each of them out as new (the list is a live
+ * `log` region): the region is busy while it changes.
+ */
+function quietly(render) {
+  const region = $('messages').parentElement;
+  region.setAttribute('aria-busy', 'true');
+  render();
+  requestAnimationFrame(() => region.setAttribute('aria-busy', 'false'));
 }
 
 function isAtBottom() {

@@ -12,6 +12,7 @@ const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉'];
  *   react: (message: object, emoji: string) => void, openThread: (messageId: string) => void,
  *   togglePin: (message: object) => void, startEdit: (messageId: string) => void,
  *   saveEdit: (message: object, text: string) => Promise<boolean>, cancelEdit: (message: object) => void,
+ *   draft: () => string | null, keepDraft: (text: string) => void,
  *   remove: (message: object) => void, retry: (clientMsgId: string) => void, discard: (clientMsgId: string) => void,
  * }} handlers
  */
@@ -110,7 +111,9 @@ export function createMessageView(handlers) {
 
   function editForm(shown) {
     const input = el('textarea', { 'aria-label': 'Edit message', rows: '2', maxlength: '4000' });
-    input.value = shown.text;
+    // The draft survives the form being rebuilt (a reaction or a reply count arriving meanwhile).
+    input.value = handlers.draft() ?? shown.text;
+    input.addEventListener('input', () => handlers.keepDraft(input.value));
     queueMicrotask(() => input.focus());
     input.addEventListener('keydown', (event) => {
       if (event.key === 'Escape') handlers.cancelEdit(shown);

@@ -12,15 +12,22 @@ export class Timeline {
   /** A page of older messages is being fetched. */
   loadingOlder = false;
 
-  /** Inserts or replaces a complete message; a stale copy (lower editedAt / older event) never wins. */
-  upsert(message) {
-    const held = this.#byId.get(message.id);
-    if (held && held.editedAt && message.editedAt && held.editedAt > message.editedAt) return;
-    this.#byId.set(message.id, held ? { ...held, ...message } : message);
+  /**
+   * Adds a message the timeline does not hold yet: REST pages, thread pages, acks and `message.created` all describe
+   * a message as it was at some moment, and the held copy is never older than any of them (live events keep it
+   * current), so a copy that arrives late must not undo an edit, a delete, a reaction or a pin.
+   */
+  add(message) {
+    if (this.#byId.has(message.id)) return false;
+    this.#byId.set(message.id, message);
     this.#sorted = null;
+    return true;
   }
 
-  /** Applies a change to a held message; false when it is not held (outside the window). */
+  /**
+   * Applies a live change to a held message; false when it is not held. A message outside the window is left out:
+   * inserting it would open a gap that history paging (`firstOffset`) could not close.
+   */
   patch(messageId, change) {
     const held = this.#byId.get(messageId);
     if (!held) return false;

@@ -89,6 +89,8 @@ class DevSignInTests {
                 .then()
                 .statusCode(200)
                 .contentType(containsString("text/html"))
+                // No other origin may frame the page (it could hand it a token of its choosing).
+                .header("Content-Security-Policy", equalTo("frame-ancestors 'self'"))
                 .body(containsString("/app/main.js"));
         for (String module :
                 new String[] {"/app/main.js", "/client/index.js", "/client/client.js", "/client/transport-sse.js"}) {
