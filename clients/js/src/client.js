@@ -20,10 +20,21 @@ const ABANDON_CODE = 4000;
 /** The transports this client speaks, in the default order of preference: polling is the last resort. */
 const TRANSPORTS = /** @type {const} */ (['websocket', 'sse', 'polling']);
 /**
- * Attempts on one transport that end before `connected`, in a row, before the next transport is tried; only
- * while no transport has reached `connected` in this client's life (see #noteAttempt).
+ * Attempts on one transport that end before `connected`, in a row, before the next transport is tried, while no
+ * transport is known to work: none has reached `connected` yet, or the first one was given up (see #noteAttempt).
  */
 const FAILURES_BEFORE_FALLBACK = 2;
+/**
+ * Attempts in a row on the first transport that end before `connected`, after it had connected, before it is given
+ * up as if it had never connected (the network now blocks it: a laptop moved behind a proxy that strips `Upgrade`).
+ * Why 6: such failures are far more often a server outage or a rolling update, which must not move the client off
+ * the WebSocket. With the default backoff (full jitter, 500 ms doubling, 30 s cap) the waits before the 6th
+ * attempt add up to 15.75 s on average and at most 31.5 s, so an 8 s rollout gives a client up only about once
+ * in 13 (4 attempts would take at most 7.5 s of waits: every client would move during any 8 s outage; 8 would
+ * average 46 s). A network that really blocks the WebSocket still reaches SSE within about half a minute when
+ * its refusals are quick (a held upgrade adds requestTimeoutMs per attempt).
+ */
+const FIRST_TRANSPORT_FAILURES_BEFORE_FALLBACK = 6;
 
 /**
  * @typedef {import('./transport-websocket.js').Transport} Transport
@@ -52,19 +63,20 @@ export class RoomcastClient {
   #fetch;
   /** The transports to use, in order. @type {TransportName[]} */
   #transports;
-  /**
-   * Index in #transports of the one new connections use: moves to the next one (after the last, back to the
-   * first) on fallback, which only happens while #keptTransport is null.
-   */
+  /** Index in #transports of the transport the next attempt uses: chosen by #noteAttempt and #startCycle. */
   #transportIndex = 0;
-  /** Attempts in a row on the current transport that ended before `connected`, while none ever reached it. */
+  /**
+   * Attempts in a row on #transports[#transportIndex] that ended before `connected`; counted while no transport is
+   * known to work, and on the first transport while it is kept. Zeroed by `connected` and by a move.
+   */
   #failedBeforeConnected = 0;
   /**
-   * The transport that reached `connected` (the first time one did in this client's life; the only one that can,
-   * as there is no fallback from then on). Kept for the life of the client object, across close()/connect().
-   * @type {TransportName | null}
+   * Index in #transports of the transport that last reached `connected`, for the life of the client object
+   * (across close()/connect()). Null while none has, and again once the first transport, kept, was given up
+   * after FIRST_TRANSPORT_FAILURES_BEFORE_FALLBACK failures: then the client searches as if none ever had.
+   * @type {number | null}
    */
-  #keptTransport = null;
+  #connectedIndex = null;
   /** @type {TransportName} the transport of the current (or last) connection */
   #transportName;
   #requestTimeoutMs;
@@ -207,6 +219,7 @@ export class RoomcastClient {
     this.#running = true;
     this.#backoff.reset();
     this.#consecutive4003 = 0;
+    this.#startCycle();
     this.#setState('connecting', { attempt: 0 });
     if (this.#running) void this.#open();
   }
@@ -358,7 +371,7 @@ export class RoomcastClient {
     this.#backoff.reset();
     this.#consecutive4003 = 0;
     this.#failedBeforeConnected = 0;
-    this.#keptTransport ??= this.#transportName;
+    this.#connectedIndex = this.#transportIndex;
     const generation = this.#generation;
     const data = frame.data && typeof frame.data === 'object' ? frame.data : {};
     this.#setState('connected', { ...data, transport: this.#transportName });
@@ -401,22 +414,57 @@ export class RoomcastClient {
   }
 
   /**
-   * The fallback rule (as centrifuge-js has it). A transport that has reached `connected` once in this
-   * client's life is kept for good: its later failures, before or after `connected`, are the network's or
-   * the server's (a pod restart, an outage), not a blocked upgrade. Until one has, FAILURES_BEFORE_FALLBACK
-   * attempts in a row on one transport that end before `connected` (a WebSocket upgrade that proxies block)
-   * move new attempts to the next transport, and after the last one back to the first, so that a client
-   * started during an outage does not stay on its last resort once the server is back. The backoff is left
-   * alone: it grows over all the failed attempts, whatever their transport, until a `connected`.
+   * The fallback rule: after every attempt (#lost), the transport of the next one.
+   *
+   * 1. The first transport, once it has reached `connected`, is kept: its later failures, before or after
+   *    `connected`, are the network's or the server's (a pod restart, an outage), not a blocked upgrade, and it is
+   *    retried with backoff. Only FIRST_TRANSPORT_FAILURES_BEFORE_FALLBACK attempts in a row on it that end before
+   *    `connected` give it up (the network now blocks it): the client then goes on to the second transport as if
+   *    none had ever connected (rule 3).
+   * 2. A fallback transport (not the first) that reached `connected` is kept until that connection is lost: the
+   *    next reconnect cycle (#startCycle: a loss after `connected`, or connect()) makes ONE attempt on the first
+   *    transport, and if that one ends before `connected`, goes straight back to the transport that last connected
+   *    and stays on it, however many of its attempts fail, until a `connected` ends the cycle. A network that
+   *    blocks the WebSocket pays one failed upgrade per reconnect; one that only had the server down when the
+   *    client fell back returns to the WebSocket at its next reconnect (and keeps it, rule 1).
+   * 3. While no transport is known to work (none has connected, or the first was given up), FAILURES_BEFORE_FALLBACK
+   *    attempts in a row on one transport that end before `connected` (a WebSocket upgrade that proxies block)
+   *    move new attempts to the next transport, and after the last one back to the first, so that a client
+   *    started during an outage does not stay on its last resort once the server is back.
+   *
+   * The close code plays no part here (it decides only whether and when to reconnect), nor is the backoff touched:
+   * it grows over all the failed attempts, whatever their transport, until a `connected` (or connect()).
    * @param {boolean} reachedConnected
    */
   #noteAttempt(reachedConnected) {
-    if (reachedConnected || this.#keptTransport !== null) return;
-    this.#failedBeforeConnected += 1;
-    if (this.#failedBeforeConnected >= FAILURES_BEFORE_FALLBACK) {
-      this.#transportIndex = (this.#transportIndex + 1) % this.#transports.length;
-      this.#failedBeforeConnected = 0;
+    if (reachedConnected) {
+      this.#startCycle();
+      return;
     }
+    const connectedIndex = this.#connectedIndex;
+    if (connectedIndex !== null && connectedIndex > 0) {
+      // Rule 2: the probe of the first transport failed, or the fallback itself did: (back) to the fallback.
+      this.#transportIndex = connectedIndex;
+      return;
+    }
+    this.#failedBeforeConnected += 1;
+    if (connectedIndex === 0) {
+      // Rule 1: the first transport is kept until it fails this often in a row; then rule 3, from the next one.
+      if (this.#failedBeforeConnected < FIRST_TRANSPORT_FAILURES_BEFORE_FALLBACK) return;
+      this.#connectedIndex = null;
+    } else if (this.#failedBeforeConnected < FAILURES_BEFORE_FALLBACK) {
+      return;
+    }
+    this.#transportIndex = (this.#transportIndex + 1) % this.#transports.length;
+    this.#failedBeforeConnected = 0;
+  }
+
+  /**
+   * A reconnect cycle starts (a loss after `connected`, or connect()): if the last `connected` was on a fallback
+   * transport, its first attempt is a probe of the first transport (#noteAttempt, rule 2).
+   */
+  #startCycle() {
+    if (this.#connectedIndex !== null && this.#connectedIndex > 0) this.#transportIndex = 0;
   }
 
   /**

@@ -81,12 +81,22 @@ interface BaseClientOptions {
    * runtime has (SSE needs EventSource and fetch, polling only fetch: on Node 20, WebSocket then polling
    * unless `EventSource` is passed); given explicitly, each one must be available.
    *
-   * Fallback: a transport that has reached `connected` once is kept for the life of the client object
-   * (across `close()`/`connect()` too): its later failures are retried on it with backoff. Until one has,
-   * two attempts in a row on a transport that end before `connected` (a blocked upgrade, whatever the
-   * close code) move the next attempts to the next transport, and after the last one back to the first
-   * (websocket ×2, sse ×2, polling ×2, websocket ...). The backoff keeps growing across the moves; only
-   * `connected` and `connect()` reset it. See the README's Transports section.
+   * Fallback, for the life of the client object (across `close()`/`connect()` too):
+   * - The first transport, once it has reached `connected`, is kept: its later failures are retried on it
+   *   with backoff, until 6 attempts in a row on it end before `connected` (the network now blocks it; a
+   *   `connect()` does not restart the count); then the client moves on to the next transport as if none
+   *   had ever connected (third rule).
+   * - A later transport (a fallback) that has reached `connected` is kept until that connection is lost.
+   *   Each reconnect cycle that follows a `connected` on a fallback (a loss after it, or `connect()`) first
+   *   makes one attempt on the first transport: if it connects, the first transport is kept (first rule); if it ends before
+   *   `connected`, the client goes straight back to the transport that last connected and stays on it,
+   *   however many of its attempts fail, until `connected` ends the cycle.
+   * - While no transport has connected (or the first one was given up), two attempts in a row on a
+   *   transport that end before `connected` (a blocked upgrade, whatever the close code) move the next
+   *   attempts to the next transport, and after the last one back to the first (websocket ×2, sse ×2,
+   *   polling ×2, websocket ...).
+   * The backoff keeps growing across the moves; only `connected` and `connect()` reset it. See the README's
+   * Transports section.
    */
   transports?: readonly TransportName[];
   /** WebSocket constructor. Default `globalThis.WebSocket` (absent on Node 20: pass `ws`). */

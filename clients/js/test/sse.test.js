@@ -354,7 +354,7 @@ test('an EventSource error before connected (a refused GET) is a 1006 drop, and 
 
 // ---- fallback ----
 
-test('two WebSocket attempts that fail before connected switch to SSE, which, once connected, is kept for the life of the client', async () => {
+test('two WebSocket attempts that fail before connected switch to SSE, which, once connected, is kept: each reconnect tries the WebSocket once, then SSE', async () => {
   // Without polling, which two failed SSE attempts would move to (test/transport-polling.test.js).
   const { client, clock, sockets, streams, states } = setupSse({ transports: ['websocket', 'sse'] });
   client.connect();
@@ -376,26 +376,35 @@ test('two WebSocket attempts that fail before connected switch to SSE, which, on
   await flush();
   assert.equal(states.at(-1).detail.transport, 'sse');
 
-  // Lost after connected, and then a failure before connected: still SSE, never the WebSocket again.
+  // Lost after connected: one WebSocket attempt (still blocked), then SSE, kept through failures before connected.
   streams[0].end();
   await clock.advance(250);
-  streams[1].refuse();
+  assert.equal(sockets.length, 3, 'the reconnect tries the WebSocket once');
+  assert.equal(client.transport, 'websocket');
+  sockets[2].drop(1006);
   await clock.advance(500);
-  streams[2].refuse();
+  assert.equal(client.transport, 'sse', 'straight back to SSE after one failure');
+  streams[1].refuse();
   await clock.advance(1000);
+  streams[2].refuse();
+  await clock.advance(2000);
   assert.equal(streams.length, 4);
-  assert.equal(sockets.length, 2);
+  assert.equal(sockets.length, 3, 'one WebSocket attempt per reconnect');
   client.close();
   await flush();
   client.connect();
   await flush();
-  assert.equal(client.transport, 'sse', 'close() and connect() keep the fallback');
-  assert.equal(sockets.length, 2);
+  assert.equal(client.transport, 'websocket', 'connect() starts a reconnect cycle: the WebSocket once');
+  sockets[3].drop(1006);
+  await clock.advance(250);
+  assert.equal(client.transport, 'sse');
+  assert.equal(sockets.length, 4);
   client.close();
 });
 
-test('a WebSocket that connected once is kept: later attempts that end before connected (1006, 4000) never move to SSE', async () => {
-  // Until #keptTransport, these two failures in a row would have moved the client to SSE (test/fallback.test.js).
+test('a WebSocket that connected once is kept: a few later attempts that end before connected (1006, 4000) do not move it to SSE', async () => {
+  // Two failures in a row move a client that never connected; a connected WebSocket is given up only after
+  // FIRST_TRANSPORT_FAILURES_BEFORE_FALLBACK of them (test/fallback.test.js).
   const { client, clock, sockets, streams } = setupSse({ transports: undefined, requestTimeoutMs: 2000 });
   client.connect();
   await flush();

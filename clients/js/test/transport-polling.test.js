@@ -621,7 +621,7 @@ test('what REST cannot do is refused with UNSUPPORTED_TRANSPORT, never lost sile
 
 // ---- fallback and closing ----
 
-test('fallback: two failed WebSocket attempts move to SSE, two failed SSE attempts to polling, which stays', async () => {
+test('fallback: two failed WebSocket attempts move to SSE, two failed SSE attempts to polling, which stays after one WebSocket attempt per reconnect', async () => {
   const harness = setupPolling({ transports: undefined });
   const { client, clock, sockets, streams, server } = harness;
   client.connect();
@@ -650,9 +650,13 @@ test('fallback: two failed WebSocket attempts move to SSE, two failed SSE attemp
 
   await losePollingSession(harness);
   await clock.advance(250);
+  assert.equal(client.transport, 'websocket', 'the reconnect tries the WebSocket once');
+  sockets[2].drop(1006);
+  await clock.advance(500);
+  await flush();
   assert.equal(client.state, 'connected');
-  assert.equal(client.transport, 'polling');
-  assert.deepEqual([sockets.length, streams.length], [2, 2], 'never back to a stream');
+  assert.equal(client.transport, 'polling', 'then straight back to polling');
+  assert.deepEqual([sockets.length, streams.length], [3, 2], 'never SSE again');
   client.close();
 });
 
