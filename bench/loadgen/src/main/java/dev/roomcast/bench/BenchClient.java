@@ -1,0 +1,73 @@
+package dev.roomcast.bench;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler.ClientHandshakeStateEvent;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One benchmark connection: it sets itself up as its peer requires (answering the server's first frame, waiting for
+ * the join ack), completes {@code ready}, and from then on counts every stamped frame as a delivery.
+ */
+final class BenchClient extends SimpleChannelInboundHandler<TextWebSocketFrame> {
+
+    private final Peer peer;
+    private final Deliveries deliveries;
+    private final CompletableFuture<Channel> ready;
+    private boolean connected;
+
+    BenchClient(Peer peer, Deliveries deliveries, CompletableFuture<Channel> ready) {
+        this.peer = peer;
+        this.deliveries = deliveries;
+        this.ready = ready;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event == ClientHandshakeStateEvent.HANDSHAKE_COMPLETE && !peer.waitsForConnected()) {
+            connect(ctx);
+        }
+        super.userEventTriggered(ctx, event);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, TextWebSocketFrame frame) {
+        if (ready.isDone() && deliveries.record(frame.content(), System.nanoTime())) {
+            return;
+        }
+        String text = frame.content().toString(StandardCharsets.UTF_8);
+        String reply = peer.reply(text);
+        if (reply != null) {
+            ctx.writeAndFlush(new TextWebSocketFrame(reply));
+        }
+        if (!connected) {
+            connect(ctx);
+        } else if (!ready.isDone() && peer.isReady(text)) {
+            ready.complete(ctx.channel());
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        ready.completeExceptionally(new IllegalStateException("closed before it was ready"));
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ready.completeExceptionally(cause);
+        ctx.close();
+    }
+
+    private void connect(ChannelHandlerContext ctx) {
+        connected = true;
+        for (String frame : peer.afterConnected()) {
+            ctx.writeAndFlush(new TextWebSocketFrame(frame));
+        }
+        if (peer.afterConnected().isEmpty()) {
+            ready.complete(ctx.channel());
+        }
+    }
+}

@@ -1,0 +1,221 @@
+package dev.roomcast.bench;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The fan-out load generator: RECEIVERS connections in one room and one sender publishing at RATE messages a second,
+ * all on one Netty event loop (epoll where the kernel has it), meant to run on its own core. A warm-up pass, then a
+ * measured pass; it prints one line of figures: deliveries a second, losses, latency percentiles (sender stamp to
+ * receiver, one clock) and the server's CPU time per delivery.
+ *
+ * <pre>java -cp target/classes:target/lib/* dev.roomcast.bench.LoadGen PEER URL SERVER_PID RECEIVERS RATE SECONDS</pre>
+ *
+ * PEER is roomcast, vertx or socketio; the URL carries what the peer needs (Roomcast: {@code ?access_token=}).
+ */
+public final class LoadGen {
+
+    /** Connections being opened at once: more only queue in the server's accept backlog. */
+    private static final int OPENING_AT_ONCE = 64;
+
+    private static final int PAYLOAD_BYTES = 100;
+
+    private final Peer peer;
+    private final URI uri;
+    private final EventLoopGroup loop;
+    private final Class<? extends SocketChannel> channelType;
+    private final Deliveries deliveries = new Deliveries();
+
+    private LoadGen(Peer peer, URI uri) {
+        this.peer = peer;
+        this.uri = uri;
+        boolean epoll = Epoll.isAvailable();
+        this.loop = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
+        this.channelType = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 6) {
+            System.err.println("usage: LoadGen PEER URL SERVER_PID RECEIVERS RATE SECONDS");
+            System.exit(2);
+        }
+        Peer peer = Peer.named(args[0]);
+        LoadGen generator = new LoadGen(peer, URI.create(args[1]));
+        try {
+            generator.run(new ServerCpu(Long.parseLong(args[2])), Integer.parseInt(args[3]), Integer.parseInt(args[4]),
+                    Integer.parseInt(args[5]));
+        } finally {
+            generator.loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    private void run(ServerCpu cpu, int receivers, int rate, int seconds) throws Exception {
+        long opening = System.nanoTime();
+        List<Channel> channels = open(receivers, deliveries);
+        double openSeconds = (System.nanoTime() - opening) / 1e9;
+        Channel sender = open(1, new Deliveries()).get(0);
+        keepAlive(channels);
+
+        publish(sender, rate, Math.max(3, seconds / 2));
+        drain(Long.MAX_VALUE, 1000);
+        loop.submit(deliveries::reset).get();
+
+        ServerCpu self = new ServerCpu(ProcessHandle.current().pid());
+        long cpuBefore = cpu.micros();
+        long selfBefore = self.micros();
+        long sent = publish(sender, rate, seconds);
+        long expected = sent * receivers;
+        drain(expected, 5000);
+        long cpuAfter = cpu.micros();
+        long selfAfter = self.micros();
+        // Read on the event loop that writes them.
+        String figures = loop.submit(() -> String.format(
+                        Locale.ROOT,
+                        "delivered=%d lost=%d p50=%.1fms p99=%.1fms p999=%.1fms max=%.1fms",
+                        deliveries.count(), expected - deliveries.count(), deliveries.percentileMillis(50),
+                        deliveries.percentileMillis(99), deliveries.percentileMillis(99.9), deliveries.maxMillis()))
+                .get();
+        long delivered = loop.submit(deliveries::count).get();
+        System.out.printf(
+                Locale.ROOT,
+                "%s receivers=%d rate=%d offered=%d/s %s server-cpu/delivery=%.2fus loadgen-cpu/delivery=%.2fus"
+                        + " open=%.2fs%n",
+                peer.name().toLowerCase(Locale.ROOT), receivers, rate, (long) rate * receivers, figures,
+                perDelivery(cpuAfter - cpuBefore, delivered), perDelivery(selfAfter - selfBefore, delivered),
+                openSeconds);
+        for (Channel channel : channels) {
+            channel.close();
+        }
+        sender.close().sync();
+    }
+
+    private static double perDelivery(long micros, long delivered) {
+        return delivered == 0 ? 0.0 : micros / (double) delivered;
+    }
+
+    /** Opens connections, at most OPENING_AT_ONCE in flight, and returns them once every one is set up. */
+    private List<Channel> open(int count, Deliveries counting) throws Exception {
+        List<Channel> opened = new ArrayList<>(count);
+        List<CompletableFuture<Channel>> batch = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            batch.add(connect(counting));
+            if (batch.size() == OPENING_AT_ONCE || i == count - 1) {
+                for (CompletableFuture<Channel> ready : batch) {
+                    opened.add(ready.get(60, TimeUnit.SECONDS));
+                }
+                batch.clear();
+            }
+        }
+        return opened;
+    }
+
+    private CompletableFuture<Channel> connect(Deliveries counting) {
+        CompletableFuture<Channel> ready = new CompletableFuture<>();
+        int port = uri.getPort();
+        new Bootstrap()
+                .group(loop)
+                .channel(channelType)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        channel.pipeline()
+                                .addLast(new HttpClientCodec())
+                                .addLast(new HttpObjectAggregator(65536))
+                                .addLast(new WebSocketClientProtocolHandler(WebSocketClientHandshakerFactory.newHandshaker(
+                                        uri, WebSocketVersion.V13, null, false, new DefaultHttpHeaders(), 65536)))
+                                .addLast(new BenchClient(peer, counting, ready));
+                    }
+                })
+                .connect(uri.getHost(), port)
+                .addListener(connected -> {
+                    if (!connected.isSuccess()) {
+                        ready.completeExceptionally(connected.cause());
+                    }
+                });
+        return ready;
+    }
+
+    /** Publishes at a fixed rate for a while, paced by a 1 ms tick on the event loop; returns how many were sent. */
+    private long publish(Channel sender, int rate, int seconds) throws Exception {
+        String padding = "x".repeat(PAYLOAD_BYTES);
+        long total = (long) rate * seconds;
+        long start = System.nanoTime();
+        long[] sent = {0};
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        ScheduledFuture<?> ticker = loop.scheduleAtFixedRate(
+                () -> {
+                    long due = Math.min(total, (System.nanoTime() - start) * rate / 1_000_000_000L);
+                    while (sent[0] < due) {
+                        sender.write(new TextWebSocketFrame(
+                                peer.publish("{\"t\":" + System.nanoTime() + ",\"p\":\"" + padding + "\"}")));
+                        sent[0]++;
+                    }
+                    sender.flush();
+                    if (sent[0] == total) {
+                        done.complete(null);
+                    }
+                },
+                0,
+                1,
+                TimeUnit.MILLISECONDS);
+        done.get(seconds + 30L, TimeUnit.SECONDS);
+        ticker.cancel(false);
+        return sent[0];
+    }
+
+    /** Waits until `expected` deliveries arrived, or until none arrived for `quietMillis`. */
+    private void drain(long expected, long quietMillis) throws Exception {
+        long last = -1;
+        long quietSince = System.nanoTime();
+        while (true) {
+            long now = loop.submit(deliveries::count).get();
+            if (now >= expected) {
+                return;
+            }
+            if (now != last) {
+                last = now;
+                quietSince = System.nanoTime();
+            } else if (System.nanoTime() - quietSince > quietMillis * 1_000_000) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** Roomcast closes a session that says nothing for its heartbeat timeout (60 s): receivers say something. */
+    private void keepAlive(List<Channel> channels) {
+        String frame = peer.keepAlive();
+        if (frame == null) {
+            return;
+        }
+        loop.scheduleAtFixedRate(
+                () -> channels.forEach(channel -> channel.writeAndFlush(new TextWebSocketFrame(frame))),
+                20,
+                20,
+                TimeUnit.SECONDS);
+    }
+}

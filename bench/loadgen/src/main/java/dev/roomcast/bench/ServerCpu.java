@@ -1,0 +1,30 @@
+package dev.roomcast.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The server process's CPU time (user + system) from /proc, in microseconds: the figure every run divides. */
+final class ServerCpu {
+
+    /** The kernel's clock ticks per second for /proc/PID/stat (USER_HZ, 100 on Linux). */
+    private static final long TICKS_PER_SECOND = 100;
+
+    private final Path stat;
+
+    ServerCpu(long pid) {
+        this.stat = Path.of("/proc", Long.toString(pid), "stat");
+    }
+
+    long micros() {
+        try {
+            String line = Files.readString(stat);
+            // The command name may hold spaces; fields are counted after its closing parenthesis.
+            String[] fields = line.substring(line.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            return ticks * 1_000_000 / TICKS_PER_SECOND;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + stat, e);
+        }
+    }
+}
