@@ -27,8 +27,11 @@ final class BenchClient extends SimpleChannelInboundHandler<TextWebSocketFrame> 
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
-        if (event == ClientHandshakeStateEvent.HANDSHAKE_COMPLETE && !peer.waitsForConnected()) {
-            connect(ctx);
+        if (event == ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
+            ctx.pipeline().replace("ws-decoder", "raw-frames", new RawFrameReader(deliveries, ready::isDone));
+            if (!peer.waitsForConnected()) {
+                connect(ctx);
+            }
         }
         super.userEventTriggered(ctx, event);
     }
