@@ -58,6 +58,8 @@ public final class LoadGen {
     }
 
     public static void main(String[] args) throws Exception {
+        // Leak tracking samples buffers and costs time on every read; the generator is not where leaks are looked for.
+        System.setProperty("io.netty.leakDetection.level", "disabled");
         if (args.length < 6) {
             System.err.println("usage: LoadGen PEER URL SERVER_PID RECEIVERS RATE SECONDS");
             System.exit(2);
