@@ -99,8 +99,12 @@ scenario('an embedding page of the same origin hands the page its token by postM
   // An embedder the second pod allows, on another origin: its token is ignored, the page still asks for one.
   await embed(serviceBase);
   await framed().waitForSelector('#sign-in-embedded', { visible: true });
+  // A listener added after the page's own runs after it: once it has seen the message, the page has decided.
+  await framed().evaluate(() => {
+    window.tokenMessageSeen = new Promise((resolve) => addEventListener('message', () => resolve(), { once: true }));
+  });
   await post(tokens.carol);
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  await framed().evaluate(() => window.tokenMessageSeen);
   assert.equal(await framed().$eval('#app', (app) => app.hidden), true);
 
   // The embedding page of the chat's own origin: the page signs in with the token it is given.

@@ -1,28 +1,21 @@
 // Where the page's token comes from. In production the embedding application provides it: in the URL fragment
 // (`/#token=JWT`, read once and removed from the address bar) or later by postMessage from a parent frame of the
-// same origin (`{type: 'roomcast:token', token}`, e.g. a refreshed one). Development builds also offer /dev/sign-in, which signs
-// a token for any user name (the class is not in production builds, where it answers 404).
+// same origin (`{type: 'roomcast:token', token}`, e.g. a refreshed one). In the dev and test profiles /dev/sign-in
+// also signs a token for any user name; in any other profile it answers 404.
+
+import { decodeJwtPayload, tokenExpiryMs } from '/client/jwt.js';
 
 const STORAGE_KEY = 'roomcast.session';
 /** Sign in again this long before a development token expires. */
 const RENEW_LEAD_MS = 60_000;
 
-/** The token's claims, read without verifying: the page only shows them, the server decides. */
-function tokenExpiry(token) {
-  const { exp } = claims(token);
-  return typeof exp === 'number' ? exp * 1000 : Infinity;
-}
+/** The token's claims, read without verifying (the client's own reader): the page only shows them, the server decides. */
+const claims = (token) => decodeJwtPayload(token) ?? {};
 
-function claims(token) {
-  try {
-    const bytes = Uint8Array.from(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
-    return JSON.parse(new TextDecoder().decode(bytes)) ?? {};
-  } catch {
-    return {};
-  }
-}
+/** When the token expires (epoch ms); Infinity for a token without `exp`. */
+const tokenExpiry = (token) => tokenExpiryMs(token) ?? Infinity;
 
-/** The session's token holder: `current()` for REST calls, `fresh()` as the client's getToken. */
+/** The session's token holder: `current()` for REST calls and as the client's getToken. */
 export function createTokenSource() {
   let session = load();
   const listeners = new Set();
