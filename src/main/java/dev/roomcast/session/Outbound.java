@@ -10,10 +10,13 @@ import io.smallrye.mutiny.Uni;
  */
 public interface Outbound {
 
-    /** Writes one frame. Lazy: nothing is written until subscribed; completes when the transport has written it. */
-    Uni<Void> send(String frame);
+    /** The listener every later write reports to, in order; called once, before the first write. */
+    void bind(WriteListener listener);
 
-    /** Ends the session with the code and its reason. Lazy, like {@link #send}. */
+    /** Writes one frame now, without blocking; the bound listener hears how it ended. */
+    void send(String frame);
+
+    /** Ends the session with the code and its reason. Lazy: nothing happens until subscribed. */
     Uni<Void> close(CloseCode code);
 
     /** Whether the transport is closed already (by either side). */
@@ -32,8 +35,8 @@ public interface Outbound {
         return false;
     }
 
-    /** Writes the transport's keep-alive (not a frame). Lazy, like {@link #send}. */
-    default Uni<Void> keepAlive() {
-        return Uni.createFrom().voidItem();
+    /** Writes the transport's keep-alive (not a frame) now; the bound listener hears how it ended. */
+    default void keepAlive() {
+        throw new UnsupportedOperationException("this transport has no keep-alive");
     }
 }

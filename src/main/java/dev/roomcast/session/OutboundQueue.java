@@ -1,14 +1,11 @@
 package dev.roomcast.session;
 
-import java.util.function.Consumer;
-
 /**
  * The bytes of live events waiting in one connection's socket write queue: what the slow-consumer budget is measured
  * against. A socket completes its writes in the order they were made, so each completion takes the oldest size off a
- * small ring; the queue is its own completion callback, so a write allocates nothing here. Confined to the
- * connection's event loop.
+ * small ring, so a write allocates nothing here. Confined to the connection's event loop.
  */
-final class OutboundQueue implements Consumer<Object> {
+final class OutboundQueue {
 
     private static final int[] EMPTY = new int[0];
 
@@ -33,9 +30,8 @@ final class OutboundQueue implements Consumer<Object> {
         queuedBytes += counted;
     }
 
-    /** The oldest write reached the socket. */
-    @Override
-    public void accept(Object ignored) {
+    /** The oldest write reached the socket (or failed: either way it is no longer queued). */
+    void written() {
         if (count == 0) {
             return;
         }

@@ -15,7 +15,7 @@ import io.vertx.core.Vertx;
  * there is one per socket; shared settings live in {@link SessionSettings}. Confined to the connection's event
  * loop.
  */
-public final class Session implements Recipient {
+public final class Session implements Recipient, WriteListener {
 
     enum State {
         UNAUTHENTICATED,
@@ -59,6 +59,7 @@ public final class Session implements Recipient {
         this.rateLimiter = new RateLimiter(settings.rateLimits, nowNanos);
         this.openedAtNanos = nowNanos;
         this.lastActivityNanos = nowNanos;
+        outbound.bind(this);
     }
 
     @Override
@@ -202,7 +203,19 @@ public final class Session implements Recipient {
             return;
         }
         queue.add(counted);
-        outbound.send(frame).subscribe().with(queue, settings.onWriteFailure);
+        outbound.send(frame);
+    }
+
+    @Override
+    public void written() {
+        queue.written();
+    }
+
+    /** The socket is closing: what was queued will not be written, and counts no more. */
+    @Override
+    public void failed(Throwable cause) {
+        queue.written();
+        settings.metrics.dropped(DropReason.CLOSED);
     }
 
     void touch(long nowNanos) {
@@ -321,7 +334,7 @@ public final class Session implements Recipient {
     private void keepAlive() {
         if (admits(KEEP_ALIVE_BYTES, true)) {
             queue.add(KEEP_ALIVE_BYTES);
-            outbound.keepAlive().subscribe().with(queue, settings.onWriteFailure);
+            outbound.keepAlive();
         }
     }
 

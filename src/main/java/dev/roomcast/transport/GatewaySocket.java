@@ -18,6 +18,7 @@ import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.net.impl.ConnectionBase;
 import org.jboss.logging.Logger;
 
 /**
@@ -42,7 +43,8 @@ public class GatewaySocket {
 
     @OnOpen
     public Uni<Void> onOpen(WebSocketConnection connection) {
-        Session session = sessions.open(new WebSocketOutbound(connection));
+        ConnectionBase channel = connection.userData().remove(HandshakeAuthentication.CHANNEL);
+        Session session = sessions.open(new WebSocketOutbound(connection, channel));
         connection.userData().put(SESSION, session);
         return sessions.start(
                 session,

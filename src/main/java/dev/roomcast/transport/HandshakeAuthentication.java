@@ -11,6 +11,7 @@ import io.quarkus.websockets.next.UserData;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.impl.ConnectionBase;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,9 @@ public class HandshakeAuthentication implements HttpUpgradeCheck {
     public static final UserData.TypedKey<VerifiedToken> TOKEN = new UserData.TypedKey<>("roomcast.token");
     public static final UserData.TypedKey<UserConnectionLimit.Reservation> SLOT =
             new UserData.TypedKey<>("roomcast.slot");
+    /** The upgraded HTTP connection, which the socket's frames travel on (see {@link WebSocketOutbound}). */
+    static final UserData.TypedKey<ConnectionBase> CHANNEL = new UserData.TypedKey<>("roomcast.channel");
+
     private static final Map<String, List<String>> CHALLENGE =
             Map.of("WWW-Authenticate", List.of("Bearer error=\"invalid_token\""));
 
@@ -59,9 +63,11 @@ public class HandshakeAuthentication implements HttpUpgradeCheck {
         }
         String token = RequestToken.of(context.httpRequest());
         if (token == null) {
-            return hub.unauthenticatedCount() >= maxUnauthenticated
-                    ? CheckResult.rejectUpgrade(503, RETRY_ELSEWHERE)
-                    : CheckResult.permitUpgrade();
+            if (hub.unauthenticatedCount() >= maxUnauthenticated) {
+                return CheckResult.rejectUpgrade(503, RETRY_ELSEWHERE);
+            }
+            rememberChannel(context);
+            return CheckResult.permitUpgrade();
         }
         Optional<VerifiedToken> verified = verifier.verify(token);
         if (verified.isEmpty()) {
@@ -84,7 +90,15 @@ public class HandshakeAuthentication implements HttpUpgradeCheck {
                     }
                     context.userData().put(TOKEN, verified.get());
                     context.userData().put(SLOT, reservation);
+                    rememberChannel(context);
                     return CheckResult.permitUpgradeSync();
                 });
+    }
+
+    /** WebSocket upgrades are HTTP/1.1 (Vert.x has no RFC 8441), whose connections are Vert.x ConnectionBases. */
+    private static void rememberChannel(HttpUpgradeContext context) {
+        if (context.httpRequest().connection() instanceof ConnectionBase channel) {
+            context.userData().put(CHANNEL, channel);
+        }
     }
 }

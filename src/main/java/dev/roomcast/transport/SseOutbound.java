@@ -3,11 +3,12 @@ package dev.roomcast.transport;
 import dev.roomcast.error.CloseCode;
 import dev.roomcast.protocol.ServerFrames;
 import dev.roomcast.session.Outbound;
+import dev.roomcast.session.WriteListener;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServerResponse;
@@ -18,7 +19,7 @@ import io.vertx.core.http.HttpServerResponse;
  * of {@code heartbeatMs}, so that no proxy sees the stream idle for longer than {@code heartbeatMs}; the end as a last
  * {@code close} frame carrying the code a WebSocket would have been closed with. Confined to the stream's event loop.
  */
-final class SseOutbound implements Outbound {
+final class SseOutbound implements Outbound, Handler<AsyncResult<Void>> {
 
     /** Shared by every stream: Vert.x writes a slice of a buffer, never the buffer itself, so one can go to many. */
     private static final Buffer KEEP_ALIVE = Buffer.buffer(": hb\n\n");
@@ -38,6 +39,7 @@ final class SseOutbound implements Outbound {
     private final ServerFrames frames;
     private final long keepAliveNanos;
     private long lastWriteNanos;
+    private WriteListener listener;
 
     SseOutbound(HttpServerResponse response, ServerFrames frames, long keepAliveNanos, long nowNanos) {
         this.response = response;
@@ -47,15 +49,46 @@ final class SseOutbound implements Outbound {
     }
 
     @Override
-    public Uni<Void> send(String frame) {
-        return Uni.createFrom().emitter(emitter -> write(LAST.get().of(frame), false, emitter));
+    public void bind(WriteListener listener) {
+        this.listener = listener;
+    }
+
+    @Override
+    public void send(String frame) {
+        if (isClosed()) {
+            listener.failed(new HttpClosedException("the stream has ended"));
+            return;
+        }
+        write(LAST.get().of(frame)).onComplete(this);
+    }
+
+    /** How a write ended: one handler per stream, so that a write allocates none. */
+    @Override
+    public void handle(AsyncResult<Void> result) {
+        if (result.succeeded()) {
+            listener.written();
+        } else {
+            listener.failed(result.cause());
+        }
     }
 
     @Override
     public Uni<Void> close(CloseCode code) {
-        return Uni.createFrom()
-                .emitter(emitter ->
-                        write(Buffer.buffer(event(frames.close(code.code(), code.reason()))), true, emitter));
+        return Uni.createFrom().emitter(emitter -> {
+            if (isClosed()) {
+                emitter.fail(new HttpClosedException("the stream has ended"));
+                return;
+            }
+            lastWriteNanos = System.nanoTime();
+            response.end(Buffer.buffer(event(frames.close(code.code(), code.reason()))))
+                    .onComplete(result -> {
+                        if (result.succeeded()) {
+                            emitter.complete(null);
+                        } else {
+                            emitter.fail(result.cause());
+                        }
+                    });
+        });
     }
 
     @Override
@@ -74,26 +107,17 @@ final class SseOutbound implements Outbound {
     }
 
     @Override
-    public Uni<Void> keepAlive() {
-        return Uni.createFrom().emitter(emitter -> write(KEEP_ALIVE, false, emitter));
-    }
-
-    private void write(Buffer bytes, boolean last, UniEmitter<? super Void> emitter) {
+    public void keepAlive() {
         if (isClosed()) {
-            emitter.fail(new HttpClosedException("the stream has ended"));
+            listener.failed(new HttpClosedException("the stream has ended"));
             return;
         }
-        lastWriteNanos = System.nanoTime();
-        Future<Void> written = last ? response.end(bytes) : response.write(bytes);
-        written.onComplete(result -> complete(result, emitter));
+        write(KEEP_ALIVE).onComplete(this);
     }
 
-    private static void complete(AsyncResult<Void> result, UniEmitter<? super Void> emitter) {
-        if (result.succeeded()) {
-            emitter.complete(null);
-        } else {
-            emitter.fail(result.cause());
-        }
+    private Future<Void> write(Buffer bytes) {
+        lastWriteNanos = System.nanoTime();
+        return response.write(bytes);
     }
 
     /**

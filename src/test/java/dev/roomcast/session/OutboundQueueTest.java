@@ -31,11 +31,11 @@ class OutboundQueueTest {
         queue.add(20);
         queue.add(30);
 
-        queue.accept(null);
+        queue.written();
         assertEquals(50, queue.queuedBytes());
-        queue.accept(null);
+        queue.written();
         assertEquals(30, queue.queuedBytes());
-        queue.accept(null);
+        queue.written();
         assertEquals(0, queue.queuedBytes());
     }
 
@@ -44,7 +44,7 @@ class OutboundQueueTest {
         queue.add(0); // a reply
         queue.add(100);
 
-        queue.accept(null);
+        queue.written();
 
         assertEquals(100, queue.queuedBytes(), "the first completion is the reply's");
     }
@@ -54,7 +54,7 @@ class OutboundQueueTest {
         List<String> drains = new ArrayList<>();
         queue.onDrain(() -> drains.add("drain"));
 
-        queue.accept(null);
+        queue.written();
         queue.add(5);
 
         assertEquals(5, queue.queuedBytes());
@@ -71,7 +71,7 @@ class OutboundQueueTest {
             expected.add(next++);
         }
         for (int i = 0; i < 3; i++) {
-            queue.accept(null);
+            queue.written();
             expected.remove(0);
         }
         for (int i = 0; i < 20; i++) {
@@ -82,7 +82,7 @@ class OutboundQueueTest {
 
         while (!expected.isEmpty()) {
             int before = queue.queuedBytes();
-            queue.accept(null);
+            queue.written();
             assertEquals(expected.remove(0), before - queue.queuedBytes());
         }
         assertEquals(0, queue.queuedBytes());
@@ -95,8 +95,8 @@ class OutboundQueueTest {
         queue.add(7);
         queue.add(3);
 
-        queue.accept(null);
-        queue.accept(null);
+        queue.written();
+        queue.written();
 
         assertEquals(List.of(3, 0), seen);
     }
@@ -109,9 +109,9 @@ class OutboundQueueTest {
         queue.add(1);
         queue.add(1);
 
-        queue.accept(null);
+        queue.written();
         queue.onDrain(null);
-        queue.accept(null);
+        queue.written();
 
         assertEquals(List.of("second"), calls);
     }
