@@ -35,6 +35,8 @@ import java.util.concurrent.TimeUnit;
  * <pre>java -cp target/classes:target/lib/* dev.roomcast.bench.LoadGen PEER URL SERVER_PID RECEIVERS RATE SECONDS</pre>
  *
  * PEER is roomcast, vertx or socketio; the URL carries what the peer needs (Roomcast: {@code ?access_token=}).
+ * RATE 0 is the idle scenario: the receivers are opened and held for SECONDS, and the line reports the time it took to
+ * open them and the growth of the server's resident memory per connection.
  */
 public final class LoadGen {
 
@@ -75,6 +77,10 @@ public final class LoadGen {
     }
 
     private void run(ServerCpu cpu, int receivers, int rate, int seconds) throws Exception {
+        if (rate == 0) {
+            idle(cpu, receivers, seconds);
+            return;
+        }
         long opening = System.nanoTime();
         List<Channel> channels = open(receivers, deliveries);
         double openSeconds = (System.nanoTime() - opening) / 1e9;
@@ -112,6 +118,28 @@ public final class LoadGen {
             channel.close();
         }
         sender.close().sync();
+    }
+
+    /** Opens the receivers, holds them, and reports what they cost the server: time to open, memory each. */
+    private void idle(ServerCpu server, int receivers, int seconds) throws Exception {
+        long residentBefore = server.residentKib();
+        long cpuBefore = server.micros();
+        long opening = System.nanoTime();
+        List<Channel> channels = open(receivers, deliveries);
+        double openSeconds = (System.nanoTime() - opening) / 1e9;
+        long openCpu = server.micros() - cpuBefore;
+        keepAlive(channels);
+        Thread.sleep(seconds * 1000L);
+        long residentAfter = server.residentKib();
+        System.out.printf(
+                Locale.ROOT,
+                "%s idle receivers=%d open=%.2fs server-cpu/open=%.0fus rss-before=%dKiB rss-after=%dKiB"
+                        + " rss/connection=%.1fKiB%n",
+                peer.name().toLowerCase(Locale.ROOT), receivers, openSeconds, openCpu / (double) receivers,
+                residentBefore, residentAfter, (residentAfter - residentBefore) / (double) receivers);
+        for (Channel channel : channels) {
+            channel.close();
+        }
     }
 
     private static double perDelivery(long micros, long delivered) {
