@@ -95,6 +95,14 @@ public interface RoomcastConfig {
          */
         @WithDefault("1000")
         int maxUnauthenticated();
+
+        /**
+         * Verified tokens remembered by the pod, so that a token seen again (a reconnect, a second tab) is not parsed
+         * and its signature checked anew; its expiry is still checked every time. Only tokens of at most 4096
+         * characters are remembered; 0 turns the cache off.
+         */
+        @WithDefault("4096")
+        int tokenCacheSize();
     }
 
     interface Cluster {

@@ -13,8 +13,10 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -54,6 +56,39 @@ class HandshakeAuthenticationTests {
         try (WsClient one = WsClient.withBearer(base, Tokens.user("carol"));
                 WsClient two = WsClient.withBearer(base, Tokens.user("carol"))) {
             assertNotEquals(one.clientId(), two.clientId());
+        }
+    }
+
+    /** Verified tokens are remembered by the pod: only the exact same text may skip the signature check. */
+    @Test
+    void aTokenAcceptedBeforeIsAcceptedAgainAndNoAlteredCopyOfItIs() {
+        String token = Tokens.user("erin");
+        for (int i = 0; i < 2; i++) {
+            try (WsClient client = WsClient.withQueryToken(base, token)) {
+                assertEquals(
+                        "erin",
+                        client.connectedFrame().path("data").path("userId").asText());
+            }
+        }
+        String[] parts = token.split("\\.");
+        String signature = parts[2];
+        char last = signature.charAt(signature.length() - 2);
+        String otherSignature = signature.substring(0, signature.length() - 2)
+                + (last == 'A' ? 'B' : 'A')
+                + signature.charAt(signature.length() - 1);
+        String payloadForMallory = Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(new String(Base64.getUrlDecoder().decode(parts[1]))
+                        .replace("\"erin\"", "\"mall\"")
+                        .getBytes(StandardCharsets.UTF_8));
+        for (String altered : new String[] {
+            parts[0] + "." + parts[1] + "." + otherSignature,
+            parts[0] + "." + payloadForMallory + "." + signature,
+            token + "x",
+            token.substring(0, token.length() - 1)
+        }) {
+            assertEquals(401, WsClient.refusedStatus(base, "access_token=" + altered, Map.of()), altered);
+            assertEquals(401, WsClient.refusedStatus(base, null, Map.of("Authorization", "Bearer " + altered)));
         }
     }
 
