@@ -48,8 +48,8 @@ public class GatewaySocket {
         connection.userData().put(SESSION, session);
         return sessions.start(
                 session,
-                connection.userData().get(HandshakeAuthentication.TOKEN),
-                connection.userData().get(HandshakeAuthentication.SLOT));
+                connection.userData().remove(HandshakeAuthentication.TOKEN),
+                connection.userData().remove(HandshakeAuthentication.SLOT));
     }
 
     @OnTextMessage

@@ -1,5 +1,6 @@
 package dev.roomcast.transport;
 
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -10,6 +11,7 @@ import io.vertx.core.http.HttpServerRequest;
 final class RequestToken {
 
     private static final String BEARER = "Bearer ";
+    private static final String ACCESS_TOKEN = "access_token";
 
     private RequestToken() {}
 
@@ -19,8 +21,34 @@ final class RequestToken {
         if (token != null) {
             return token;
         }
-        String query = request.getParam("access_token");
+        String query = queryParameter(request.query(), ACCESS_TOKEN);
         return query == null || query.isEmpty() ? null : query;
+    }
+
+    /**
+     * The first value of one query parameter, decoded. Read from the query string rather than with
+     * {@code getParam}, which would decode every parameter into a map the request keeps for as long as the socket
+     * lives: one more copy of the token per connection.
+     */
+    static String queryParameter(String query, String name) {
+        if (query == null) {
+            return null;
+        }
+        int at = 0;
+        while (at <= query.length()) {
+            int end = query.indexOf('&', at);
+            if (end < 0) {
+                end = query.length();
+            }
+            int equals = query.indexOf('=', at);
+            boolean hasValue = equals >= 0 && equals < end;
+            int nameEnd = hasValue ? equals : end;
+            if (nameEnd - at == name.length() && query.startsWith(name, at)) {
+                return hasValue ? QueryStringDecoder.decodeComponent(query.substring(equals + 1, end)) : "";
+            }
+            at = end + 1;
+        }
+        return null;
     }
 
     private static String bearer(String authorization) {
