@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -35,7 +36,8 @@ import java.util.concurrent.TimeUnit;
  * <pre>java -cp target/classes:target/lib/* dev.roomcast.bench.LoadGen PEER URL SERVER_PID RECEIVERS RATE SECONDS</pre>
  *
  * PEER is roomcast, vertx or socketio; the URL carries what the peer needs (Roomcast: {@code ?access_token=}).
- * RATE 0 is the idle scenario: the receivers are opened and held for SECONDS, and the line reports the time it took to
+ * RATE may be a list ({@code 50,80,110}): the saturation scenario, one measured pass per rate on the same connections,
+ * stopping after the first the server did not keep up with (a loss, or p99 over 50 ms). RATE 0 is the idle scenario: the receivers are opened and held for SECONDS, and the line reports the time it took to
  * open them and the growth of the server's resident memory per connection.
  */
 public final class LoadGen {
@@ -44,6 +46,9 @@ public final class LoadGen {
     private static final int OPENING_AT_ONCE = 64;
 
     private static final int PAYLOAD_BYTES = 100;
+
+    /** A step of the saturation scenario fails when its p99 passes this, or when a delivery is lost. */
+    private static final double SATURATION_P99_MILLIS = 50;
 
     private final Peer peer;
     private final URI uri;
@@ -69,15 +74,16 @@ public final class LoadGen {
         Peer peer = Peer.named(args[0]);
         LoadGen generator = new LoadGen(peer, URI.create(args[1]));
         try {
-            generator.run(new ServerCpu(Long.parseLong(args[2])), Integer.parseInt(args[3]), Integer.parseInt(args[4]),
-                    Integer.parseInt(args[5]));
+            int[] rates = Arrays.stream(args[4].split(",")).mapToInt(Integer::parseInt).toArray();
+            generator.run(
+                    new ServerCpu(Long.parseLong(args[2])), Integer.parseInt(args[3]), rates, Integer.parseInt(args[5]));
         } finally {
             generator.loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }
     }
 
-    private void run(ServerCpu cpu, int receivers, int rate, int seconds) throws Exception {
-        if (rate == 0) {
+    private void run(ServerCpu cpu, int receivers, int[] rates, int seconds) throws Exception {
+        if (rates.length == 1 && rates[0] == 0) {
             idle(cpu, receivers, seconds);
             return;
         }
@@ -87,41 +93,68 @@ public final class LoadGen {
         Channel sender = open(1, new Deliveries()).get(0);
         keepAlive(channels);
 
-        publish(sender, rate, Math.max(3, seconds / 2));
+        publish(sender, rates[0], Math.max(3, seconds / 2));
         drain(Long.MAX_VALUE, 1000);
-        loop.submit(deliveries::reset).get();
-
-        ServerCpu self = new ServerCpu(ProcessHandle.current().pid());
-        long cpuBefore = cpu.micros();
-        long selfBefore = self.micros();
-        long sent = publish(sender, rate, seconds);
-        long expected = sent * receivers;
-        drain(expected, 5000);
-        long cpuAfter = cpu.micros();
-        long selfAfter = self.micros();
-        // Read on the event loop that writes them.
-        String figures = loop.submit(() -> String.format(
-                        Locale.ROOT,
-                        "delivered=%d lost=%d p50=%.1fms p99=%.1fms p999=%.1fms max=%.1fms",
-                        deliveries.count(), expected - deliveries.count(), deliveries.percentileMillis(50),
-                        deliveries.percentileMillis(99), deliveries.percentileMillis(99.9), deliveries.maxMillis()))
-                .get();
-        long delivered = loop.submit(deliveries::count).get();
-        System.out.printf(
-                Locale.ROOT,
-                "%s receivers=%d rate=%d offered=%d/s %s server-cpu/delivery=%.2fus loadgen-cpu/delivery=%.2fus"
-                        + " open=%.2fs%n",
-                peer.name().toLowerCase(Locale.ROOT), receivers, rate, (long) rate * receivers, figures,
-                perDelivery(cpuAfter - cpuBefore, delivered), perDelivery(selfAfter - selfBefore, delivered),
-                openSeconds);
+        for (int rate : rates) {
+            if (!step(cpu, sender, receivers, rate, seconds, openSeconds)) {
+                break;
+            }
+        }
         for (Channel channel : channels) {
             channel.close();
         }
         sender.close().sync();
     }
 
-    /** Opens the receivers, holds them, and reports what they cost the server: time to open, memory each. */
+    /**
+     * One measured pass at one rate; prints its line.
+     *
+     * @return whether the server kept up: nothing lost and p99 within {@link #SATURATION_P99_MILLIS}
+     */
+    private boolean step(ServerCpu cpu, Channel sender, int receivers, int rate, int seconds, double openSeconds)
+            throws Exception {
+        loop.submit(deliveries::reset).get();
+        ServerCpu self = new ServerCpu(ProcessHandle.current().pid());
+        long cpuBefore = cpu.micros();
+        long selfBefore = self.micros();
+        long started = System.nanoTime();
+        long sent = publish(sender, rate, seconds);
+        long expected = sent * receivers;
+        drain(expected, 5000);
+        double elapsed = (System.nanoTime() - started) / 1e9;
+        long cpuAfter = cpu.micros();
+        long selfAfter = self.micros();
+        // Read on the event loop that writes them.
+        long delivered = loop.submit(deliveries::count).get();
+        double p99 = loop.submit(() -> deliveries.percentileMillis(99)).get();
+        String figures = loop.submit(() -> String.format(
+                        Locale.ROOT,
+                        "delivered=%d lost=%d p50=%.1fms p99=%.1fms p999=%.1fms max=%.1fms",
+                        deliveries.count(), expected - deliveries.count(), deliveries.percentileMillis(50),
+                        deliveries.percentileMillis(99), deliveries.percentileMillis(99.9), deliveries.maxMillis()))
+                .get();
+        boolean keptUp = delivered >= expected && p99 <= SATURATION_P99_MILLIS;
+        System.out.printf(
+                Locale.ROOT,
+                "%s receivers=%d rate=%d offered=%d/s %s server-cpu/delivery=%.2fus loadgen-cpu/delivery=%.2fus"
+                        + " server-busy=%.0f%% loadgen-busy=%.0f%% open=%.2fs %s%n",
+                peer.name().toLowerCase(Locale.ROOT), receivers, rate, (long) rate * receivers, figures,
+                perDelivery(cpuAfter - cpuBefore, delivered), perDelivery(selfAfter - selfBefore, delivered),
+                (cpuAfter - cpuBefore) / (elapsed * 1e4), (selfAfter - selfBefore) / (elapsed * 1e4), openSeconds,
+                keptUp ? "kept-up" : "saturated");
+        System.out.flush();
+        return keptUp;
+    }
+
+    /**
+     * Opens the receivers, holds them, and reports what they cost the server: time to open, memory each. A first wave
+     * of a fifth as many connections, opened and closed, warms the server's JIT up, as the first pass does elsewhere.
+     */
     private void idle(ServerCpu server, int receivers, int seconds) throws Exception {
+        for (Channel warming : open(Math.max(1, receivers / 5), new Deliveries())) {
+            warming.close().sync();
+        }
+        Thread.sleep(2000);
         long residentBefore = server.residentKib();
         long cpuBefore = server.micros();
         long opening = System.nanoTime();

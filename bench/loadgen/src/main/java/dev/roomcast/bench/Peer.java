@@ -36,17 +36,9 @@ enum Peer {
         }
     },
     /** The bare Vert.x broadcast server: every text message goes to every other socket as it is. */
-    VERTX {
-        @Override
-        boolean isReady(String text) {
-            return false;
-        }
-
-        @Override
-        String publish(String payload) {
-            return payload;
-        }
-    },
+    VERTX,
+    /** A bare Node.js `ws` server doing what the bare Vert.x one does. */
+    WS,
     /** Socket.IO 4 over its WebSocket transport (Engine.IO v4): open, connect to the default namespace, pongs. */
     SOCKETIO {
         @Override
@@ -87,15 +79,20 @@ enum Peer {
         return List.of();
     }
 
-    /** Whether this frame completes the client's setup (a join ack); peers without one are ready at once. */
-    abstract boolean isReady(String text);
+    /** Whether this frame completes the client's setup (a join ack); the bare servers have none: ready at once. */
+    boolean isReady(String text) {
+        return false;
+    }
 
     /** A frame the protocol requires in answer to this one (Engine.IO pong), or null. */
     String reply(String text) {
         return null;
     }
 
-    abstract String publish(String payload);
+    /** The frame that publishes the payload to the room; the bare servers broadcast every text frame as it is. */
+    String publish(String payload) {
+        return payload;
+    }
 
     /** A frame that keeps an idle receiver's session alive, or null when the server needs none. */
     String keepAlive() {

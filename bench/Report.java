@@ -1,0 +1,258 @@
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns bench/run's results (one loadgen line per measurement, prefixed by its scenario) into a Markdown table of
+ * figures with Roomcast's ratio to each peer, and an SVG chart of the same figures. With a README path, rewrites the
+ * part of it between the results markers.
+ *
+ * <pre>java bench/Report.java target/bench/results.txt target/bench/chart.svg bench/README.md|-</pre>
+ */
+public class Report {
+
+    static final List<String> PEERS = List.of("roomcast", "socketio", "ws", "vertx");
+    static final Map<String, String> NAMES = Map.of(
+            "roomcast", "Roomcast", "socketio", "Socket.IO 4.8", "ws", "bare `ws` (Node)", "vertx", "bare Vert.x");
+    static final String START = "<!-- bench results: written by bench/run -->";
+    static final String END = "<!-- end of bench results -->";
+
+    /** One row: its label, whether more is better, the unit, and how to read it from a peer's measurements. */
+    record Metric(String label, boolean higherIsBetter, String unit, Function<Measurements, Double> value) {}
+
+    /** One peer's lines, by scenario. */
+    record Measurements(Map<String, List<Map<String, String>>> byScenario) {
+        Map<String, String> first(String scenario) {
+            List<Map<String, String>> lines = byScenario.getOrDefault(scenario, List.of());
+            return lines.isEmpty() ? null : lines.get(0);
+        }
+
+        Double number(String scenario, String key) {
+            Map<String, String> line = first(scenario);
+            return line == null || !line.containsKey(key) ? null : parse(line.get(key));
+        }
+
+        /** The highest offered rate the server kept up with; null when it kept up with none. */
+        Double saturation() {
+            Double best = null;
+            for (Map<String, String> line : byScenario.getOrDefault("saturation", List.of())) {
+                if (line.containsKey("kept-up")) {
+                    best = parse(line.get("offered"));
+                }
+            }
+            return best;
+        }
+
+        /** Whether the load generator, not the server, was the limit of the saturation scenario's last step. */
+        boolean generatorBound() {
+            List<Map<String, String>> lines = byScenario.getOrDefault("saturation", List.of());
+            if (lines.isEmpty()) {
+                return false;
+            }
+            Map<String, String> last = lines.get(lines.size() - 1);
+            return last.containsKey("kept-up") || parse(last.get("loadgen-busy")) >= 90;
+        }
+    }
+
+    static final List<Metric> METRICS = List.of(
+            new Metric("saturation: deliveries/s with p99 < 50 ms, none lost", true, "/s", Measurements::saturation),
+            new Metric(
+                    "server CPU per delivery at 50k/s", false, " us", m -> m.number("fanout", "server-cpu/delivery")),
+            new Metric("p50 at 50k/s", false, " ms", m -> m.number("fanout", "p50")),
+            new Metric("p99 at 50k/s", false, " ms", m -> m.number("fanout", "p99")),
+            new Metric(
+                    "resident memory per idle connection (5000)",
+                    false,
+                    " KiB",
+                    m -> m.number("idle", "rss/connection")),
+            new Metric("time to open 5000 connections", false, " s", m -> m.number("idle", "open")),
+            new Metric("server CPU per connection opened", false, " us", m -> m.number("idle", "server-cpu/open")));
+
+    public static void main(String[] args) throws IOException {
+        Map<String, Measurements> peers = read(Path.of(args[0]));
+        String table = table(peers);
+        Files.writeString(Path.of(args[1]), svg(peers));
+        System.out.println(table);
+        if (!"-".equals(args[2])) {
+            Path readme = Path.of(args[2]);
+            String text = Files.readString(readme);
+            int start = text.indexOf(START);
+            int end = text.indexOf(END);
+            if (start < 0 || end < start) {
+                throw new IllegalStateException(readme + " has no results markers");
+            }
+            String section = START + "\n\n" + "Recorded by `bench/run` on " + LocalDate.now() + ", " + machine()
+                    + ". Each server on CPU 0, the load generator on CPU 1; one run (figures move by 10 to 20 % between"
+                    + " runs: compare within a row).\n\n" + table + "\n![Figures per peer](chart.svg)\n\n";
+            Files.writeString(readme, text.substring(0, start) + section + text.substring(end));
+        }
+    }
+
+    static Map<String, Measurements> read(Path results) throws IOException {
+        Map<String, Map<String, List<Map<String, String>>>> byPeer = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(results)) {
+            String[] words = line.trim().split("\\s+");
+            if (words.length < 3) {
+                continue;
+            }
+            Map<String, String> fields = new HashMap<>();
+            for (int i = 2; i < words.length; i++) {
+                int equals = words[i].indexOf('=');
+                fields.put(
+                        equals < 0 ? words[i] : words[i].substring(0, equals),
+                        equals < 0 ? "" : words[i].substring(equals + 1));
+            }
+            byPeer.computeIfAbsent(words[1], p -> new LinkedHashMap<>())
+                    .computeIfAbsent(words[0], s -> new ArrayList<>())
+                    .add(fields);
+        }
+        Map<String, Measurements> peers = new LinkedHashMap<>();
+        byPeer.forEach((peer, scenarios) -> peers.put(peer, new Measurements(scenarios)));
+        return peers;
+    }
+
+    static String table(Map<String, Measurements> peers) {
+        List<String> present = PEERS.stream().filter(peers::containsKey).toList();
+        StringBuilder out = new StringBuilder("| |");
+        present.forEach(peer -> out.append(' ').append(NAMES.get(peer)).append(" |"));
+        List<String> others =
+                present.stream().filter(p -> !p.equals("roomcast")).toList();
+        boolean hasRoomcast = present.contains("roomcast");
+        if (hasRoomcast) {
+            others.forEach(
+                    peer -> out.append(" Roomcast / ").append(NAMES.get(peer)).append(" |"));
+        }
+        out.append("\n|---|");
+        out.append("---|".repeat(present.size() + (hasRoomcast ? others.size() : 0)));
+        out.append('\n');
+        for (Metric metric : METRICS) {
+            out.append("| ").append(metric.label()).append(" |");
+            for (String peer : present) {
+                Double value = metric.value().apply(peers.get(peer));
+                String prefix = metric.higherIsBetter() && peers.get(peer).generatorBound() ? "≥ " : "";
+                out.append(' ')
+                        .append(value == null ? "n/a" : prefix + format(value) + metric.unit())
+                        .append(" |");
+            }
+            if (hasRoomcast) {
+                Double ours = metric.value().apply(peers.get("roomcast"));
+                for (String peer : others) {
+                    Double theirs = metric.value().apply(peers.get(peer));
+                    out.append(' ')
+                            .append(
+                                    ours == null || theirs == null || theirs == 0
+                                            ? "n/a"
+                                            : String.format(Locale.ROOT, "%.2fx", ours / theirs))
+                            .append(" |");
+                }
+            }
+            out.append('\n');
+        }
+        out.append("\nSaturation figures marked ≥ are the load generator's limit, not the server's: at the last step"
+                + " the generator's own core was at least 90 % busy, or the server kept up with every step.\n");
+        return out.toString();
+    }
+
+    /** One small bar chart per metric, a bar per peer; Roomcast's bar in a colour of its own. */
+    static String svg(Map<String, Measurements> peers) {
+        List<String> present = PEERS.stream().filter(peers::containsKey).toList();
+        int columns = 2;
+        int panelWidth = 420;
+        int panelHeight = 40 + 26 * present.size();
+        int rows = (METRICS.size() + columns - 1) / columns;
+        StringBuilder svg = new StringBuilder(String.format(
+                Locale.ROOT,
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\""
+                        + " font-size=\"12\">\n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
+                columns * panelWidth,
+                rows * panelHeight));
+        for (int i = 0; i < METRICS.size(); i++) {
+            Metric metric = METRICS.get(i);
+            int x0 = (i % columns) * panelWidth + 10;
+            int y0 = (i / columns) * panelHeight + 10;
+            svg.append(String.format(
+                    Locale.ROOT,
+                    "<text x=\"%d\" y=\"%d\" font-weight=\"bold\">%s (%s is better)</text>\n",
+                    x0,
+                    y0 + 12,
+                    escape(metric.label()),
+                    metric.higherIsBetter() ? "more" : "less"));
+            double max = present.stream()
+                    .map(peer -> metric.value().apply(peers.get(peer)))
+                    .filter(v -> v != null)
+                    .mapToDouble(Double::doubleValue)
+                    .max()
+                    .orElse(1);
+            for (int p = 0; p < present.size(); p++) {
+                String peer = present.get(p);
+                Double value = metric.value().apply(peers.get(peer));
+                int y = y0 + 24 + p * 26;
+                int width = value == null || max == 0 ? 0 : (int) Math.round(240 * value / max);
+                svg.append(String.format(
+                        Locale.ROOT,
+                        "<text x=\"%d\" y=\"%d\">%s</text><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"18\""
+                                + " fill=\"%s\"/><text x=\"%d\" y=\"%d\">%s</text>\n",
+                        x0,
+                        y + 13,
+                        escape(NAMES.get(peer).replace("`", "")),
+                        x0 + 110,
+                        y,
+                        width,
+                        peer.equals("roomcast") ? "#d9480f" : "#868e96",
+                        x0 + 115 + width,
+                        y + 13,
+                        value == null ? "n/a" : escape(format(value) + metric.unit())));
+            }
+        }
+        return svg.append("</svg>\n").toString();
+    }
+
+    static String machine() {
+        try {
+            String model = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(line -> line.startsWith("model name"))
+                    .findFirst()
+                    .map(line -> line.substring(line.indexOf(':') + 1).trim())
+                    .orElse("unknown CPU");
+            return Runtime.getRuntime().availableProcessors() + " CPUs (" + model + "), JDK "
+                    + System.getProperty("java.version") + ", Node " + node();
+        } catch (IOException e) {
+            return "unknown machine";
+        }
+    }
+
+    static String node() {
+        try {
+            Process process = new ProcessBuilder("node", "--version").start();
+            return new String(process.getInputStream().readAllBytes()).trim();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    static double parse(String value) {
+        Matcher number = Pattern.compile("[0-9.]+").matcher(value);
+        return number.find() ? Double.parseDouble(number.group()) : Double.NaN;
+    }
+
+    static String format(double value) {
+        if (value >= 10_000) {
+            return String.format(Locale.ROOT, "%.0fk", value / 1000);
+        }
+        return value >= 100 ? String.format(Locale.ROOT, "%.0f", value) : String.format(Locale.ROOT, "%.1f", value);
+    }
+
+    static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+}
