@@ -12,11 +12,15 @@ import dev.roomcast.testing.WsClient;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -89,6 +93,26 @@ class HandshakeAuthenticationTests {
         }) {
             assertEquals(401, WsClient.refusedStatus(base, "access_token=" + altered, Map.of()), altered);
             assertEquals(401, WsClient.refusedStatus(base, null, Map.of("Authorization", "Bearer " + altered)));
+        }
+    }
+
+    /** Compression is not negotiated: broadcasts are framed once, uncompressed, for every recipient. */
+    @Test
+    void anOfferOfPermessageDeflateIsAnsweredWithoutIt() throws Exception {
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(10_000);
+            String request = "GET /ws?access_token=" + Tokens.user("frank") + " HTTP/1.1\r\n"
+                    + "Host: " + base.getHost() + ":" + base.getPort() + "\r\n"
+                    + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n";
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            BufferedReader response =
+                    new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            assertTrue(response.readLine().startsWith("HTTP/1.1 101"));
+            for (String header; !(header = response.readLine()).isEmpty(); ) {
+                assertFalse(header.toLowerCase(Locale.ROOT).startsWith("sec-websocket-extensions"), header);
+            }
         }
     }
 
