@@ -32,14 +32,14 @@ public class Report {
 
     /** One peer's lines, by scenario. */
     record Measurements(Map<String, List<Map<String, String>>> byScenario) {
-        Map<String, String> first(String scenario) {
-            List<Map<String, String>> lines = byScenario.getOrDefault(scenario, List.of());
-            return lines.isEmpty() ? null : lines.get(0);
-        }
-
+        /** The median of a figure over the scenario's passes (the fan-out runs three). */
         Double number(String scenario, String key) {
-            Map<String, String> line = first(scenario);
-            return line == null || !line.containsKey(key) ? null : parse(line.get(key));
+            double[] values = byScenario.getOrDefault(scenario, List.of()).stream()
+                    .filter(line -> line.containsKey(key))
+                    .mapToDouble(line -> parse(line.get(key)))
+                    .sorted()
+                    .toArray();
+            return values.length == 0 ? null : values[values.length / 2];
         }
 
         /** The highest offered rate the server kept up with; null when it kept up with none. */
@@ -51,6 +51,12 @@ public class Report {
                 }
             }
             return best;
+        }
+
+        /** The first rate the saturation scenario offered; null when it did not run. */
+        Double lowestRate() {
+            List<Map<String, String>> lines = byScenario.getOrDefault("saturation", List.of());
+            return lines.isEmpty() ? null : parse(lines.get(0).get("offered"));
         }
 
         /** Whether the load generator, not the server, was the limit of the saturation scenario's last step. */
@@ -140,9 +146,11 @@ public class Report {
             for (String peer : present) {
                 Double value = metric.value().apply(peers.get(peer));
                 String prefix = metric.higherIsBetter() && peers.get(peer).generatorBound() ? "≥ " : "";
-                out.append(' ')
-                        .append(value == null ? "n/a" : prefix + format(value) + metric.unit())
-                        .append(" |");
+                Double lowest = peers.get(peer).lowestRate();
+                String shown = value != null
+                        ? prefix + format(value) + metric.unit()
+                        : metric.higherIsBetter() && lowest != null ? "< " + format(lowest) + metric.unit() : "n/a";
+                out.append(' ').append(shown).append(" |");
             }
             if (hasRoomcast) {
                 Double ours = metric.value().apply(peers.get("roomcast"));

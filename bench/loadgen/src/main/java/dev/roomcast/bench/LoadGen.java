@@ -36,8 +36,8 @@ import java.util.concurrent.TimeUnit;
  * <pre>java -cp target/classes:target/lib/* dev.roomcast.bench.LoadGen PEER URL SERVER_PID RECEIVERS RATE SECONDS</pre>
  *
  * PEER is roomcast, vertx or socketio; the URL carries what the peer needs (Roomcast: {@code ?access_token=}).
- * RATE may be a list ({@code 50,80,110}): the saturation scenario, one measured pass per rate on the same connections,
- * stopping after the first the server did not keep up with (a loss, or p99 over 50 ms). RATE 0 is the idle scenario: the receivers are opened and held for SECONDS, and the line reports the time it took to
+ * RATE may be a list: one measured pass per rate on the same connections; a rising list ({@code 50,80,110}) is the
+ * saturation scenario, which stops after the first rate the server did not keep up with (a loss, or p99 over 50 ms). RATE 0 is the idle scenario: the receivers are opened and held for SECONDS, and the line reports the time it took to
  * open them and the growth of the server's resident memory per connection.
  */
 public final class LoadGen {
@@ -93,10 +93,12 @@ public final class LoadGen {
         Channel sender = open(1, new Deliveries()).get(0);
         keepAlive(channels);
 
-        publish(sender, rates[0], Math.max(3, seconds / 2));
+        // Long enough for a JIT (the JVM's C2, V8's TurboFan) to have compiled the delivery path.
+        publish(sender, rates[0], Math.max(10, seconds));
         drain(Long.MAX_VALUE, 1000);
+        boolean steppingUp = rates.length > 1 && rates[rates.length - 1] > rates[0];
         for (int rate : rates) {
-            if (!step(cpu, sender, receivers, rate, seconds, openSeconds)) {
+            if (!step(cpu, sender, receivers, rate, seconds, openSeconds) && steppingUp) {
                 break;
             }
         }
