@@ -144,13 +144,7 @@ public class Report {
         for (Metric metric : METRICS) {
             out.append("| ").append(metric.label()).append(" |");
             for (String peer : present) {
-                Double value = metric.value().apply(peers.get(peer));
-                String prefix = metric.higherIsBetter() && peers.get(peer).generatorBound() ? "≥ " : "";
-                Double lowest = peers.get(peer).lowestRate();
-                String shown = value != null
-                        ? prefix + format(value) + metric.unit()
-                        : metric.higherIsBetter() && lowest != null ? "< " + format(lowest) + metric.unit() : "n/a";
-                out.append(' ').append(shown).append(" |");
+                out.append(' ').append(shown(metric, peers.get(peer))).append(" |");
             }
             if (hasRoomcast) {
                 Double ours = metric.value().apply(peers.get("roomcast"));
@@ -169,6 +163,19 @@ public class Report {
         out.append("\nSaturation figures marked ≥ are the load generator's limit, not the server's: at the last step"
                 + " the generator's own core was at least 90 % busy, or the server kept up with every step.\n");
         return out.toString();
+    }
+
+    /**
+     * A figure as the table and the chart show it: a saturation the generator limited gets "≥", one below the first
+     * step "< first rate".
+     */
+    static String shown(Metric metric, Measurements peer) {
+        Double value = metric.value().apply(peer);
+        if (value != null) {
+            return (metric.higherIsBetter() && peer.generatorBound() ? "≥ " : "") + format(value) + metric.unit();
+        }
+        Double lowest = peer.lowestRate();
+        return metric.higherIsBetter() && lowest != null ? "< " + format(lowest) + metric.unit() : "n/a";
     }
 
     /** One small bar chart per metric, a bar per peer; Roomcast's bar in a colour of its own. */
@@ -219,7 +226,7 @@ public class Report {
                         peer.equals("roomcast") ? "#d9480f" : "#868e96",
                         x0 + 115 + width,
                         y + 13,
-                        value == null ? "n/a" : escape(format(value) + metric.unit())));
+                        escape(shown(metric, peers.get(peer)))));
             }
         }
         return svg.append("</svg>\n").toString();
