@@ -28,10 +28,19 @@ public class Report {
     static final String END = "<!-- end of bench results -->";
 
     /** One row: its label, whether more is better, the unit, and how to read it from a peer's measurements. */
-    record Metric(String label, boolean higherIsBetter, String unit, Function<Measurements, Double> value) {}
+    record Metric(
+            String label, boolean higherIsBetter, String unit, String scenario, Function<Measurements, Double> value) {}
 
     /** One peer's lines, by scenario. */
     record Measurements(Map<String, List<Map<String, String>>> byScenario) {
+        /** A figure of the scenario's first pass (the pods scenario's first step is at 50k deliveries/s). */
+        Double first(String scenario, String key) {
+            List<Map<String, String>> lines = byScenario.getOrDefault(scenario, List.of());
+            return lines.isEmpty() || !lines.get(0).containsKey(key)
+                    ? null
+                    : parse(lines.get(0).get(key));
+        }
+
         /** The median of a figure over the scenario's passes (the fan-out runs three). */
         Double number(String scenario, String key) {
             double[] values = byScenario.getOrDefault(scenario, List.of()).stream()
@@ -43,9 +52,9 @@ public class Report {
         }
 
         /** The highest offered rate the server kept up with; null when it kept up with none. */
-        Double saturation() {
+        Double saturation(String scenario) {
             Double best = null;
-            for (Map<String, String> line : byScenario.getOrDefault("saturation", List.of())) {
+            for (Map<String, String> line : byScenario.getOrDefault(scenario, List.of())) {
                 if (line.containsKey("kept-up")) {
                     best = parse(line.get("offered"));
                 }
@@ -54,14 +63,14 @@ public class Report {
         }
 
         /** The first rate the saturation scenario offered; null when it did not run. */
-        Double lowestRate() {
-            List<Map<String, String>> lines = byScenario.getOrDefault("saturation", List.of());
+        Double lowestRate(String scenario) {
+            List<Map<String, String>> lines = byScenario.getOrDefault(scenario, List.of());
             return lines.isEmpty() ? null : parse(lines.get(0).get("offered"));
         }
 
         /** Whether the load generator, not the server, was the limit of the saturation scenario's last step. */
-        boolean generatorBound() {
-            List<Map<String, String>> lines = byScenario.getOrDefault("saturation", List.of());
+        boolean generatorBound(String scenario) {
+            List<Map<String, String>> lines = byScenario.getOrDefault(scenario, List.of());
             if (lines.isEmpty()) {
                 return false;
             }
@@ -71,18 +80,37 @@ public class Report {
     }
 
     static final List<Metric> METRICS = List.of(
-            new Metric("saturation: deliveries/s with p99 < 50 ms, none lost", true, "/s", Measurements::saturation),
             new Metric(
-                    "server CPU per delivery at 50k/s", false, " us", m -> m.number("fanout", "server-cpu/delivery")),
-            new Metric("p50 at 50k/s", false, " ms", m -> m.number("fanout", "p50")),
-            new Metric("p99 at 50k/s", false, " ms", m -> m.number("fanout", "p99")),
+                    "saturation: deliveries/s with p99 < 50 ms, none lost",
+                    true,
+                    "/s",
+                    "saturation",
+                    m -> m.saturation("saturation")),
+            new Metric(
+                    "server CPU per delivery at 50k/s",
+                    false,
+                    " us",
+                    "fanout",
+                    m -> m.number("fanout", "server-cpu/delivery")),
+            new Metric("p50 at 50k/s", false, " ms", "fanout", m -> m.number("fanout", "p50")),
+            new Metric("p99 at 50k/s", false, " ms", "fanout", m -> m.number("fanout", "p99")),
             new Metric(
                     "resident memory per idle connection (5000)",
                     false,
                     " KiB",
+                    "idle",
                     m -> m.number("idle", "rss/connection")),
-            new Metric("time to open 5000 connections", false, " s", m -> m.number("idle", "open")),
-            new Metric("server CPU per connection opened", false, " us", m -> m.number("idle", "server-cpu/open")));
+            new Metric("time to open 5000 connections", false, " s", "idle", m -> m.number("idle", "open")),
+            new Metric(
+                    "server CPU per connection opened", false, " us", "idle", m -> m.number("idle", "server-cpu/open")),
+            new Metric("two pods + Redis: saturation", true, "/s", "pods", m -> m.saturation("pods")),
+            new Metric("two pods + Redis: p99 at 50k/s", false, " ms", "pods", m -> m.first("pods", "p99")),
+            new Metric(
+                    "two pods + Redis: server CPU per delivery at 50k/s (both pods)",
+                    false,
+                    " us",
+                    "pods",
+                    m -> m.first("pods", "server-cpu/delivery")));
 
     public static void main(String[] args) throws IOException {
         Map<String, Measurements> peers = read(Path.of(args[0]));
@@ -172,9 +200,11 @@ public class Report {
     static String shown(Metric metric, Measurements peer) {
         Double value = metric.value().apply(peer);
         if (value != null) {
-            return (metric.higherIsBetter() && peer.generatorBound() ? "≥ " : "") + format(value) + metric.unit();
+            return (metric.higherIsBetter() && peer.generatorBound(metric.scenario()) ? "≥ " : "")
+                    + format(value)
+                    + metric.unit();
         }
-        Double lowest = peer.lowestRate();
+        Double lowest = peer.lowestRate(metric.scenario());
         return metric.higherIsBetter() && lowest != null ? "< " + format(lowest) + metric.unit() : "n/a";
     }
 

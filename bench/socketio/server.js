@@ -1,9 +1,26 @@
 // The Socket.IO comparison: one room, every "publish" re-emitted to the room's other clients, WebSocket transport only.
+// With REDIS_URL set, the servers of a cluster are linked by Socket.IO's Redis adapter (the two-pod scenario).
 const { Server } = require('socket.io');
 const port = Number(process.argv[2]);
-const io = new Server(port, { transports: ['websocket'], perMessageDeflate: false });
-io.on('connection', (socket) => {
-  socket.join('bench');
-  socket.on('publish', (data) => socket.to('bench').emit('tick', data));
+
+async function main() {
+  const io = new Server(port, { transports: ['websocket'], perMessageDeflate: false });
+  if (process.env.REDIS_URL) {
+    const { createClient } = require('redis');
+    const { createAdapter } = require('@socket.io/redis-adapter');
+    const pub = createClient({ url: process.env.REDIS_URL });
+    const sub = pub.duplicate();
+    await Promise.all([pub.connect(), sub.connect()]);
+    io.adapter(createAdapter(pub, sub));
+  }
+  io.on('connection', (socket) => {
+    socket.join('bench');
+    socket.on('publish', (data) => socket.to('bench').emit('tick', data));
+  });
+  console.log('listening on ' + port);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
 });
-console.log('listening on ' + port);

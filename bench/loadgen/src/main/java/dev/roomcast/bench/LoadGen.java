@@ -35,7 +35,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>java -cp target/classes:target/lib/* dev.roomcast.bench.LoadGen PEER URL SERVER_PID RECEIVERS RATE SECONDS</pre>
  *
- * PEER is roomcast, vertx or socketio; the URL carries what the peer needs (Roomcast: {@code ?access_token=}).
+ * PEER is roomcast, socketio, ws or vertx; the URL carries what the peer needs (Roomcast: {@code ?access_token=}).
+ * Several servers (pods of one cluster): URLs and pids separated by commas; receivers are spread over the URLs in
+ * turn, the sender publishes to the first, and CPU and memory are the servers' sums.
  * RATE may be a list: one measured pass per rate on the same connections; a rising list ({@code 50,80,110}) is the
  * saturation scenario, which stops after the first rate the server did not keep up with (a loss, or p99 over 50 ms). RATE 0 is the idle scenario: the receivers are opened and held for SECONDS, and the line reports the time it took to
  * open them and the growth of the server's resident memory per connection.
@@ -51,14 +53,15 @@ public final class LoadGen {
     private static final double SATURATION_P99_MILLIS = 50;
 
     private final Peer peer;
-    private final URI uri;
+    /** The servers' URLs: receivers are spread over them in turn; the sender uses the first. */
+    private final List<URI> uris;
     private final EventLoopGroup loop;
     private final Class<? extends SocketChannel> channelType;
     private final Deliveries deliveries = new Deliveries();
 
-    private LoadGen(Peer peer, URI uri) {
+    private LoadGen(Peer peer, List<URI> uris) {
         this.peer = peer;
-        this.uri = uri;
+        this.uris = uris;
         boolean epoll = Epoll.isAvailable();
         this.loop = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
         this.channelType = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
@@ -72,11 +75,12 @@ public final class LoadGen {
             System.exit(2);
         }
         Peer peer = Peer.named(args[0]);
-        LoadGen generator = new LoadGen(peer, URI.create(args[1]));
+        LoadGen generator = new LoadGen(
+                peer, Arrays.stream(args[1].split(",")).map(URI::create).toList());
         try {
             int[] rates = Arrays.stream(args[4].split(",")).mapToInt(Integer::parseInt).toArray();
             generator.run(
-                    new ServerCpu(Long.parseLong(args[2])), Integer.parseInt(args[3]), rates, Integer.parseInt(args[5]));
+                    ServerCpu.of(args[2]), Integer.parseInt(args[3]), rates, Integer.parseInt(args[5]));
         } finally {
             generator.loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }
@@ -186,7 +190,7 @@ public final class LoadGen {
         List<Channel> opened = new ArrayList<>(count);
         List<CompletableFuture<Channel>> batch = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            batch.add(connect(counting));
+            batch.add(connect(uris.get(i % uris.size()), counting));
             if (batch.size() == OPENING_AT_ONCE || i == count - 1) {
                 for (CompletableFuture<Channel> ready : batch) {
                     opened.add(ready.get(60, TimeUnit.SECONDS));
@@ -197,7 +201,7 @@ public final class LoadGen {
         return opened;
     }
 
-    private CompletableFuture<Channel> connect(Deliveries counting) {
+    private CompletableFuture<Channel> connect(URI uri, Deliveries counting) {
         CompletableFuture<Channel> ready = new CompletableFuture<>();
         int port = uri.getPort();
         new Bootstrap()

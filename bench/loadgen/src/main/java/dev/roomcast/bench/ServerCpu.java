@@ -3,46 +3,59 @@ package dev.roomcast.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
- * The server process's CPU time (user + system) and resident memory from /proc: the figures every run divides.
+ * The server processes' CPU time (user + system) and resident memory from /proc, summed over the processes (one, or
+ * the pods of a cluster): the figures every run divides.
  */
 final class ServerCpu {
 
     /** The kernel's clock ticks per second for /proc/PID/stat (USER_HZ, 100 on Linux). */
     private static final long TICKS_PER_SECOND = 100;
 
-    private final Path stat;
-    private final Path status;
+    private final long[] pids;
 
-    ServerCpu(long pid) {
-        this.stat = Path.of("/proc", Long.toString(pid), "stat");
-        this.status = Path.of("/proc", Long.toString(pid), "status");
+    ServerCpu(long... pids) {
+        this.pids = pids;
+    }
+
+    /** From a comma-separated list of pids. */
+    static ServerCpu of(String pids) {
+        return new ServerCpu(Arrays.stream(pids.split(",")).mapToLong(Long::parseLong).toArray());
+    }
+
+    long micros() {
+        long ticks = 0;
+        for (long pid : pids) {
+            String line = read(Path.of("/proc", Long.toString(pid), "stat"));
+            // The command name may hold spaces; fields are counted after its closing parenthesis.
+            String[] fields = line.substring(line.lastIndexOf(')') + 2).split(" ");
+            ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        }
+        return ticks * 1_000_000 / TICKS_PER_SECOND;
     }
 
     /** Resident memory, in KiB (VmRSS). */
     long residentKib() {
-        try {
-            for (String line : Files.readAllLines(status)) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
-                }
-            }
-            throw new IllegalStateException("no VmRSS in " + status);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read " + status, e);
+        long kib = 0;
+        for (long pid : pids) {
+            Path status = Path.of("/proc", Long.toString(pid), "status");
+            kib += read(status)
+                    .lines()
+                    .filter(line -> line.startsWith("VmRSS:"))
+                    .mapToLong(line -> Long.parseLong(line.replaceAll("[^0-9]", "")))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no VmRSS in " + status));
         }
+        return kib;
     }
 
-    long micros() {
+    private static String read(Path file) {
         try {
-            String line = Files.readString(stat);
-            // The command name may hold spaces; fields are counted after its closing parenthesis.
-            String[] fields = line.substring(line.lastIndexOf(')') + 2).split(" ");
-            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-            return ticks * 1_000_000 / TICKS_PER_SECOND;
+            return Files.readString(file);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read " + stat, e);
+            throw new IllegalStateException("cannot read " + file, e);
         }
     }
 }
