@@ -3,6 +3,7 @@ package dev.roomcast.transport;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import java.util.List;
 
 /**
  * The token a request carries: {@code Authorization: Bearer} or, for clients that cannot set headers (a browser's
@@ -26,29 +27,16 @@ final class RequestToken {
     }
 
     /**
-     * The first value of one query parameter, decoded. Read from the query string rather than with
-     * {@code getParam}, which would decode every parameter into a map the request keeps for as long as the socket
-     * lives: one more copy of the token per connection.
+     * The first value of one query parameter, decoded. Decoded here, into a map that is garbage once the token is
+     * read, rather than with {@code getParam}, whose decoded map the request keeps for as long as the socket lives:
+     * one more copy of the token per connection.
      */
     static String queryParameter(String query, String name) {
         if (query == null) {
             return null;
         }
-        int at = 0;
-        while (at <= query.length()) {
-            int end = query.indexOf('&', at);
-            if (end < 0) {
-                end = query.length();
-            }
-            int equals = query.indexOf('=', at);
-            boolean hasValue = equals >= 0 && equals < end;
-            int nameEnd = hasValue ? equals : end;
-            if (nameEnd - at == name.length() && query.startsWith(name, at)) {
-                return hasValue ? QueryStringDecoder.decodeComponent(query.substring(equals + 1, end)) : "";
-            }
-            at = end + 1;
-        }
-        return null;
+        List<String> values = new QueryStringDecoder(query, false).parameters().get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
     }
 
     private static String bearer(String authorization) {
