@@ -6,12 +6,14 @@ import dev.roomcast.node.Drain;
 import dev.roomcast.security.TokenVerifier;
 import dev.roomcast.security.VerifiedToken;
 import dev.roomcast.session.UserConnectionLimit;
+import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.quarkus.websockets.next.UserData;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.impl.ConnectionBase;
+import io.vertx.ext.web.WebServerRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +68,7 @@ public class HandshakeAuthentication implements HttpUpgradeCheck {
             if (hub.unauthenticatedCount() >= maxUnauthenticated) {
                 return CheckResult.rejectUpgrade(503, RETRY_ELSEWHERE);
             }
-            rememberChannel(context);
+            prepareUpgrade(context);
             return CheckResult.permitUpgrade();
         }
         Optional<VerifiedToken> verified = verifier.verify(token);
@@ -90,15 +92,22 @@ public class HandshakeAuthentication implements HttpUpgradeCheck {
                     }
                     context.userData().put(TOKEN, verified.get());
                     context.userData().put(SLOT, reservation);
-                    rememberChannel(context);
+                    prepareUpgrade(context);
                     return CheckResult.permitUpgradeSync();
                 });
     }
 
-    /** WebSocket upgrades are HTTP/1.1 (Vert.x has no RFC 8441), whose connections are Vert.x ConnectionBases. */
-    private static void rememberChannel(HttpUpgradeContext context) {
+    private static void prepareUpgrade(HttpUpgradeContext context) {
+        // WebSocket upgrades are HTTP/1.1 (Vert.x has no RFC 8441), whose connections are Vert.x ConnectionBases.
         if (context.httpRequest().connection() instanceof ConnectionBase channel) {
             context.userData().put(CHANNEL, channel);
+        }
+        // The socket is authenticated by Roomcast's own token check, never by Quarkus Security. While the upgrade
+        // request carries Quarkus's deferred identity, websockets-next keeps the whole routing context for the life
+        // of the socket to resolve it (about 2 KB per connection: the request, its absolute URIs with the token, the
+        // memoized identity and its captured contexts); without it the routing context goes when the upgrade is done.
+        if (context.httpRequest() instanceof WebServerRequest request) {
+            request.routingContext().remove(QuarkusHttpUser.DEFERRED_IDENTITY_KEY);
         }
     }
 }

@@ -12,6 +12,7 @@ import dev.roomcast.testing.WsClient;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.Socket;
@@ -31,6 +32,9 @@ class HandshakeAuthenticationTests {
 
     @TestHTTPResource("/")
     URI base;
+
+    @Inject
+    UpgradeRequestProbe probe;
 
     @Test
     void bearerHeaderAuthenticatesAtOnceAndConnectedIsTheFirstFrame() {
@@ -113,6 +117,25 @@ class HandshakeAuthenticationTests {
             for (String header; !(header = response.readLine()).isEmpty(); ) {
                 assertFalse(header.toLowerCase(Locale.ROOT).startsWith("sec-websocket-extensions"), header);
             }
+        }
+    }
+
+    /**
+     * Nothing keeps the upgrade request's routing context (its headers, absolute URIs with the token, Quarkus's
+     * deferred identity) for the socket's life: it is about 2 KB per idle connection.
+     */
+    @Test
+    void theUpgradeRequestIsNotKeptAliveByTheSocket() throws InterruptedException {
+        Map<String, String> headers =
+                Map.of("Authorization", "Bearer " + Tokens.user("grace"), UpgradeRequestProbe.HEADER, "1");
+        try (WsClient client = WsClient.open(base, null, headers)) {
+            assertEquals("grace", client.next().path("data").path("userId").asText());
+            for (int i = 0; i < 50 && probe.stillReachable(); i++) {
+                System.gc();
+                Thread.sleep(100);
+            }
+            assertFalse(probe.stillReachable(), "the upgrade's routing context outlived the upgrade");
+            assertEquals("pong", client.request("ping", null).path("event").asText());
         }
     }
 
