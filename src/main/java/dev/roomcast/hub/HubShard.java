@@ -30,6 +30,11 @@ public final class HubShard {
         this.thread = thread;
     }
 
+    /** The loop's own (root) context. */
+    public Context context() {
+        return context;
+    }
+
     public boolean isCurrentThread() {
         return Thread.currentThread() == thread;
     }

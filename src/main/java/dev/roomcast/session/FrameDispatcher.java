@@ -103,8 +103,8 @@ class FrameDispatcher {
     }
 
     /**
-     * A frame that arrived while too many of the session's frames waited to run (an SSE session's POSTs): answered
-     * {@code RATE_LIMITED} as a frame over its bucket is, and not executed.
+     * A frame that arrived while too many of the session's frames waited to run: answered {@code RATE_LIMITED} as a
+     * frame over its bucket is, and not executed.
      */
     void refuseUnexecuted(Session session, String text, long retryAfterMillis) {
         String id;

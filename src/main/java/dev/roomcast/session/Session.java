@@ -15,7 +15,7 @@ import io.vertx.core.Vertx;
  * there is one per socket; shared settings live in {@link SessionSettings}. Confined to the connection's event
  * loop.
  */
-public final class Session implements Recipient, WriteListener {
+public final class Session implements Recipient, WriteListener, FrameInbox.Runner {
 
     enum State {
         UNAUTHENTICATED,
@@ -35,6 +35,8 @@ public final class Session implements Recipient, WriteListener {
     private final Memberships memberships = new Memberships();
     private final RateLimiter rateLimiter;
     private final OutboundQueue queue = new OutboundQueue();
+    private final Sessions sessions;
+    private final FrameInbox inbox;
     /** Characters of live events kept for this connection by rooms it is joining (see {@link #hold}). */
     private int heldBytes;
 
@@ -51,8 +53,16 @@ public final class Session implements Recipient, WriteListener {
     private int framesHandled;
     private CloseCode closeCode;
 
-    Session(Outbound outbound, HubShard shard, String clientId, SessionSettings settings, long nowNanos) {
+    Session(
+            Outbound outbound,
+            HubShard shard,
+            String clientId,
+            SessionSettings settings,
+            Sessions sessions,
+            long nowNanos) {
         this.outbound = outbound;
+        this.sessions = sessions;
+        this.inbox = new FrameInbox(shard.context(), this);
         this.shard = shard;
         this.clientId = clientId;
         this.settings = settings;
@@ -87,6 +97,20 @@ public final class Session implements Recipient, WriteListener {
 
     boolean isClosing() {
         return state == State.CLOSING;
+    }
+
+    FrameInbox inbox() {
+        return inbox;
+    }
+
+    @Override
+    public Uni<Void> runFrame(String frame) {
+        return sessions.dispatch(this, frame);
+    }
+
+    @Override
+    public void frameFailed(Throwable failure) {
+        sessions.failed(this, failure);
     }
 
     @Override

@@ -18,6 +18,10 @@ import org.jboss.logging.Logger;
 public class Sessions {
 
     private static final Logger LOG = Logger.getLogger(Sessions.class);
+    /** What a frame refused for waiting behind too many others is told to wait: the time a slow frame takes, roughly. */
+    private static final long WAITING_RETRY_AFTER_MILLIS = 1000;
+    /** How many of a session's frames may wait for the one in progress. */
+    public static final int MAX_WAITING_FRAMES = FrameInbox.MAX_WAITING;
 
     private final Hub hub;
     private final NodeIdentity node;
@@ -47,7 +51,7 @@ public class Sessions {
     /** A transport opened: the session is registered on the current event loop's shard. */
     public Session open(Outbound outbound) {
         HubShard shard = hub.currentShard();
-        Session session = new Session(outbound, shard, node.nextClientId(), settings, System.nanoTime());
+        Session session = new Session(outbound, shard, node.nextClientId(), settings, this, System.nanoTime());
         shard.register(session);
         hub.opened();
         return session;
@@ -55,14 +59,41 @@ public class Sessions {
 
     /**
      * Authenticates at once when the handshake carried a valid token (and reserved the user's connection slot); else the
-     * session waits for {@code authenticate}.
+     * session waits for {@code authenticate}. Frames received meanwhile wait for it.
      */
-    public Uni<Void> start(Session session, VerifiedToken handshakeToken, UserConnectionLimit.Reservation slot) {
-        return authentication.start(session, handshakeToken, slot);
+    public void start(Session session, VerifiedToken handshakeToken, UserConnectionLimit.Reservation slot) {
+        session.inbox().start(Uni.createFrom().deferred(() -> authentication.start(session, handshakeToken, slot)));
     }
 
-    /** One text frame from the client. */
-    public Uni<Void> receive(Session session, String text) {
+    /**
+     * One text frame from the client (on the session's event loop), run after the frames taken before it. A frame that
+     * finds {@link #MAX_WAITING_FRAMES} others waiting is refused with {@code RATE_LIMITED}, not run.
+     */
+    public void receive(Session session, String text) {
+        if (session.inbox().admit(1)) {
+            session.inbox().offer(text);
+        } else {
+            dispatcher.refuseUnexecuted(session, text, WAITING_RETRY_AFTER_MILLIS);
+        }
+    }
+
+    /**
+     * Counts frames in for the session before they reach its event loop (from any thread), to be handed over with
+     * {@link #receiveAdmitted}.
+     *
+     * @return false, counting none, when they would make more than {@link #MAX_WAITING_FRAMES} waiting frames
+     */
+    public boolean admit(Session session, int count) {
+        return session.inbox().admit(count);
+    }
+
+    /** A frame counted in by {@link #admit}, on the session's event loop: run after the frames taken before it. */
+    public void receiveAdmitted(Session session, String text) {
+        session.inbox().offer(text);
+    }
+
+    /** Runs one frame: called by the session's inbox, in turn. */
+    Uni<Void> dispatch(Session session, String text) {
         return dispatcher.dispatch(session, text);
     }
 
@@ -100,6 +131,11 @@ public class Sessions {
     public void ended(Session session, Integer transportCode) {
         boolean wasUnauthenticated = session.isUnauthenticated();
         session.ended();
+        // What the frame in progress adds (a membership, a slot) must be there to be cleaned up: after it, then.
+        session.inbox().end(() -> cleanUp(session, wasUnauthenticated, transportCode));
+    }
+
+    private void cleanUp(Session session, boolean wasUnauthenticated, Integer transportCode) {
         session.shard().unregister(session);
         hub.unregisterClient(session);
         hub.closed(wasUnauthenticated);

@@ -5,6 +5,7 @@ import dev.roomcast.session.Session;
 import dev.roomcast.session.Sessions;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.InboundProcessingMode;
 import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnError;
@@ -23,10 +24,11 @@ import org.jboss.logging.Logger;
 
 /**
  * The {@code /ws} endpoint: transport only. Every callback returns a {@code Uni}, so it runs on the connection's
- * event loop, one frame at a time per connection (websockets-next's serial mode keeps replies in frame order);
- * the session's state machine does the rest.
+ * event loop; the session runs its frames one at a time, in order (see {@code FrameInbox}), and its state machine
+ * does the rest. websockets-next's own serial mode is off: it queues without bound, and its queue costs about a
+ * kilobyte per connection.
  */
-@WebSocket(path = "/ws")
+@WebSocket(path = "/ws", inboundProcessingMode = InboundProcessingMode.CONCURRENT)
 public class GatewaySocket {
 
     private static final Logger LOG = Logger.getLogger(GatewaySocket.class);
@@ -46,15 +48,17 @@ public class GatewaySocket {
         ConnectionBase channel = connection.userData().remove(HandshakeAuthentication.CHANNEL);
         Session session = sessions.open(new WebSocketOutbound(connection, channel));
         connection.userData().put(SESSION, session);
-        return sessions.start(
+        sessions.start(
                 session,
                 connection.userData().remove(HandshakeAuthentication.TOKEN),
                 connection.userData().remove(HandshakeAuthentication.SLOT));
+        return DONE;
     }
 
     @OnTextMessage
     public Uni<Void> onText(String text, WebSocketConnection connection) {
-        return sessions.receive(connection.userData().get(SESSION), text);
+        sessions.receive(connection.userData().get(SESSION), text);
+        return DONE;
     }
 
     @OnBinaryMessage

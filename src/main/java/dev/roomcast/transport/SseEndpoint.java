@@ -144,7 +144,7 @@ class SseEndpoint {
         response.endHandler(ended);
         response.closeHandler(ended);
         streams.opened(inbox);
-        sessions.start(session, token, slot).subscribe().with(done -> {}, failure -> sessions.failed(session, failure));
+        sessions.start(session, token, slot);
     }
 
     private void post(RoutingContext routing) {

@@ -1,24 +1,19 @@
 package dev.roomcast.transport;
 
-import dev.roomcast.protocol.ClientCommand;
 import dev.roomcast.session.Session;
 import dev.roomcast.session.Sessions;
 import io.smallrye.common.vertx.VertxContext;
 import io.vertx.core.Context;
-import java.util.ArrayDeque;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The frames POSTed for one SSE session, run one at a time in the order they were accepted, as a socket's frames are:
- * each on the session's event loop, in a context of its own (as websockets-next gives each frame), after the previous
- * one has finished. At most {@link #MAX_WAITING} frames wait; a POST beyond that is refused (429), and forwarded frames
- * beyond it are answered {@code RATE_LIMITED} without being run.
+ * The frames POSTed for one SSE session (here or on another pod), handed to the session as a socket's frames are: run
+ * one at a time in the order they were accepted. At most {@link #MAX_WAITING} frames wait; a POST beyond that is
+ * refused whole (429), and forwarded frames beyond it are answered {@code RATE_LIMITED} without being run.
  */
 final class SseInbox {
 
-    /** Five full POSTs. */
-    static final int MAX_WAITING = ClientCommand.MAX_FRAMES * 5;
+    static final int MAX_WAITING = Sessions.MAX_WAITING_FRAMES;
 
     private final Session session;
     /** The session's user, fixed for its life: read by POSTs on any thread. */
@@ -27,12 +22,8 @@ final class SseInbox {
     private final Sessions sessions;
     /** The session's event loop. */
     private final Context loop;
-    /** Frames accepted and not yet started, counted from any thread so that a POST is refused at once. */
-    private final AtomicInteger accepted = new AtomicInteger();
 
     // Confined to the loop.
-    private final ArrayDeque<String> waiting = new ArrayDeque<>();
-    private boolean running;
     private boolean ended;
 
     SseInbox(Session session, String userId, Sessions sessions, Context loop) {
@@ -51,29 +42,24 @@ final class SseInbox {
     }
 
     /**
-     * Takes the frames, to be run after every frame taken before them (callers take in the order frames must run).
+     * Takes the frames, to be run after every frame taken before them (callers take in the order frames must run);
+     * from any thread.
      *
      * @return false, taking none, when they would be more than {@link #MAX_WAITING} waiting frames
      */
     boolean offer(List<String> frames) {
-        int count = frames.size();
-        int now;
-        do {
-            now = accepted.get();
-            if (now + count > MAX_WAITING) {
-                return false;
-            }
-        } while (!accepted.compareAndSet(now, now + count));
+        if (!sessions.admit(session, frames.size())) {
+            return false;
+        }
         loop.runOnContext(ignored -> {
-            waiting.addAll(frames);
-            if (!running) {
-                runNext();
+            for (String frame : frames) {
+                sessions.receiveAdmitted(session, frame);
             }
         });
         return true;
     }
 
-    /** Forwarded frames that find no room: each answered RATE_LIMITED on the stream, in order with the others. */
+    /** Forwarded frames that find no room: each answered RATE_LIMITED on the stream. */
     void refuse(List<String> frames) {
         loop.runOnContext(ignored -> {
             for (String frame : frames) {
@@ -83,7 +69,7 @@ final class SseInbox {
     }
 
     /**
-     * The stream ended (called on the loop): what still waits is not run.
+     * The stream ended (called on the loop): the session drops what still waits.
      *
      * @return true the first time only
      */
@@ -92,29 +78,6 @@ final class SseInbox {
             return false;
         }
         ended = true;
-        waiting.clear();
         return true;
-    }
-
-    private void runNext() {
-        String frame = ended ? null : waiting.poll();
-        if (frame == null) {
-            running = false;
-            return;
-        }
-        running = true;
-        accepted.decrementAndGet();
-        Context frameContext = VertxContext.createNewDuplicatedContext(loop);
-        frameContext.runOnContext(ignored -> sessions.receive(session, frame)
-                .subscribe()
-                .with(done -> next(), failure -> {
-                    sessions.failed(session, failure);
-                    next();
-                }));
-    }
-
-    /** A frame may finish on another thread (a database or Redis callback): the next one starts on the loop. */
-    private void next() {
-        loop.runOnContext(ignored -> runNext());
     }
 }

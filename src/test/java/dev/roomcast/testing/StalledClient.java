@@ -66,33 +66,41 @@ public final class StalledClient implements AutoCloseable {
         sendFrame(0x81, text.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Sends text frames in one write, so that the server reads them together. */
+    public void sendAll(List<String> texts) {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        for (String text : texts) {
+            all.writeBytes(frame(0x81, text.getBytes(StandardCharsets.UTF_8)));
+        }
+        sendRaw(all.toByteArray());
+    }
+
     /** Sends a close frame with this code, as a client that ends the connection for that reason would. */
     public void sendClose(int code) {
         sendFrame(0x88, new byte[] {(byte) (code >> 8), (byte) code});
     }
 
     private void sendFrame(int header, byte[] payload) {
-        try {
-            ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
-            frame.write(header);
-            if (payload.length < 126) {
-                frame.write(0x80 | payload.length);
-            } else {
-                frame.write(0x80 | 126);
-                frame.write(payload.length >>> 8);
-                frame.write(payload.length & 0xff);
-            }
-            byte[] mask = new byte[4];
-            RANDOM.nextBytes(mask);
-            frame.write(mask);
-            for (int i = 0; i < payload.length; i++) {
-                frame.write(payload[i] ^ mask[i & 3]);
-            }
-            out.write(frame.toByteArray());
-            out.flush();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot send", e);
+        sendRaw(frame(header, payload));
+    }
+
+    private static byte[] frame(int header, byte[] payload) {
+        ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
+        frame.write(header);
+        if (payload.length < 126) {
+            frame.write(0x80 | payload.length);
+        } else {
+            frame.write(0x80 | 126);
+            frame.write(payload.length >>> 8);
+            frame.write(payload.length & 0xff);
         }
+        byte[] mask = new byte[4];
+        RANDOM.nextBytes(mask);
+        frame.writeBytes(mask);
+        for (int i = 0; i < payload.length; i++) {
+            frame.write(payload[i] ^ mask[i & 3]);
+        }
+        return frame.toByteArray();
     }
 
     /** Writes bytes as they are: frames a well-behaved client would never send. */
