@@ -27,6 +27,8 @@ class ChatMultiPodIT {
 
     private static final int SENDERS_PER_POD = 2;
     private static final int MESSAGES_PER_SENDER = 500;
+    /** Frames a sender has unacknowledged: the one it sends and the 100 that may wait before it on the pod. */
+    private static final int IN_FLIGHT = 100;
 
     @RegisterExtension
     static final Pods PODS = Pods.of("chat-1", Pod.UNLIMITED_RATES).and("chat-2", Pod.UNLIMITED_RATES);
@@ -61,8 +63,12 @@ class ChatMultiPodIT {
                 WsClient sender = senderClients.get(s);
                 int senderIndex = s;
                 sending.add(CompletableFuture.runAsync(() -> {
-                    // No waiting for acks: frames go out as fast as the socket takes them.
+                    // Frames go out as fast as the socket takes them, up to the 100 a connection may have waiting
+                    // (README protocol note 53): a sender waits only for the ack of the frame 100 before its next.
                     for (int m = 0; m < MESSAGES_PER_SENDER; m++) {
+                        if (m >= IN_FLIGHT) {
+                            assertAcked(sender, m - IN_FLIGHT);
+                        }
                         sender.send(WsClient.frame(
                                 "message.send",
                                 "s" + m,
@@ -74,16 +80,13 @@ class ChatMultiPodIT {
                                         "clientMsgId",
                                         senderIndex + "-" + m)));
                     }
+                    for (int m = Math.max(0, MESSAGES_PER_SENDER - IN_FLIGHT); m < MESSAGES_PER_SENDER; m++) {
+                        assertAcked(sender, m);
+                    }
                 }));
             }
             CompletableFuture.allOf(sending.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
             int total = senderClients.size() * MESSAGES_PER_SENDER;
-            for (WsClient sender : senderClients) {
-                for (int m = 0; m < MESSAGES_PER_SENDER; m++) {
-                    JsonNode ack = sender.awaitReply("s" + m);
-                    assertEquals("ack", ack.path("event").asText(), ack.toString());
-                }
-            }
             for (WsClient subscriber : subscribers) {
                 List<Long> offsets = new ArrayList<>(total);
                 for (int i = 0; i < total; i++) {
@@ -169,5 +172,10 @@ class ChatMultiPodIT {
             kicked.assertNothingBeforePong(
                     f -> "message.created".equals(f.path("event").asText()), "a message after the kick");
         }
+    }
+
+    private static void assertAcked(WsClient sender, int message) {
+        JsonNode ack = sender.awaitReply("s" + message);
+        assertEquals("ack", ack.path("event").asText(), ack.toString());
     }
 }
