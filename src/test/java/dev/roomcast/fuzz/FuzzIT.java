@@ -16,6 +16,7 @@ import dev.roomcast.testing.WsClient;
 import io.restassured.http.ContentType;
 import java.io.IOException;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -26,6 +27,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -304,7 +306,8 @@ class FuzzIT {
                         i % 2 == 0 ? PODS.first().base() : PODS.second().base());
                 sent.add(senders.submit(() -> {
                     try {
-                        HttpResponse<String> response = http.send(
+                        HttpClient client = overTheLineLimit(generated.request()) ? oneShotClient() : http;
+                        HttpResponse<String> response = client.send(
                                 generated.request(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
                         checkResponse(generated.description(), response);
                     } catch (IOException failure) {
@@ -320,6 +323,27 @@ class FuzzIT {
             senders.shutdownNow();
         }
         return count;
+    }
+
+    /**
+     * Whether the request line may exceed {@code quarkus.http.limits.max-initial-line-length} (4096). Vert.x's codec
+     * answers such a request with an HTTP/1.0 414 and closes the connection, which is HTTP/1.1's meaning of a 1.0
+     * answer (RFC 9112, 9.3); the JDK's client ignores the version and pools the connection, so that the next request
+     * it sends there gets no answer. Such requests go over a connection of their own.
+     */
+    private static boolean overTheLineLimit(HttpRequest request) {
+        return request.method().length()
+                        + request.uri().getRawPath().length()
+                        + Objects.requireNonNullElse(request.uri().getRawQuery(), "")
+                                .length()
+                > 4096 - 64;
+    }
+
+    private static HttpClient oneShotClient() {
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
     }
 
     private void checkResponse(String request, HttpResponse<String> response) {
