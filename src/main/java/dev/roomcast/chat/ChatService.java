@@ -176,7 +176,7 @@ public class ChatService {
                                 reaction.createdAt = now();
                                 changed = reactions.persist(reaction).replaceWith(true);
                             } else if (!add && existing != null) {
-                                changed = reactions.delete(existing).replaceWith(true);
+                                changed = reactions.deleteOne(messageId, validEmoji, actor.userId());
                             } else {
                                 changed = Uni.createFrom().item(false);
                             }

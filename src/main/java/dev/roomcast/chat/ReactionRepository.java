@@ -12,6 +12,16 @@ import java.util.Map;
 @ApplicationScoped
 public class ReactionRepository implements PanacheRepositoryBase<Reaction, Reaction.Key> {
 
+    /**
+     * Removes one user's reaction in a single statement, true when there was one. A statement rather than a loaded
+     * entity's removal: Hibernate Reactive's entity delete, completed on another event loop under concurrent load,
+     * resumes the session there (HR000069, quarkusio/quarkus#41945).
+     */
+    public Uni<Boolean> deleteOne(Long messageId, String emoji, String userId) {
+        return delete("messageId = ?1 and emoji = ?2 and userId = ?3", messageId, emoji, userId)
+                .map(deleted -> deleted > 0);
+    }
+
     public Uni<Long> count(Long messageId, String emoji) {
         return count("messageId = ?1 and emoji = ?2", messageId, emoji);
     }

@@ -140,7 +140,9 @@ public class RoomService {
             String data = views.json(views.object().put("room", name));
             PersistedEvent deleted = new PersistedEvent(name, offset, EventNames.ROOM_DELETED, data);
             // The room's rows go with it (members, messages, log); the signal is delivered live only.
-            return rooms.delete(room).map(ignored -> new ChatOutcome<>(views.object(), List.of(deleted), List.of()));
+            // A statement, not the entity's removal (see ReactionRepository.deleteOne).
+            return rooms.delete("name", name)
+                    .map(ignored -> new ChatOutcome<>(views.object(), List.of(deleted), List.of()));
         }));
     }
 
@@ -175,12 +177,13 @@ public class RoomService {
     public Uni<ChatOutcome<ObjectNode>> removeMember(Actor actor, String name, String userId) {
         boolean self = actor.userId().equals(userId);
         return Panache.withTransaction(() -> (self ? existingForUpdate(name) : ownedForUpdate(actor, name))
-                .flatMap(room -> members.find(name, userId).flatMap(member -> {
-                    if (member == null) {
-                        throw RoomcastException.notFound(userId + " is not a member of " + name);
-                    }
-                    return members.delete(member).map(ignored -> removed(name, userId, self ? "left" : "kicked"));
-                })));
+                .flatMap(room -> members.delete("room = ?1 and userId = ?2", name, userId)
+                        .map(deleted -> {
+                            if (deleted == 0) {
+                                throw RoomcastException.notFound(userId + " is not a member of " + name);
+                            }
+                            return removed(name, userId, self ? "left" : "kicked");
+                        })));
     }
 
     /** Bans (owner, admin): the user is removed at once and cannot rejoin or be added until unbanned. */

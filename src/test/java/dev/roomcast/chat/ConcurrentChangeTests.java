@@ -36,6 +36,8 @@ import org.junit.jupiter.api.Test;
 class ConcurrentChangeTests {
 
     private static final int AT_ONCE = 8;
+    private static final int TOGGLES = 25;
+    private static final int REACTERS = 16;
 
     @TestHTTPResource("/")
     URI base;
@@ -109,6 +111,54 @@ class ConcurrentChangeTests {
             assertEquals(0, now.path("unread").asLong());
         } finally {
             tabs.forEach(WsClient::close);
+        }
+    }
+
+    @Test
+    void reactionsToggledAtOnceByManyMembersAllAnswerAndAddUp() {
+        String[] reacters = new String[REACTERS];
+        for (int i = 0; i < REACTERS; i++) {
+            reacters[i] = "toggler-" + i;
+        }
+        String room = ChatFixtures.room(base, "racer", "toggles", reacters);
+        long messageId;
+        try (WsClient writer = WsClient.withBearer(base, Tokens.user("racer"))) {
+            writer.join(room);
+            messageId =
+                    ChatFixtures.send(writer, room, "react to me").path("id").asLong();
+        }
+        List<WsClient> clients = new ArrayList<>();
+        try {
+            for (String reacter : reacters) {
+                WsClient client = WsClient.withBearer(base, Tokens.user(reacter));
+                clients.add(client);
+                client.join(room);
+            }
+            // Every member adds and removes the same emoji, all at once: each removal deletes a row that others'
+            // transactions are counting, on event loops that share the connection pool.
+            for (int round = 0; round < TOGGLES; round++) {
+                for (WsClient client : clients) {
+                    Map<String, Object> reaction = Map.of("messageId", messageId, "emoji", "\uD83D\uDC4D");
+                    client.send(WsClient.frame("reaction.add", "a" + round, reaction));
+                    client.send(WsClient.frame("reaction.remove", "r" + round, reaction));
+                }
+            }
+            for (WsClient client : clients) {
+                for (int round = 0; round < TOGGLES; round++) {
+                    for (String id : List.of("a" + round, "r" + round)) {
+                        JsonNode reply = client.awaitReply(id);
+                        assertEquals("ack", reply.path("event").asText(), reply.toString());
+                    }
+                }
+            }
+            for (int i = 0; i < REACTERS; i++) {
+                JsonNode added = clients.get(i)
+                        .request("reaction.add", Map.of("messageId", messageId, "emoji", "\uD83D\uDC4D"))
+                        .path("data");
+                assertEquals(i + 1, added.path("count").asInt(), "each removal took its row: " + added);
+            }
+        } finally {
+            clients.forEach(WsClient::close);
         }
     }
 
