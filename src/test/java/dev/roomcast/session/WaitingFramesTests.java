@@ -5,24 +5,29 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.roomcast.testing.ChatFixtures;
 import dev.roomcast.testing.ServicesResource;
 import dev.roomcast.testing.StalledClient;
 import dev.roomcast.testing.Tokens;
 import dev.roomcast.testing.WsClient;
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.net.URI;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
  * A connection's frames run one at a time; at most 100 wait behind the one in progress, and a frame beyond is
- * answered RATE_LIMITED at once, not run: a client cannot queue unbounded work behind a slow frame.
+ * answered RATE_LIMITED at once, not run: a client cannot queue unbounded work behind a slow frame. The slow frame
+ * here is a message send whose transaction waits for the room's row, which the test holds locked.
  */
 @QuarkusTest
 @WithTestResource(ServicesResource.class)
@@ -33,45 +38,67 @@ class WaitingFramesTests {
     @TestHTTPResource("/")
     URI base;
 
+    @Inject
+    AgroalDataSource database;
+
     @Test
     void framesBeyondAHundredWaitingAreRefusedAtOnceAndTheOthersRunInOrder() throws Exception {
+        String room = ChatFixtures.room(base, "flooder", "flood");
         try (StalledClient client = StalledClient.connect(base, Tokens.user("flooder"))) {
-            // A join waits for Redis (the pod subscribes to a new room's channel): the pings read with it wait too.
+            client.readUntil(text -> text.contains("\"connected\""), Duration.ofSeconds(10));
+            client.sendAll(List.of(WsClient.frame("join", "j", Map.of("rooms", List.of(room)))));
+            client.readUntil(text -> text.contains("\"id\":\"j\""), Duration.ofSeconds(10));
+
             List<String> frames = new ArrayList<>();
-            frames.add(WsClient.frame("join", "j", Map.of("rooms", List.of("live:flood-" + UUID.randomUUID()))));
+            frames.add(WsClient.frame("message.send", "s", Map.of("room", room, "text", "hi", "clientMsgId", "c1")));
             for (int i = 0; i < 150; i++) {
                 frames.add(WsClient.frame("ping", "p" + i, null));
             }
-            client.sendAll(frames);
-            List<String> ids = new ArrayList<>();
-            List<String> refusedBeforeTheJoin = new ArrayList<>();
-            boolean joined = false;
-            for (String text : client.readUntil(text -> text.contains("\"p99\""), Duration.ofSeconds(20))
-                    .texts()) {
-                JsonNode frame = JSON.readTree(text);
-                String id = frame.path("id").asText(null);
-                if (id == null) {
-                    continue; // connected
+            List<String> refused = new ArrayList<>();
+            try (Connection lock = database.getConnection()) {
+                lock.setAutoCommit(false);
+                try (PreparedStatement select =
+                        lock.prepareStatement("SELECT 1 FROM rooms WHERE name = ? FOR UPDATE")) {
+                    select.setString(1, room);
+                    select.executeQuery().close();
                 }
-                ids.add(id);
-                if ("j".equals(id)) {
-                    assertEquals("ack", frame.path("event").asText(), text);
-                    joined = true;
-                } else if (!joined) {
+                client.sendAll(frames);
+                // While the send waits for the row, only the frames beyond the 100 waiting are answered.
+                for (String text : client.readUntil(text -> text.contains("\"p149\""), Duration.ofSeconds(20))
+                        .texts()) {
+                    JsonNode frame = JSON.readTree(text);
+                    if (!frame.has("id")) {
+                        continue; // the room's events (presence), not answers
+                    }
                     assertEquals("RATE_LIMITED", frame.path("data").path("code").asText(), text);
                     assertTrue(frame.path("data").path("retryAfterMs").asLong() > 0, text);
-                    refusedBeforeTheJoin.add(id);
+                    refused.add(frame.path("id").asText());
                 }
+                lock.rollback();
             }
             List<String> beyond = new ArrayList<>();
             for (int i = 100; i < 150; i++) {
                 beyond.add("p" + i);
             }
-            assertEquals(beyond, refusedBeforeTheJoin, "the 50 frames beyond the 100 waiting, refused at once");
-            List<String> waited = ids.subList(ids.indexOf("j") + 1, ids.size());
-            for (int i = 0; i < 100; i++) {
-                assertEquals("p" + i, waited.get(i), "the waiting frames run in order after the join");
+            assertEquals(beyond, refused, "the 50 frames beyond the 100 waiting, refused at once");
+
+            List<String> ran = new ArrayList<>();
+            for (String text : client.readUntil(text -> text.contains("\"p99\""), Duration.ofSeconds(20))
+                    .texts()) {
+                JsonNode frame = JSON.readTree(text);
+                String id = frame.path("id").asText(null);
+                if (id != null) {
+                    ran.add(id);
+                    if ("s".equals(id)) {
+                        assertEquals("ack", frame.path("event").asText(), text);
+                    }
+                }
             }
+            List<String> inOrder = new ArrayList<>(List.of("s"));
+            for (int i = 0; i < 100; i++) {
+                inOrder.add("p" + i);
+            }
+            assertEquals(inOrder, ran, "the send, then the waiting frames, in order");
         }
     }
 }
