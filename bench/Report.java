@@ -110,7 +110,13 @@ public class Report {
                     false,
                     " us",
                     "pods",
-                    m -> m.first("pods", "server-cpu/delivery")));
+                    m -> m.first("pods", "server-cpu/delivery")),
+            new Metric(
+                    "200 rooms x 10 at 10k deliveries/s: server CPU (share of its core)",
+                    false,
+                    " %",
+                    "rooms",
+                    m -> m.number("rooms", "server-busy")));
 
     public static void main(String[] args) throws IOException {
         Map<String, Measurements> peers = read(Path.of(args[0]));

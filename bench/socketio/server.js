@@ -1,4 +1,5 @@
-// The Socket.IO comparison: one room, every "publish" re-emitted to the room's other clients, WebSocket transport only.
+// The Socket.IO comparison: every "publish" re-emitted to the other clients of the sender's room (the handshake's
+// `room` query parameter, `bench` without one), WebSocket transport only.
 // With REDIS_URL set, the servers of a cluster are linked by Socket.IO's Redis adapter (the two-pod scenario).
 const { Server } = require('socket.io');
 const port = Number(process.argv[2]);
@@ -14,8 +15,9 @@ async function main() {
     io.adapter(createAdapter(pub, sub));
   }
   io.on('connection', (socket) => {
-    socket.join('bench');
-    socket.on('publish', (data) => socket.to('bench').emit('tick', data));
+    const room = String(socket.handshake.query.room || 'bench');
+    socket.join(room);
+    socket.on('publish', (data) => socket.to(room).emit('tick', data));
   });
   console.log('listening on ' + port);
 }

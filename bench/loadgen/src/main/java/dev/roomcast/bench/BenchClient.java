@@ -6,6 +6,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler.ClientHandshakeStateEvent;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -15,12 +16,14 @@ import java.util.concurrent.CompletableFuture;
 final class BenchClient extends SimpleChannelInboundHandler<TextWebSocketFrame> {
 
     private final Peer peer;
+    private final String room;
     private final Deliveries deliveries;
     private final CompletableFuture<Channel> ready;
     private boolean connected;
 
-    BenchClient(Peer peer, Deliveries deliveries, CompletableFuture<Channel> ready) {
+    BenchClient(Peer peer, String room, Deliveries deliveries, CompletableFuture<Channel> ready) {
         this.peer = peer;
+        this.room = room;
         this.deliveries = deliveries;
         this.ready = ready;
     }
@@ -66,10 +69,11 @@ final class BenchClient extends SimpleChannelInboundHandler<TextWebSocketFrame> 
 
     private void connect(ChannelHandlerContext ctx) {
         connected = true;
-        for (String frame : peer.afterConnected()) {
+        List<String> frames = peer.afterConnected(room);
+        for (String frame : frames) {
             ctx.writeAndFlush(new TextWebSocketFrame(frame));
         }
-        if (peer.afterConnected().isEmpty()) {
+        if (frames.isEmpty()) {
             ready.complete(ctx.channel());
         }
     }

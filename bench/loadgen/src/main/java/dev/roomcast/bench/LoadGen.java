@@ -26,6 +26,7 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 
 /**
  * The fan-out load generator: RECEIVERS connections in one room and one sender publishing at RATE messages a second,
@@ -35,6 +36,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>java -cp target/classes:target/lib/* dev.roomcast.bench.LoadGen PEER URL SERVER_PID RECEIVERS RATE SECONDS</pre>
  *
+ * RECEIVERS may be {@code ROOMSxMEMBERS} ({@code 200x10}): that many rooms of that many receivers, a sender in each,
+ * the senders publishing in turn at RATE messages a second in all (the many-rooms scenario).
  * PEER is roomcast, socketio, ws or vertx; the URL carries what the peer needs (Roomcast: {@code ?access_token=}).
  * Several servers (pods of one cluster): URLs and pids separated by commas; receivers are spread over the URLs in
  * turn, the sender publishes to the first, and CPU and memory are the servers' sums.
@@ -79,37 +82,59 @@ public final class LoadGen {
                 peer, Arrays.stream(args[1].split(",")).map(URI::create).toList());
         try {
             int[] rates = Arrays.stream(args[4].split(",")).mapToInt(Integer::parseInt).toArray();
-            generator.run(
-                    ServerCpu.of(args[2]), Integer.parseInt(args[3]), rates, Integer.parseInt(args[5]));
+            generator.run(ServerCpu.of(args[2]), Layout.parse(args[3]), rates, Integer.parseInt(args[5]));
         } finally {
             generator.loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }
     }
 
-    private void run(ServerCpu cpu, int receivers, int[] rates, int seconds) throws Exception {
+    /** Rooms of receivers: one room of all ({@code 1000}) or many of a few ({@code 200x10}). */
+    private record Layout(int rooms, int perRoom) {
+
+        static Layout parse(String receivers) {
+            String[] parts = receivers.split("x");
+            return parts.length == 1
+                    ? new Layout(1, Integer.parseInt(parts[0]))
+                    : new Layout(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
+        }
+
+        int receivers() {
+            return rooms * perRoom;
+        }
+
+        String room(int index) {
+            return rooms == 1 ? "fanout" : "r" + index;
+        }
+    }
+
+    private void run(ServerCpu cpu, Layout layout, int[] rates, int seconds) throws Exception {
         if (rates.length == 1 && rates[0] == 0) {
-            idle(cpu, receivers, seconds);
+            idle(cpu, layout.receivers(), seconds);
             return;
         }
         long opening = System.nanoTime();
-        List<Channel> channels = open(receivers, deliveries);
+        // Receiver i is in room i / perRoom and on server i % servers, so that each room spans the servers.
+        List<Channel> channels =
+                open(layout.receivers(), i -> uris.get(i % uris.size()), i -> layout.room(i / layout.perRoom()), deliveries);
         double openSeconds = (System.nanoTime() - opening) / 1e9;
-        Channel sender = open(1, new Deliveries()).get(0);
+        List<Channel> senders = open(layout.rooms(), i -> uris.get(0), layout::room, new Deliveries());
         keepAlive(channels);
 
         // Long enough for a JIT (the JVM's C2, V8's TurboFan) to have compiled the delivery path.
-        publish(sender, rates[0], Math.max(10, seconds));
+        publish(senders, layout, rates[0], Math.max(10, seconds));
         drain(Long.MAX_VALUE, 1000);
         boolean steppingUp = rates.length > 1 && rates[rates.length - 1] > rates[0];
         for (int rate : rates) {
-            if (!step(cpu, sender, receivers, rate, seconds, openSeconds) && steppingUp) {
+            if (!step(cpu, senders, layout, rate, seconds, openSeconds) && steppingUp) {
                 break;
             }
         }
         for (Channel channel : channels) {
             channel.close();
         }
-        sender.close().sync();
+        for (Channel sender : senders) {
+            sender.close().sync();
+        }
     }
 
     /**
@@ -117,15 +142,15 @@ public final class LoadGen {
      *
      * @return whether the server kept up: nothing lost and p99 within {@link #SATURATION_P99_MILLIS}
      */
-    private boolean step(ServerCpu cpu, Channel sender, int receivers, int rate, int seconds, double openSeconds)
+    private boolean step(ServerCpu cpu, List<Channel> senders, Layout layout, int rate, int seconds, double openSeconds)
             throws Exception {
         loop.submit(deliveries::reset).get();
         ServerCpu self = new ServerCpu(ProcessHandle.current().pid());
         long cpuBefore = cpu.micros();
         long selfBefore = self.micros();
         long started = System.nanoTime();
-        long sent = publish(sender, rate, seconds);
-        long expected = sent * receivers;
+        long sent = publish(senders, layout, rate, seconds);
+        long expected = sent * layout.perRoom();
         drain(expected, 5000);
         double elapsed = (System.nanoTime() - started) / 1e9;
         long cpuAfter = cpu.micros();
@@ -142,9 +167,10 @@ public final class LoadGen {
         boolean keptUp = delivered >= expected && p99 <= SATURATION_P99_MILLIS;
         System.out.printf(
                 Locale.ROOT,
-                "%s receivers=%d rate=%d offered=%d/s %s server-cpu/delivery=%.2fus loadgen-cpu/delivery=%.2fus"
-                        + " server-busy=%.0f%% loadgen-busy=%.0f%% open=%.2fs %s%n",
-                peer.name().toLowerCase(Locale.ROOT), receivers, rate, (long) rate * receivers, figures,
+                "%s receivers=%d rooms=%d rate=%d offered=%d/s %s server-cpu/delivery=%.2fus"
+                        + " loadgen-cpu/delivery=%.2fus server-busy=%.1f%% loadgen-busy=%.1f%% open=%.2fs %s%n",
+                peer.name().toLowerCase(Locale.ROOT), layout.receivers(), layout.rooms(), rate,
+                (long) rate * layout.perRoom(), figures,
                 perDelivery(cpuAfter - cpuBefore, delivered), perDelivery(selfAfter - selfBefore, delivered),
                 (cpuAfter - cpuBefore) / (elapsed * 1e4), (selfAfter - selfBefore) / (elapsed * 1e4), openSeconds,
                 keptUp ? "kept-up" : "saturated");
@@ -185,12 +211,18 @@ public final class LoadGen {
         return delivered == 0 ? 0.0 : micros / (double) delivered;
     }
 
-    /** Opens connections, at most OPENING_AT_ONCE in flight, and returns them once every one is set up. */
+    /** Receivers of one room spread over the servers (the idle scenario). */
     private List<Channel> open(int count, Deliveries counting) throws Exception {
+        return open(count, i -> uris.get(i % uris.size()), i -> "fanout", counting);
+    }
+
+    /** Opens connections, at most OPENING_AT_ONCE in flight, and returns them once every one is set up. */
+    private List<Channel> open(int count, IntFunction<URI> server, IntFunction<String> room, Deliveries counting)
+            throws Exception {
         List<Channel> opened = new ArrayList<>(count);
         List<CompletableFuture<Channel>> batch = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            batch.add(connect(uris.get(i % uris.size()), counting));
+            batch.add(connect(server.apply(i), room.apply(i), counting));
             if (batch.size() == OPENING_AT_ONCE || i == count - 1) {
                 for (CompletableFuture<Channel> ready : batch) {
                     opened.add(ready.get(60, TimeUnit.SECONDS));
@@ -201,8 +233,9 @@ public final class LoadGen {
         return opened;
     }
 
-    private CompletableFuture<Channel> connect(URI uri, Deliveries counting) {
+    private CompletableFuture<Channel> connect(URI server, String room, Deliveries counting) {
         CompletableFuture<Channel> ready = new CompletableFuture<>();
+        URI uri = peer.roomUri(server, room);
         int port = uri.getPort();
         new Bootstrap()
                 .group(loop)
@@ -216,7 +249,7 @@ public final class LoadGen {
                                 .addLast(new HttpObjectAggregator(65536))
                                 .addLast(new WebSocketClientProtocolHandler(WebSocketClientHandshakerFactory.newHandshaker(
                                         uri, WebSocketVersion.V13, null, false, new DefaultHttpHeaders(), 65536)))
-                                .addLast(new BenchClient(peer, counting, ready));
+                                .addLast(new BenchClient(peer, room, counting, ready));
                     }
                 })
                 .connect(uri.getHost(), port)
@@ -228,8 +261,11 @@ public final class LoadGen {
         return ready;
     }
 
-    /** Publishes at a fixed rate for a while, paced by a 1 ms tick on the event loop; returns how many were sent. */
-    private long publish(Channel sender, int rate, int seconds) throws Exception {
+    /**
+     * Publishes at a fixed rate for a while, paced by a 1 ms tick on the event loop, the rooms' senders in turn; returns
+     * how many were sent.
+     */
+    private long publish(List<Channel> senders, Layout layout, int rate, int seconds) throws Exception {
         String padding = "x".repeat(PAYLOAD_BYTES);
         long total = (long) rate * seconds;
         long start = System.nanoTime();
@@ -238,12 +274,21 @@ public final class LoadGen {
         ScheduledFuture<?> ticker = loop.scheduleAtFixedRate(
                 () -> {
                     long due = Math.min(total, (System.nanoTime() - start) * rate / 1_000_000_000L);
+                    Channel last = null;
                     while (sent[0] < due) {
-                        sender.write(new TextWebSocketFrame(
-                                peer.publish("{\"t\":" + System.nanoTime() + ",\"p\":\"" + padding + "\"}")));
+                        int room = (int) (sent[0] % senders.size());
+                        Channel sender = senders.get(room);
+                        if (last != null && last != sender) {
+                            last.flush();
+                        }
+                        sender.write(new TextWebSocketFrame(peer.publish(
+                                layout.room(room), "{\"t\":" + System.nanoTime() + ",\"p\":\"" + padding + "\"}")));
+                        last = sender;
                         sent[0]++;
                     }
-                    sender.flush();
+                    if (last != null) {
+                        last.flush();
+                    }
                     if (sent[0] == total) {
                         done.complete(null);
                     }

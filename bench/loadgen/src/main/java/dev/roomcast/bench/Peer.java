@@ -1,17 +1,25 @@
 package dev.roomcast.bench;
 
+import java.net.URI;
 import java.util.List;
 
 /**
  * What differs between the servers compared: how a client becomes a room receiver, how the sender publishes, and
- * which text frames are deliveries. Every delivery carries the sender's {@code "t":NANOS} stamp.
+ * which text frames are deliveries. Every delivery carries the sender's {@code "t":NANOS} stamp. Rooms are named by the
+ * generator ({@code fanout}, {@code r17}); each peer puts the name where it expects one: a join frame, the handshake's
+ * query, or the URL's path for the bare servers, which group their sockets by path.
  */
 enum Peer {
     /** Roomcast: token at the handshake, `connected`, then a join acknowledged by id; publish into a `bench:` room. */
     ROOMCAST {
         @Override
-        List<String> afterConnected() {
-            return List.of("{\"event\":\"join\",\"id\":\"j\",\"data\":{\"rooms\":[\"" + ROOM + "\"]}}");
+        List<String> afterConnected(String room) {
+            return List.of("{\"event\":\"join\",\"id\":\"j\",\"data\":{\"rooms\":[\"bench:" + room + "\"]}}");
+        }
+
+        @Override
+        URI roomUri(URI server, String room) {
+            return server;
         }
 
         @Override
@@ -25,9 +33,9 @@ enum Peer {
         }
 
         @Override
-        String publish(String payload) {
-            return "{\"event\":\"publish\",\"data\":{\"room\":\"" + ROOM + "\",\"event\":\"tick\",\"data\":" + payload
-                    + "}}";
+        String publish(String room, String payload) {
+            return "{\"event\":\"publish\",\"data\":{\"room\":\"bench:" + room + "\",\"event\":\"tick\",\"data\":"
+                    + payload + "}}";
         }
 
         @Override
@@ -47,8 +55,13 @@ enum Peer {
         }
 
         @Override
-        List<String> afterConnected() {
+        List<String> afterConnected(String room) {
             return List.of("40");
+        }
+
+        @Override
+        URI roomUri(URI server, String room) {
+            return URI.create(server + "&room=" + room);
         }
 
         @Override
@@ -62,21 +75,24 @@ enum Peer {
         }
 
         @Override
-        String publish(String payload) {
+        String publish(String room, String payload) {
             return "42[\"publish\"," + payload + "]";
         }
     };
-
-    static final String ROOM = "bench:fanout";
 
     /** Whether the server speaks first (Roomcast's `connected`, Engine.IO's open packet) before the client joins. */
     boolean waitsForConnected() {
         return false;
     }
 
-    /** Frames to send once connected (after the server's first frame when it speaks first). */
-    List<String> afterConnected() {
+    /** Frames to send once connected (after the server's first frame when it speaks first), to be in the room. */
+    List<String> afterConnected(String room) {
         return List.of();
+    }
+
+    /** Where a client of the room connects; the bare servers' room is the URL's path. */
+    URI roomUri(URI server, String room) {
+        return server.resolve("/" + room);
     }
 
     /** Whether this frame completes the client's setup (a join ack); the bare servers have none: ready at once. */
@@ -89,8 +105,11 @@ enum Peer {
         return null;
     }
 
-    /** The frame that publishes the payload to the room; the bare servers broadcast every text frame as it is. */
-    String publish(String payload) {
+    /**
+     * The frame that publishes the payload to the sender's room; the bare servers broadcast every text frame as it is
+     * to their path's other sockets, Socket.IO to the room the sender joined at the handshake.
+     */
+    String publish(String room, String payload) {
         return payload;
     }
 
