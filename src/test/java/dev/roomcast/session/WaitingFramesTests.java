@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.roomcast.testing.ChatFixtures;
 import dev.roomcast.testing.ServicesResource;
+import dev.roomcast.testing.SseClient;
 import dev.roomcast.testing.StalledClient;
 import dev.roomcast.testing.Tokens;
 import dev.roomcast.testing.WsClient;
@@ -16,6 +17,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.net.URI;
+import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
@@ -99,6 +101,55 @@ class WaitingFramesTests {
                 inOrder.add("p" + i);
             }
             assertEquals(inOrder, ran, "the send, then the waiting frames, in order");
+        }
+    }
+
+    /** Over Server-Sent Events the frames come in POSTs: one that would make more than 100 wait is refused whole. */
+    @Test
+    void aPostThatWouldMakeMoreThanAHundredWaitIsRefusedWholeWith429() throws Exception {
+        String token = Tokens.user("sse-flooder");
+        String room = ChatFixtures.room(base, "sse-flooder", "sse-flood");
+        try (SseClient client = SseClient.withBearer(base, token)) {
+            client.join(room);
+            try (Connection lock = database.getConnection()) {
+                lock.setAutoCommit(false);
+                try (PreparedStatement select =
+                        lock.prepareStatement("SELECT 1 FROM rooms WHERE name = ? FOR UPDATE")) {
+                    select.setString(1, room);
+                    select.executeQuery().close();
+                }
+                // The send runs (waiting for the row); 99 pings wait behind it, in five POSTs of at most 20 frames.
+                List<String> first = new ArrayList<>();
+                first.add(WsClient.frame("message.send", "s", Map.of("room", room, "text", "hi", "clientMsgId", "c2")));
+                for (int i = 0; i < 99; i++) {
+                    first.add(WsClient.frame("ping", "p" + i, null));
+                    if (first.size() == 20 || i == 98) {
+                        client.sendAll(first);
+                        first.clear();
+                    }
+                }
+                HttpResponse<String> refused = SseClient.post(
+                        base,
+                        client.clientId(),
+                        token,
+                        "[" + WsClient.frame("ping", "q0", null) + "," + WsClient.frame("ping", "q1", null) + "]");
+                assertEquals(429, refused.statusCode(), refused.body());
+                assertTrue(refused.body().contains("\"RATE_LIMITED\""), refused.body());
+                client.send(WsClient.frame("ping", "q2", null)); // the hundredth fits
+                lock.rollback();
+            }
+            List<String> ran = new ArrayList<>();
+            while (!ran.contains("q2")) {
+                JsonNode frame = client.awaitFrame(reply -> reply.has("id"), "a reply");
+                ran.add(frame.path("id").asText());
+            }
+            List<String> inOrder = new ArrayList<>(List.of("s"));
+            for (int i = 0; i < 99; i++) {
+                inOrder.add("p" + i);
+            }
+            inOrder.add("q2");
+            assertEquals(inOrder, ran, "the send, the waiting frames in order, and nothing of the refused POST");
+            client.assertNothingBeforePong(frame -> frame.has("id"), "an answer to q0 or q1");
         }
     }
 }
