@@ -179,31 +179,49 @@ public final class LoadGen {
     }
 
     /**
-     * Opens the receivers, holds them, and reports what they cost the server: time to open, memory each. A first wave
-     * of a fifth as many connections, opened and closed, warms the server's JIT up, as the first pass does elsewhere.
+     * Opens the receivers, holds them, and reports what they cost the server: memory each, and time to open them twice.
+     * A first wave of a fifth as many connections, opened and closed, warms the server's JIT up a little before the
+     * memory wave, whose opening is reported as "cold": a JIT has not compiled a path taken a few thousand times yet.
+     * The memory wave is closed, another as large is opened and closed, and the time and CPU of opening a last one are
+     * the figures of a warmed-up server, as the other scenarios' are.
      */
     private void idle(ServerCpu server, int receivers, int seconds) throws Exception {
-        for (Channel warming : open(Math.max(1, receivers / 5), new Deliveries())) {
-            warming.close().sync();
-        }
+        closeAll(open(Math.max(1, receivers / 5), new Deliveries()));
         Thread.sleep(2000);
         long residentBefore = server.residentKib();
         long cpuBefore = server.micros();
         long opening = System.nanoTime();
         List<Channel> channels = open(receivers, deliveries);
-        double openSeconds = (System.nanoTime() - opening) / 1e9;
-        long openCpu = server.micros() - cpuBefore;
-        keepAlive(channels);
+        double coldSeconds = (System.nanoTime() - opening) / 1e9;
+        long coldCpu = server.micros() - cpuBefore;
+        ScheduledFuture<?> keepingAlive = keepAlive(channels);
         Thread.sleep(seconds * 1000L);
         long residentAfter = server.residentKib();
+        if (keepingAlive != null) {
+            keepingAlive.cancel(false);
+        }
+        closeAll(channels);
+        Thread.sleep(2000);
+        closeAll(open(receivers, new Deliveries()));
+        Thread.sleep(2000);
+        cpuBefore = server.micros();
+        opening = System.nanoTime();
+        List<Channel> warm = open(receivers, new Deliveries());
+        double warmSeconds = (System.nanoTime() - opening) / 1e9;
+        long warmCpu = server.micros() - cpuBefore;
+        closeAll(warm);
         System.out.printf(
                 Locale.ROOT,
-                "%s idle receivers=%d open=%.2fs server-cpu/open=%.0fus rss-before=%dKiB rss-after=%dKiB"
-                        + " rss/connection=%.1fKiB%n",
-                peer.name().toLowerCase(Locale.ROOT), receivers, openSeconds, openCpu / (double) receivers,
-                residentBefore, residentAfter, (residentAfter - residentBefore) / (double) receivers);
+                "%s idle receivers=%d open=%.2fs server-cpu/open=%.0fus open-cold=%.2fs server-cpu/open-cold=%.0fus"
+                        + " rss-before=%dKiB rss-after=%dKiB rss/connection=%.1fKiB%n",
+                peer.name().toLowerCase(Locale.ROOT), receivers, warmSeconds, warmCpu / (double) receivers,
+                coldSeconds, coldCpu / (double) receivers, residentBefore, residentAfter,
+                (residentAfter - residentBefore) / (double) receivers);
+    }
+
+    private static void closeAll(List<Channel> channels) throws InterruptedException {
         for (Channel channel : channels) {
-            channel.close();
+            channel.close().sync();
         }
     }
 
@@ -320,13 +338,17 @@ public final class LoadGen {
         }
     }
 
-    /** Roomcast closes a session that says nothing for its heartbeat timeout (60 s): receivers say something. */
-    private void keepAlive(List<Channel> channels) {
+    /**
+     * Roomcast closes a session that says nothing for its heartbeat timeout (60 s): receivers say something.
+     *
+     * @return the schedule, or null when the peer needs none
+     */
+    private ScheduledFuture<?> keepAlive(List<Channel> channels) {
         String frame = peer.keepAlive();
         if (frame == null) {
-            return;
+            return null;
         }
-        loop.scheduleAtFixedRate(
+        return loop.scheduleAtFixedRate(
                 () -> channels.forEach(channel -> channel.writeAndFlush(new TextWebSocketFrame(frame))),
                 20,
                 20,
