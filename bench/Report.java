@@ -101,7 +101,11 @@ public class Report {
                     "idle",
                     m -> m.number("idle", "rss/connection")),
             new Metric(
-                    "time to open 5000 connections (JIT warmed up)", false, " s", "idle", m -> m.number("idle", "open")),
+                    "time to open 5000 connections (JIT warmed up)",
+                    false,
+                    " s",
+                    "idle",
+                    m -> m.number("idle", "open")),
             new Metric(
                     "server CPU per connection opened (JIT warmed up)",
                     false,
