@@ -57,13 +57,7 @@ class WaitingFramesTests {
                 frames.add(WsClient.frame("ping", "p" + i, null));
             }
             List<String> refused = new ArrayList<>();
-            try (Connection lock = database.getConnection()) {
-                lock.setAutoCommit(false);
-                try (PreparedStatement select =
-                        lock.prepareStatement("SELECT 1 FROM rooms WHERE name = ? FOR UPDATE")) {
-                    select.setString(1, room);
-                    select.executeQuery().close();
-                }
+            try (Connection lock = lockedRoomRow(room)) {
                 client.sendAll(frames);
                 // While the send waits for the row, only the frames beyond the 100 waiting are answered.
                 for (String text : client.readUntil(text -> text.contains("\"p149\""), Duration.ofSeconds(20))
@@ -111,13 +105,7 @@ class WaitingFramesTests {
         String room = ChatFixtures.room(base, "sse-flooder", "sse-flood");
         try (SseClient client = SseClient.withBearer(base, token)) {
             client.join(room);
-            try (Connection lock = database.getConnection()) {
-                lock.setAutoCommit(false);
-                try (PreparedStatement select =
-                        lock.prepareStatement("SELECT 1 FROM rooms WHERE name = ? FOR UPDATE")) {
-                    select.setString(1, room);
-                    select.executeQuery().close();
-                }
+            try (Connection lock = lockedRoomRow(room)) {
                 // The send runs (waiting for the row); 99 pings wait behind it, in five POSTs of at most 20 frames.
                 List<String> first = new ArrayList<>();
                 first.add(WsClient.frame("message.send", "s", Map.of("room", room, "text", "hi", "clientMsgId", "c2")));
@@ -155,5 +143,16 @@ class WaitingFramesTests {
             client.awaitReply("last");
             assertTrue(client.drain().stream().noneMatch(frame -> frame.has("id")), "no answer to q0 or q1");
         }
+    }
+
+    /** A transaction holding the room's row: a send to the room waits until it ends (the caller rolls back). */
+    private Connection lockedRoomRow(String room) throws Exception {
+        Connection lock = database.getConnection();
+        lock.setAutoCommit(false);
+        try (PreparedStatement select = lock.prepareStatement("SELECT 1 FROM rooms WHERE name = ? FOR UPDATE")) {
+            select.setString(1, room);
+            select.executeQuery().close();
+        }
+        return lock;
     }
 }
