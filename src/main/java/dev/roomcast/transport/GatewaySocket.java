@@ -46,6 +46,9 @@ public class GatewaySocket {
     @OnOpen
     public Uni<Void> onOpen(WebSocketConnection connection) {
         ConnectionBase channel = connection.userData().remove(HandshakeAuthentication.CHANNEL);
+        if (channel != null) {
+            ReadIdleTimer.install(channel.channelHandlerContext().pipeline());
+        }
         Session session = sessions.open(new WebSocketOutbound(connection, channel));
         connection.userData().put(SESSION, session);
         sessions.start(

@@ -4,8 +4,11 @@ import dev.roomcast.error.CloseCode;
 import dev.roomcast.session.Outbound;
 import dev.roomcast.session.WriteListener;
 import io.netty.buffer.ByteBuf;
-import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.FutureListener;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelPromise;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
@@ -20,8 +23,13 @@ import io.vertx.core.net.impl.ConnectionBase;
  * itself: a broadcast costs each recipient one buffer duplicate and one channel write, with no Uni, no context capture
  * and no encoding. A text too long for one frame, or a socket whose channel is not known, goes through
  * websockets-next, which fragments it.
+ *
+ * <p>A channel write carries no promise (allocating one per recipient was most of a broadcast's garbage): when the
+ * socket has taken everything after a write, as it does while the client reads, the write is reported done at once;
+ * otherwise an empty write with a promise follows, and its completion reports every write before it (a channel writes
+ * in order). So a promise is made only for a socket with a backlog, and at most one is outstanding.
  */
-final class WebSocketOutbound implements Outbound, FutureListener<Void> {
+final class WebSocketOutbound implements Outbound, ChannelFutureListener {
 
     private static final HttpClosedException CLOSED = new HttpClosedException("the socket is closed");
 
@@ -30,6 +38,12 @@ final class WebSocketOutbound implements Outbound, FutureListener<Void> {
     private final ConnectionBase channel;
 
     private WriteListener listener;
+    /** Writes handed to the channel, and how many of them were reported to the listener. */
+    private long sent;
+
+    private long reported;
+    /** How many writes the outstanding empty write covers; 0 when there is none. */
+    private long marked;
 
     WebSocketOutbound(WebSocketConnection connection, ConnectionBase channel) {
         this.connection = connection;
@@ -52,17 +66,52 @@ final class WebSocketOutbound implements Outbound, FutureListener<Void> {
         if (framed == null) {
             connection.sendText(frame).subscribe().with(ignored -> listener.written(), listener::failed);
         } else {
-            channel.writeToChannel(framed, this);
+            // The channel's own void promise, which stays silent on failure (Vert.x's fires it through the pipeline as
+            // an error of the socket's): a failed write closes the channel, which fails the empty write settle() adds.
+            channel.writeToChannel(framed, channel.channel().unsafe().voidPromise());
+            sent++;
+            settle();
         }
     }
 
-    /** How a channel write ended: the outbound is the listener of all of them, so a write allocates none. */
-    @Override
-    public void operationComplete(Future<Void> written) {
-        if (written.isSuccess()) {
-            listener.written();
+    /** Reports the writes the socket has taken, or has an empty write follow them to hear when it does. */
+    private void settle() {
+        if (reported == sent || marked != 0) {
+            return;
+        }
+        ChannelOutboundBuffer backlog = channel.channel().unsafe().outboundBuffer();
+        if (backlog != null && backlog.totalPendingWriteBytes() == 0) {
+            reportWritten(sent);
         } else {
-            listener.failed(written.cause());
+            marked = sent;
+            ChannelPromise promise = channel.channelHandlerContext().newPromise();
+            promise.addListener(this);
+            channel.writeToChannel(Unpooled.EMPTY_BUFFER, promise);
+        }
+    }
+
+    /** The empty write ended: every write made before it ended the same way. */
+    @Override
+    public void operationComplete(ChannelFuture emptyWrite) {
+        long covered = marked;
+        marked = 0;
+        if (emptyWrite.isSuccess()) {
+            reportWritten(covered);
+            settle();
+        } else {
+            // Nothing after a failed write reaches the socket either.
+            while (reported < sent) {
+                reported++;
+                listener.failed(emptyWrite.cause());
+            }
+        }
+    }
+
+    private void reportWritten(long upTo) {
+        // Re-entrant: a listener may write again (a paced replay), which may report on its own.
+        while (reported < upTo) {
+            reported++;
+            listener.written();
         }
     }
 
