@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -51,6 +52,14 @@ public final class LoadGen {
     private static final int OPENING_AT_ONCE = 64;
 
     private static final int PAYLOAD_BYTES = 100;
+
+    /**
+     * Waves of connections opened and closed before the idle scenario's three measured ones: a JIT keeps compiling a path
+     * taken once per connection for several thousand connections (Roomcast's and bare Vert.x's CPU per connection
+     * opened fell by a third to two thirds from the first wave to the fifth, Socket.IO's by half), and "warmed up"
+     * means it has settled.
+     */
+    private static final int WARM_UP_WAVES = 5;
 
     /** A step of the saturation scenario fails when its p99 passes this, or when a delivery is lost. */
     private static final double SATURATION_P99_MILLIS = 50;
@@ -182,8 +191,8 @@ public final class LoadGen {
      * Opens the receivers, holds them, and reports what they cost the server: memory each, and time to open them twice.
      * A first wave of a fifth as many connections, opened and closed, warms the server's JIT up a little before the
      * memory wave, whose opening is reported as "cold": a JIT has not compiled a path taken a few thousand times yet.
-     * The memory wave is closed, another as large is opened and closed, and the time and CPU of opening a last one are
-     * the figures of a warmed-up server, as the other scenarios' are.
+     * The memory wave is closed, {@link #WARM_UP_WAVES} more as large are opened and closed, then three more, and the
+     * median time and CPU of opening those three are the figures of a warmed-up server, as the other scenarios' are.
      */
     private void idle(ServerCpu server, int receivers, int seconds) throws Exception {
         closeAll(open(Math.max(1, receivers / 5), new Deliveries()));
@@ -202,21 +211,35 @@ public final class LoadGen {
         }
         closeAll(channels);
         Thread.sleep(2000);
-        closeAll(open(receivers, new Deliveries()));
-        Thread.sleep(2000);
-        cpuBefore = server.micros();
-        opening = System.nanoTime();
-        List<Channel> warm = open(receivers, new Deliveries());
-        double warmSeconds = (System.nanoTime() - opening) / 1e9;
-        long warmCpu = server.micros() - cpuBefore;
-        closeAll(warm);
+        // Every wave's time and server CPU; the warmed-up figures are the median of the last three, so that one slow
+        // wave (a collection, a neighbour on the machine) does not decide them.
+        int waves = WARM_UP_WAVES + 3;
+        double[] times = new double[waves];
+        double[] cpus = new double[waves];
+        StringJoiner all = new StringJoiner(",");
+        for (int wave = 0; wave < waves; wave++) {
+            long cpuAtStart = server.micros();
+            long waveStart = System.nanoTime();
+            List<Channel> opened = open(receivers, new Deliveries());
+            times[wave] = (System.nanoTime() - waveStart) / 1e9;
+            cpus[wave] = (server.micros() - cpuAtStart) / (double) receivers;
+            all.add(String.format(Locale.ROOT, "%.2f", times[wave]));
+            closeAll(opened);
+            Thread.sleep(2000);
+        }
         System.out.printf(
                 Locale.ROOT,
                 "%s idle receivers=%d open=%.2fs server-cpu/open=%.0fus open-cold=%.2fs server-cpu/open-cold=%.0fus"
-                        + " rss-before=%dKiB rss-after=%dKiB rss/connection=%.1fKiB%n",
-                peer.name().toLowerCase(Locale.ROOT), receivers, warmSeconds, warmCpu / (double) receivers,
+                        + " rss-before=%dKiB rss-after=%dKiB rss/connection=%.1fKiB waves=%ss%n",
+                peer.name().toLowerCase(Locale.ROOT), receivers, medianOfLastThree(times), medianOfLastThree(cpus),
                 coldSeconds, coldCpu / (double) receivers, residentBefore, residentAfter,
-                (residentAfter - residentBefore) / (double) receivers);
+                (residentAfter - residentBefore) / (double) receivers, all);
+    }
+
+    private static double medianOfLastThree(double[] values) {
+        double[] last = Arrays.copyOfRange(values, values.length - 3, values.length);
+        Arrays.sort(last);
+        return last[1];
     }
 
     private static void closeAll(List<Channel> channels) throws InterruptedException {
