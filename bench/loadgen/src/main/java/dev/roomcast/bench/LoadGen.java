@@ -129,8 +129,9 @@ public final class LoadGen {
         List<Channel> senders = open(layout.rooms(), i -> uris.get(0), layout::room, new Deliveries());
         keepAlive(channels);
 
-        // Long enough for a JIT (the JVM's C2, V8's TurboFan) to have compiled the delivery path.
-        publish(senders, layout, rates[0], Math.max(10, seconds));
+        // Long enough for a JIT (the JVM's C2, V8's TurboFan) to have compiled the delivery path: each of several servers
+        // sees its share of the deliveries, and they compile on one core, so several take as many times as long.
+        publish(senders, layout, rates[0], Math.max(10, seconds) * uris.size());
         drain(Long.MAX_VALUE, 1000);
         boolean steppingUp = rates.length > 1 && rates[rates.length - 1] > rates[0];
         for (int rate : rates) {
