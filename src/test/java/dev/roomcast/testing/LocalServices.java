@@ -27,13 +27,7 @@ public final class LocalServices {
 
     public static synchronized Map<String, String> up() {
         if (settings == null) {
-            Map<String, String> parsed = new LinkedHashMap<>();
-            for (String line : run("up").split("\n")) {
-                int eq = line.indexOf('=');
-                if (eq > 0) {
-                    parsed.put(line.substring(0, eq), line.substring(eq + 1).trim());
-                }
-            }
+            Map<String, String> parsed = settings(run("up"));
             startedHere = "1".equals(parsed.get("STARTED"));
             settings = parsed;
             if (startedHere) {
@@ -49,6 +43,18 @@ public final class LocalServices {
             run("down", "--purge");
             settings = null;
         }
+    }
+
+    /** The {@code KEY=VALUE} lines the script prints, in order. */
+    static Map<String, String> settings(String printed) {
+        Map<String, String> parsed = new LinkedHashMap<>();
+        for (String line : printed.split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                parsed.put(line.substring(0, eq), line.substring(eq + 1).trim());
+            }
+        }
+        return parsed;
     }
 
     /** Runs a subcommand of scripts/services on the test instance, e.g. {@code stop-redis}. */

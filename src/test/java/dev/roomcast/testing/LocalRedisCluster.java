@@ -1,0 +1,93 @@
+package dev.roomcast.testing;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The test instance's Redis Cluster, started by {@code scripts/services cluster-up}: six real {@code redis-server}
+ * processes on loopback, three masters with a replica each. Started once per JVM, torn down at its end only if this
+ * JVM started it; nodes can be killed and started again for fault tests.
+ */
+public final class LocalRedisCluster {
+
+    private static Map<String, String> settings;
+
+    private LocalRedisCluster() {}
+
+    public static synchronized Map<String, String> up() {
+        if (settings == null) {
+            settings = LocalServices.settings(LocalServices.run("cluster-up"));
+            if ("1".equals(settings.get("STARTED"))) {
+                Runtime.getRuntime()
+                        .addShutdownHook(new Thread(() -> LocalServices.run("cluster-down"), "cluster-down"));
+            }
+        }
+        return settings;
+    }
+
+    /** Returns once every node runs and the cluster is whole again (a fault test may leave one mid-failover). */
+    public static void awaitWhole() {
+        up();
+        LocalServices.run("cluster-up");
+    }
+
+    /** {@code redis://127.0.0.1:PORT,...}, every node: what {@code quarkus.redis.hosts} takes in cluster mode. */
+    public static String hosts() {
+        return up().get("ROOMCAST_REDIS_CLUSTER_HOSTS");
+    }
+
+    public static List<String> ports() {
+        return Arrays.asList(up().get("ROOMCAST_REDIS_CLUSTER_PORTS").split(","));
+    }
+
+    /** Kills a node at once (SIGKILL): no goodbye to the cluster, as a crashed pod or machine. */
+    public static void kill(String port) {
+        LocalServices.run("cluster-kill", port);
+    }
+
+    /** Starts a killed node again with its cluster state: it rejoins, as a replica if it was failed over. */
+    public static void start(String port) {
+        LocalServices.run("cluster-start", port);
+    }
+
+    /** {@code redis-cli} against one node; with {@code -c} it follows the cluster's redirections. */
+    public static String cli(String port, String... args) {
+        List<String> command = new ArrayList<>(List.of("redis-cli", "-h", "127.0.0.1", "-p", port));
+        command.addAll(List.of(args));
+        return Commands.run(command);
+    }
+
+    /** The port of the master serving a slot, as the first node that answers sees it; empty while none does. */
+    public static Optional<String> masterOf(int slot) {
+        for (String port : ports()) {
+            String nodes;
+            try {
+                nodes = cli(port, "CLUSTER", "NODES");
+            } catch (IllegalStateException down) {
+                continue;
+            }
+            for (String line : nodes.split("\n")) {
+                String[] fields = line.trim().split(" ");
+                if (fields.length < 9 || !fields[2].contains("master") || fields[2].contains("fail")) {
+                    continue;
+                }
+                for (int i = 8; i < fields.length; i++) {
+                    String[] range = fields[i].split("-");
+                    if (range[0].startsWith("[")) {
+                        continue; // a slot being migrated or imported
+                    }
+                    int from = Integer.parseInt(range[0]);
+                    int to = range.length == 2 ? Integer.parseInt(range[1]) : from;
+                    if (slot >= from && slot <= to) {
+                        return Optional.of(fields[1].replaceAll("^.*:(\\d+)@.*$", "$1"));
+                    }
+                }
+            }
+            return Optional.empty();
+        }
+        return Optional.empty();
+    }
+}
