@@ -14,12 +14,8 @@ import dev.roomcast.protocol.PodMessage;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.vertx.UniHelper;
 import io.vertx.core.Promise;
-import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,22 +23,22 @@ import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
- * Links pods through Redis pub/sub ({@code roomcast.broker=redis}) over the {@link RedisShard}'s two connections:
- * publishes leave on its command connection (one pipeline, so a pod's events leave in the order they were published),
- * subscriptions live on its subscriber connection.
+ * Links pods through Redis pub/sub ({@code roomcast.broker=redis}): publishes leave through the {@link RedisShard}
+ * (in order per channel), subscriptions live on its {@link PubSubLink}.
  * <p>
  * The pod subscribes to a room or user channel only while it has a local member (the hub counts one unit of
- * interest per membership), never to a pattern of all rooms: a pod receives only the traffic of its own rooms.
- * Client channels are covered by one pattern per pod ({@link Channels#clientPattern}). Redis confirms each
- * SUBSCRIBE with a push message, in command order; a subscription counts as active only once its own
- * confirmation arrives, so a join acknowledged after it misses nothing published later. When the subscriber
- * connection comes back, every channel still needed is subscribed again.
+ * interest per membership), never to a pattern of all rooms: a pod receives only the traffic of its own rooms. With a
+ * Redis Cluster those are shard channels ({@code SSUBSCRIBE}/{@code SPUBLISH}), each on the master of its slot.
+ * Client channels are covered by one pattern per pod ({@link Channels#clientPattern}), and broadcasts by one classic
+ * channel, in both modes. A subscription counts as active only once Redis confirmed it, so a join acknowledged after
+ * it misses nothing published later; the link subscribes again whatever it loses, and the interest is active again
+ * once that is confirmed.
  * <p>
  * All subscription state is confined to the shard's event-loop context.
  */
 @ApplicationScoped
 @Typed(RedisBroker.class)
-public class RedisBroker implements Broker, RedisShard.SubscriberListener {
+public class RedisBroker implements Broker, PubSubLink.Listener {
 
     private static final Logger LOG = Logger.getLogger(RedisBroker.class);
 
@@ -54,12 +50,12 @@ public class RedisBroker implements Broker, RedisShard.SubscriberListener {
 
     // Confined to the loop.
     private final Map<String, Interest> interests = new HashMap<>();
-    /** Per channel or pattern: the subscriptions sent and not yet confirmed, oldest first. */
-    private final Map<String, ArrayDeque<Interest>> unconfirmed = new HashMap<>();
 
     private BrokerEventHandler handler;
 
-    private volatile boolean subscriberReady;
+    private volatile PubSubLink link;
+    private volatile Interest broadcast;
+    private volatile Interest clients;
 
     RedisBroker(RedisShard shard, EnvelopeCodec codec, NodeIdentity node, RoomcastMetrics metrics) {
         this.shard = shard;
@@ -72,18 +68,27 @@ public class RedisBroker implements Broker, RedisShard.SubscriberListener {
     /** Connects, and subscribes to the channels every pod needs: broadcasts and this pod's clients. */
     @Override
     public void start(BrokerEventHandler eventHandler) {
+        boolean cluster = shard.cluster();
         loop.run(() -> {
             handler = eventHandler;
-            permanent(Channels.BROADCAST, false);
-            permanent(Channels.clientPattern(node.serverId()), true);
-            shard.start(this);
+            shard.start();
+            link = cluster ? new ClusterLink(shard) : new StandaloneLink(shard);
+            link.start(this);
+            broadcast = permanent(Channels.BROADCAST, SubscriptionKind.CHANNEL);
+            clients = permanent(Channels.clientPattern(node.serverId()), SubscriptionKind.PATTERN);
+            LOG.infof(
+                    "Redis broker started (%s)", cluster ? "cluster: rooms and users on shard channels" : "one Redis");
         });
     }
 
     @Override
     public void stop() {
-        subscriberReady = false;
-        shard.stop();
+        loop.run(() -> {
+            if (link != null) {
+                link.stop();
+            }
+            shard.stop();
+        });
     }
 
     @Override
@@ -92,9 +97,9 @@ public class RedisBroker implements Broker, RedisShard.SubscriberListener {
         loop.run(() -> {
             Interest interest = interests.get(channel);
             if (interest == null) {
-                interest = new Interest(channel, false);
+                interest = new Interest();
                 interests.put(channel, interest);
-                sendSubscribe(interest);
+                link.subscribe(channel, kindOf(channel));
             }
             interest.count++;
             if (interest.active) {
@@ -122,7 +127,7 @@ public class RedisBroker implements Broker, RedisShard.SubscriberListener {
                 return;
             }
             interests.remove(channel);
-            shard.sendOnSubscriber(Request.cmd(Command.UNSUBSCRIBE).arg(channel));
+            link.unsubscribe(channel);
         });
     }
 
@@ -137,12 +142,12 @@ public class RedisBroker implements Broker, RedisShard.SubscriberListener {
     }
 
     private Uni<Void> publish(String channel, String body) {
-        if (!shard.commandsConnected()) {
+        if (!shard.connected()) {
             metrics.dropped(DropReason.BROKER_UNAVAILABLE);
             return Uni.createFrom().failure(RoomcastException.unavailable("the cluster link (Redis) is down"));
         }
         metrics.redisMessageOut();
-        return shard.send(Request.cmd(Command.PUBLISH).arg(channel).arg(body))
+        return shard.publish(channel, body, kindOf(channel) == SubscriptionKind.SHARD)
                 .onFailure()
                 .invoke(failure -> {
                     metrics.dropped(DropReason.BROKER_UNAVAILABLE);
@@ -155,67 +160,21 @@ public class RedisBroker implements Broker, RedisShard.SubscriberListener {
                 .replaceWithVoid();
     }
 
+    /** Ready: commands can leave, the permanent subscriptions are confirmed, and every channel has a live home. */
     @Override
     public boolean isConnected() {
-        return subscriberReady && shard.commandsConnected();
+        return shard.connected() && broadcast != null && broadcast.active && clients.active && link.healthy();
     }
 
     @Override
-    public void subscriberConnected() {
-        for (Interest interest : interests.values()) {
-            sendSubscribe(interest);
-        }
-        LOG.infof("Redis subscriber connected; %d channels (re)subscribed", interests.size());
+    public void message(String channel, String body) {
+        receive(channel, body);
     }
 
     @Override
-    public void subscriberLost() {
-        subscriberReady = false;
-        unconfirmed.clear();
-        for (Interest interest : interests.values()) {
-            interest.active = false;
-        }
-    }
-
-    @Override
-    public void push(Response push) {
-        if (push.size() < 3) {
-            return;
-        }
-        switch (push.get(0).toString()) {
-            case "message" -> receive(push.get(1).toString(), push.get(2).toString());
-            case "pmessage" -> receive(push.get(2).toString(), push.get(3).toString());
-            case "subscribe", "psubscribe" -> confirmed(push.get(1).toString());
-            default -> {
-                // unsubscribe confirmations need no action: the interest is already gone
-            }
-        }
-    }
-
-    private void permanent(String name, boolean pattern) {
-        Interest interest = new Interest(name, pattern);
-        interest.count = 1;
-        interests.put(name, interest);
-    }
-
-    private void sendSubscribe(Interest interest) {
-        Request subscribe = Request.cmd(interest.pattern ? Command.PSUBSCRIBE : Command.SUBSCRIBE)
-                .arg(interest.name);
-        if (shard.sendOnSubscriber(subscribe)) {
-            unconfirmed
-                    .computeIfAbsent(interest.name, name -> new ArrayDeque<>(2))
-                    .add(interest);
-        }
-    }
-
-    private void confirmed(String name) {
-        ArrayDeque<Interest> queue = unconfirmed.get(name);
-        Interest interest = queue == null ? null : queue.poll();
-        if (queue != null && queue.isEmpty()) {
-            unconfirmed.remove(name);
-        }
-        // A confirmation for an interest released meanwhile is stale: a newer SUBSCRIBE follows it.
-        if (interest == null || interests.get(name) != interest) {
+    public void active(String name) {
+        Interest interest = interests.get(name);
+        if (interest == null || interest.active) {
             return;
         }
         interest.active = true;
@@ -224,10 +183,27 @@ public class RedisBroker implements Broker, RedisShard.SubscriberListener {
         for (Promise<Void> waiter : waiters) {
             waiter.tryComplete();
         }
-        if (!subscriberReady) {
-            subscriberReady = interests.get(Channels.BROADCAST).active
-                    && interests.get(Channels.clientPattern(node.serverId())).active;
+    }
+
+    @Override
+    public void inactive(String name) {
+        Interest interest = interests.get(name);
+        if (interest != null) {
+            interest.active = false;
         }
+    }
+
+    /** Room and user channels are shard channels with a Redis Cluster; the rest are classic everywhere. */
+    private SubscriptionKind kindOf(String channel) {
+        return shard.cluster() && Channels.isSharded(channel) ? SubscriptionKind.SHARD : SubscriptionKind.CHANNEL;
+    }
+
+    private Interest permanent(String name, SubscriptionKind kind) {
+        Interest interest = new Interest();
+        interest.count = 1;
+        interests.put(name, interest);
+        link.subscribe(name, kind);
+        return interest;
     }
 
     private void receive(String channel, String body) {
@@ -257,15 +233,8 @@ public class RedisBroker implements Broker, RedisShard.SubscriberListener {
 
     /** This pod's need for one channel or pattern: how many units of interest, and whether Redis confirmed it. */
     private static final class Interest {
-        final String name;
-        final boolean pattern;
         int count;
-        boolean active;
+        volatile boolean active;
         List<Promise<Void>> waiters = new ArrayList<>(1);
-
-        Interest(String name, boolean pattern) {
-            this.name = name;
-            this.pattern = pattern;
-        }
     }
 }

@@ -5,6 +5,7 @@ import dev.roomcast.error.RoomcastException;
 import dev.roomcast.loop.ConfinedLoop;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.vertx.UniHelper;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -14,14 +15,20 @@ import io.vertx.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Typed;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
- * The pod's link to one Redis, shared by the broker (pub/sub) and Redis presence (scripts), as centrifuge's
- * {@code RedisShard} is: a command connection, pipelined so that commands leave in the order they are sent (publishes,
- * presence changes), and a subscriber connection, whose pushes go to one {@link SubscriberListener}. Each connection
- * is reconnected with backoff when lost. Connection state is confined to one event-loop context, {@link #loop()},
- * where the listener is called too.
+ * The pod's command link to Redis, shared by the broker (publishes), Redis presence (scripts) and the SSE directory,
+ * as centrifuge's {@code RedisShard} is. With one Redis, one connection, pipelined, so that commands leave in the
+ * order they are sent. With a Redis Cluster ({@code quarkus.redis.client-type=cluster}), a cluster connection that
+ * sends each command to the master of its keys' slot (in order per master), and a second connection pinned to one
+ * node for classic {@code PUBLISH}, which every node hears but which would lose their order if they left through
+ * different nodes. A cluster connection that loses a node keeps serving the others while a fresh one, with the new
+ * topology, is opened to replace it. Connections are reopened with backoff; their state is confined to
+ * {@link #loop()}. Subscriptions are the {@link PubSubLink}'s.
  */
 @ApplicationScoped
 @Typed(RedisShard.class)
@@ -29,90 +36,122 @@ public class RedisShard {
 
     private static final Logger LOG = Logger.getLogger(RedisShard.class);
 
-    /** The owner of the subscriber connection: hears its pushes and its comings and goings, on the shard's loop. */
-    interface SubscriberListener {
-
-        /** A (new) subscriber connection is up: everything needed must be subscribed again on it. */
-        void subscriberConnected();
-
-        void push(Response push);
-
-        void subscriberLost();
-    }
-
     private final Instance<Redis> redis;
+    private final RedisClientOptions options;
     private final Vertx vertx;
-    private final long reconnectMinMillis;
-    private final long reconnectMaxMillis;
+    private final RoomcastConfig config;
     private final ConfinedLoop loop;
 
     // Confined to the loop.
-    private SubscriberListener listener;
-    private RedisConnection subscriber;
-    private long subscriberBackoff;
-    private long commandBackoff;
+    private Backoff commandBackoff;
+    private Backoff publisherBackoff;
+    private boolean started;
     private boolean stopped;
+    private boolean replacing;
+    private int publisherSeed;
+    private Redis publisherClient;
 
     private volatile RedisConnection commands;
+    private volatile RedisConnection publisher;
+    private volatile Boolean cluster;
 
-    RedisShard(Instance<Redis> redis, Vertx vertx, RoomcastConfig config) {
+    RedisShard(Instance<Redis> redis, RedisClientOptions options, Vertx vertx, RoomcastConfig config) {
         this.redis = redis;
+        this.options = options;
         this.vertx = vertx;
-        this.reconnectMinMillis = config.redis().reconnectMin().toMillis();
-        this.reconnectMaxMillis = config.redis().reconnectMax().toMillis();
+        this.config = config;
         this.loop = new ConfinedLoop(vertx);
     }
 
-    /** The context the shard's state, and its listener's calls, are confined to. */
+    /** The context the shard's state, and the pub/sub link's, are confined to. */
     ConfinedLoop loop() {
         return loop;
     }
 
-    /** Connects both connections; the listener owns the subscriber connection's traffic from now on. */
-    void start(SubscriberListener subscriberListener) {
+    Vertx vertx() {
+        return vertx;
+    }
+
+    RedisClientOptions options() {
+        return options;
+    }
+
+    Backoff newBackoff() {
+        return new Backoff(config.redis().reconnectMin(), config.redis().reconnectMax());
+    }
+
+    /** Whether Redis is a cluster: room and user channels are then shard channels. */
+    public boolean cluster() {
+        Boolean known = cluster;
+        if (known == null) {
+            redis.get(); // creates the client, which hands its options over
+            known = options.cluster();
+            cluster = known;
+        }
+        return known;
+    }
+
+    /** A connection of the configured client: to the one Redis, or to the cluster. */
+    Future<RedisConnection> connect() {
+        return redis.get().connect();
+    }
+
+    /** Opens the connections; idempotent. */
+    void start() {
         loop.run(() -> {
-            listener = subscriberListener;
-            connectSubscriber();
+            if (started) {
+                return;
+            }
+            started = true;
+            commandBackoff = newBackoff();
+            publisherBackoff = newBackoff();
             connectCommands();
+            if (cluster()) {
+                connectPublisher();
+            }
         });
     }
 
     void stop() {
         loop.run(() -> {
             stopped = true;
-            if (subscriber != null) {
-                subscriber.close();
-                subscriber = null;
-            }
             RedisConnection current = commands;
             commands = null;
             if (current != null) {
                 current.close();
             }
+            RedisConnection pinned = publisher;
+            publisher = null;
+            if (pinned != null) {
+                pinned.close();
+            }
+            if (publisherClient != null) {
+                publisherClient.close();
+            }
         });
     }
 
-    /** Sends a command on the command connection, after every command sent before it. */
+    /** Sends a command: after every command sent before it (with a cluster: before it to the same master). */
     public Uni<Response> send(Request request) {
-        RedisConnection connection = commands;
-        if (connection == null) {
-            return Uni.createFrom().failure(RoomcastException.unavailable("the cluster link (Redis) is down"));
-        }
-        return UniHelper.toUni(connection.send(request));
+        return send(commands, request);
     }
 
-    /** Whether the command connection is up. */
-    boolean commandsConnected() {
-        return commands != null;
+    /**
+     * Publishes a body: on a shard channel with {@code SPUBLISH} (cluster only), else with {@code PUBLISH} (with a
+     * cluster, through the pinned node, so that classic publishes keep their order).
+     */
+    Uni<Response> publish(String channel, String body, boolean sharded) {
+        if (sharded) {
+            return send(commands, Request.cmd(Command.SPUBLISH).arg(channel).arg(body));
+        }
+        return send(
+                Boolean.TRUE.equals(cluster) ? publisher : commands,
+                Request.cmd(Command.PUBLISH).arg(channel).arg(body));
     }
 
-    /** Sends on the subscriber connection, on the loop; false when there is none (the next one is announced). */
-    boolean sendOnSubscriber(Request request) {
-        if (subscriber == null) {
-            return false;
-        }
-        subscriber.send(request);
-        return true;
+    /** Whether commands and publishes can leave now. */
+    boolean connected() {
+        return commands != null && (!Boolean.TRUE.equals(cluster) || publisher != null);
     }
 
     /** Round trip on the command connection, for the readiness check. */
@@ -120,95 +159,116 @@ public class RedisShard {
         return send(Request.cmd(Command.PING)).replaceWithVoid();
     }
 
-    private void connectSubscriber() {
-        redis.get()
-                .connect()
-                .onComplete(result -> loop.run(() -> {
-                    if (result.failed()) {
-                        logAttemptFailure("subscriber", subscriberBackoff, result.cause());
-                        subscriberBackoff = scheduleRetry(subscriberBackoff, this::connectSubscriber);
-                        return;
-                    }
-                    RedisConnection connection = result.result();
-                    if (stopped) {
-                        connection.close();
-                        return;
-                    }
-                    subscriber = connection;
-                    subscriberBackoff = 0;
-                    connection.handler(push -> loop.run(() -> {
-                        if (connection == subscriber && push != null) {
-                            listener.push(push);
-                        }
-                    }));
-                    connection.exceptionHandler(failure -> loop.run(() -> subscriberLost(connection, failure)));
-                    connection.endHandler(ignored -> loop.run(() -> subscriberLost(connection, null)));
-                    listener.subscriberConnected();
-                }));
+    private static Uni<Response> send(RedisConnection connection, Request request) {
+        if (connection == null) {
+            return Uni.createFrom().failure(RoomcastException.unavailable("the cluster link (Redis) is down"));
+        }
+        return UniHelper.toUni(connection.send(request));
     }
 
     private void connectCommands() {
-        redis.get()
-                .connect()
-                .onComplete(result -> loop.run(() -> {
-                    if (result.failed()) {
-                        logAttemptFailure("command", commandBackoff, result.cause());
-                        commandBackoff = scheduleRetry(commandBackoff, this::connectCommands);
-                        return;
-                    }
-                    RedisConnection connection = result.result();
-                    if (stopped) {
-                        connection.close();
-                        return;
-                    }
-                    commandBackoff = 0;
-                    connection.exceptionHandler(failure -> loop.run(() -> commandsLost(connection, failure)));
-                    connection.endHandler(ignored -> loop.run(() -> commandsLost(connection, null)));
+        open(
+                this::connect,
+                commandBackoff,
+                "command",
+                this::connectCommands,
+                connection -> {
+                    RedisConnection previous = commands;
                     commands = connection;
-                }));
+                    replacing = false;
+                    if (previous != null) {
+                        previous.close();
+                    }
+                },
+                this::commandsLost);
     }
 
-    private void subscriberLost(RedisConnection connection, Throwable failure) {
-        if (connection != subscriber) {
-            return;
-        }
-        subscriber = null;
-        connection.close();
-        listener.subscriberLost();
-        if (!stopped) {
-            LOG.warnf(
-                    "Redis subscriber connection lost (%s); reconnecting",
-                    failure == null ? "closed" : failure.getMessage());
-            subscriberBackoff = scheduleRetry(subscriberBackoff, this::connectSubscriber);
-        }
-    }
-
+    /**
+     * With one Redis, a lost connection is gone: commands fail until the next one is up. A cluster connection lost a
+     * node only: it keeps serving the other masters (and the failed one's replica once promoted) while a fresh
+     * connection, which learns the topology anew, is opened; it takes over once up.
+     */
     private void commandsLost(RedisConnection connection, Throwable failure) {
         if (connection != commands) {
             return;
         }
-        commands = null;
-        connection.close();
-        if (!stopped) {
-            LOG.warnf(
-                    "Redis command connection lost (%s); reconnecting",
-                    failure == null ? "closed" : failure.getMessage());
-            commandBackoff = scheduleRetry(commandBackoff, this::connectCommands);
+        if (!Boolean.TRUE.equals(cluster)) {
+            commands = null;
+            connection.close();
+        } else if (replacing) {
+            return;
         }
+        replacing = true;
+        LOG.warnf(
+                "Redis command connection %s (%s); reconnecting",
+                Boolean.TRUE.equals(cluster) ? "lost a node" : "lost",
+                failure == null ? "closed" : failure.getMessage());
+        retry(commandBackoff, this::connectCommands);
     }
 
-    /** The first failed attempt is worth a warning; the retries of an outage already announced are not. */
-    private static void logAttemptFailure(String connection, long backoff, Throwable failure) {
-        if (backoff == 0) {
-            LOG.warnf("Redis %s connection failed: %s; retrying", connection, failure.getMessage());
-        } else {
-            LOG.debugf("Redis %s connection failed again: %s", connection, failure.getMessage());
+    private void connectPublisher() {
+        List<String> seeds = options.seeds();
+        String seed = seeds.get(publisherSeed++ % seeds.size());
+        if (publisherClient != null) {
+            publisherClient.close();
         }
+        Redis client = options.standaloneClient(vertx, seed);
+        publisherClient = client;
+        open(
+                client::connect,
+                publisherBackoff,
+                "publisher",
+                this::connectPublisher,
+                connection -> publisher = connection,
+                (lost, failure) -> {
+                    if (lost != publisher) {
+                        return;
+                    }
+                    publisher = null;
+                    lost.close();
+                    LOG.warnf(
+                            "Redis publisher connection lost (%s); reconnecting", failure == null ? "closed" : failure);
+                    retry(publisherBackoff, this::connectPublisher);
+                });
     }
 
-    /** @return the next backoff */
-    private long scheduleRetry(long previousBackoff, Runnable attempt) {
-        long delay = previousBackoff == 0 ? reconnectMinMillis : Math.min(reconnectMaxMillis, previousBackoff * 2);
+    private void open(
+            Supplier<Future<RedisConnection>> connector,
+            Backoff backoff,
+            String name,
+            Runnable again,
+            Consumer<RedisConnection> up,
+            LostHandler lost) {
+        connector
+                .get()
+                .onComplete(result -> loop.run(() -> {
+                    if (result.failed()) {
+                        if (backoff.retrying()) {
+                            LOG.debugf(
+                                    "Redis %s connection failed again: %s",
+                                    name, result.cause().getMessage());
+                        } else {
+                            LOG.warnf(
+                                    "Redis %s connection failed: %s; retrying",
+                                    name, result.cause().getMessage());
+                        }
+                        retry(backoff, again);
+                        return;
+                    }
+                    RedisConnection connection = result.result();
+                    if (stopped) {
+                        connection.close();
+                        return;
+                    }
+                    backoff.reset();
+                    connection.exceptionHandler(failure -> loop.run(() -> lost.lost(connection, failure)));
+                    connection.endHandler(ignored -> loop.run(() -> lost.lost(connection, null)));
+                    up.accept(connection);
+                }));
+    }
+
+    private void retry(Backoff backoff, Runnable attempt) {
+        long delay = backoff.next();
         loop.later(() -> vertx.setTimer(
                 delay,
                 id -> loop.run(() -> {
@@ -216,6 +276,9 @@ public class RedisShard {
                         attempt.run();
                     }
                 })));
-        return delay;
+    }
+
+    private interface LostHandler {
+        void lost(RedisConnection connection, Throwable failure);
     }
 }

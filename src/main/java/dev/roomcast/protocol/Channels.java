@@ -51,6 +51,15 @@ public final class Channels {
         return STREAMS_PREFIX + serverId;
     }
 
+    /**
+     * Room and user channels: shard channels with a Redis Cluster ({@code SSUBSCRIBE}/{@code SPUBLISH}), each living on
+     * the master of its slot. Client and broadcast channels stay classic: one pattern and one channel per pod, heard
+     * on any node.
+     */
+    public static boolean isSharded(String channel) {
+        return channel.startsWith(ROOM_PREFIX) || channel.startsWith(USER_PREFIX);
+    }
+
     public static String of(DeliveryType type, String target) {
         return switch (type) {
             case ROOM -> room(target);

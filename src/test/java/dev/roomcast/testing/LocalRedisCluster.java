@@ -2,6 +2,7 @@ package dev.roomcast.testing;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,6 +42,60 @@ public final class LocalRedisCluster {
 
     public static List<String> ports() {
         return Arrays.asList(up().get("ROOMCAST_REDIS_CLUSTER_PORTS").split(","));
+    }
+
+    /** The hash slot of a key or shard channel, as the cluster computes it ({@code CLUSTER KEYSLOT}). */
+    public static int slot(String name) {
+        return Integer.parseInt(cli(anyLivePort(), "CLUSTER", "KEYSLOT", name));
+    }
+
+    /** The port of the master serving the slot of a key or shard channel; fails while none does. */
+    public static String masterOf(String name) {
+        int slot = slot(name);
+        return masterOf(slot).orElseThrow(() -> new IllegalStateException("no master serves slot " + slot));
+    }
+
+    /** Subscribers of a shard channel on the master of its slot ({@code PUBSUB SHARDNUMSUB}). */
+    public static int shardSubscribers(String channel) {
+        return shardSubscribers(masterOf(channel), channel);
+    }
+
+    /** Subscribers of a shard channel on one node. */
+    public static int shardSubscribers(String port, String channel) {
+        String[] lines = cli(port, "PUBSUB", "SHARDNUMSUB", channel).split("\n");
+        return Integer.parseInt(lines[lines.length - 1].trim());
+    }
+
+    /** {@code SPUBLISH} as an emitter in cluster mode sends it: to any node, following the redirection to the owner. */
+    public static int spublish(String channel, String body) {
+        return Integer.parseInt(
+                cli(anyLivePort(), "-c", "SPUBLISH", channel, body).trim());
+    }
+
+    /** {@code PUBLISH} to one node: the cluster hands it to every node's subscribers. */
+    public static void publish(String port, String channel, String body) {
+        cli(port, "PUBLISH", channel, body);
+    }
+
+    /** The app settings for cluster mode: the test services with {@code quarkus.redis.*} pointing at the cluster. */
+    public static Map<String, String> appConfig() {
+        Map<String, String> config = new LinkedHashMap<>(LocalServices.appConfig());
+        config.put("quarkus.redis.client-type", "cluster");
+        config.put("quarkus.redis.hosts", hosts());
+        return config;
+    }
+
+    /** A node that answers now. */
+    public static String anyLivePort() {
+        for (String port : ports()) {
+            try {
+                cli(port, "PING");
+                return port;
+            } catch (IllegalStateException down) {
+                // the next one
+            }
+        }
+        throw new IllegalStateException("no node of the cluster answers");
     }
 
     /** Kills a node at once (SIGKILL): no goodbye to the cluster, as a crashed pod or machine. */
