@@ -6,6 +6,7 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -57,7 +58,10 @@ final class ClusterLink implements PubSubLink, SubscriberConnection.Owner {
         this.shard = shard;
         this.loop = shard.loop();
         this.options = shard.options();
-        this.refreshes = shard.newBackoff();
+        // Topology reads are one small command: retried sooner than connections, so a failover is noticed early.
+        this.refreshes = new Backoff(
+                shard.config().redis().reconnectMin(),
+                shard.config().redis().reconnectMax().dividedBy(4));
     }
 
     @Override
@@ -87,7 +91,7 @@ final class ClusterLink implements PubSubLink, SubscriberConnection.Owner {
             shardChannels.put(name, null);
             place(name);
             if (shardChannels.get(name) == null) {
-                refresh(); // no master known for its slot yet
+                refreshSoon(); // no master known for its slot yet
             }
         }
         recheck();
@@ -135,22 +139,48 @@ final class ClusterLink implements PubSubLink, SubscriberConnection.Owner {
         return counts;
     }
 
+    /**
+     * A {@code MOVED} names the master that serves the slot now: the channel goes there at once. A withdrawal names
+     * none: the channel waits for the next topology read.
+     */
     @Override
     public void displaced(String name, String reason) {
         LOG.infof("shard channel %s to be placed again (%s)", name, reason);
         listener.inactive(name);
         if (shardChannels.containsKey(name)) {
             shardChannels.put(name, null);
+            String movedTo = movedTo(reason);
+            if (movedTo != null && topology != null) {
+                topology = topology.withMaster(KeySlot.of(name), movedTo);
+                place(name);
+            }
         }
         recheck();
-        refresh();
+        refreshSoon();
+    }
+
+    /** The master a {@code MOVED slot host:port} error names, as a connection string; null for anything else. */
+    private String movedTo(String error) {
+        String[] parts = error.split(" ");
+        if (parts.length != 3 || !parts[0].equals("MOVED")) {
+            return null;
+        }
+        int colon = parts[2].lastIndexOf(':');
+        if (colon <= 0) {
+            return null;
+        }
+        try {
+            return options.endpoint(parts[2].substring(0, colon), Integer.parseInt(parts[2].substring(colon + 1)));
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     @Override
     public void connection(SubscriberConnection connection, boolean up) {
         recheck();
         if (!up && connection != classic) {
-            refresh(); // the master may be failing over: its channels go to the replica it promotes
+            refreshSoon(); // the master may be failing over: its channels go to the replica it promotes
         }
     }
 
@@ -174,58 +204,35 @@ final class ClusterLink implements PubSubLink, SubscriberConnection.Owner {
 
     private Future<RedisConnection> connectClassic() {
         // Any node will do; each attempt tries the next, so that a node gone for good is left behind.
-        List<String> candidates = new ArrayList<>(new LinkedHashSet<>(options.seeds()));
+        List<String> nodes = candidates();
+        return client(nodes.get(Math.floorMod(classicAttempts++, nodes.size()))).connect();
+    }
+
+    /** The configured seeds, then every other node the last topology named. */
+    private List<String> candidates() {
+        Set<String> nodes = new LinkedHashSet<>(options.seeds());
         if (topology != null) {
-            for (String node : topology.nodes()) {
-                if (!candidates.contains(node)) {
-                    candidates.add(node);
-                }
-            }
+            nodes.addAll(topology.nodes());
         }
-        String node = candidates.get(Math.floorMod(classicAttempts++, candidates.size()));
-        return client(node).connect();
+        return new ArrayList<>(nodes);
     }
 
     private Redis client(String node) {
         return clients.computeIfAbsent(node, endpoint -> options.standaloneClient(shard.vertx(), endpoint));
     }
 
-    /** Reads the topology again (once at a time; a request meanwhile runs one more read after it). */
-    private void refresh() {
+    /**
+     * Asks for the topology to be read again, after a pause that grows while reads do not make things whole (a
+     * failover under way, nodes that disagree for a moment): never in a tight loop, whatever the servers answer.
+     */
+    private void refreshSoon() {
         if (stopped) {
             return;
         }
-        if (refreshing) {
+        if (refreshing || refreshScheduled) {
             refreshAgain = true;
             return;
         }
-        refreshing = true;
-        shard.send(Request.cmd(Command.CLUSTER).arg("SLOTS"))
-                .subscribe()
-                .with(
-                        slots -> loop.run(() -> {
-                            refreshing = false;
-                            apply(ClusterTopology.of(slots, options));
-                            afterRefresh();
-                        }),
-                        failure -> loop.run(() -> {
-                            refreshing = false;
-                            LOG.debugf("cluster topology not read: %s", failure.getMessage());
-                            refreshAgain = true;
-                            afterRefresh();
-                        }));
-    }
-
-    /** Reads again at once if asked meanwhile; while something is still amiss, again after a pause. */
-    private void afterRefresh() {
-        if (stopped || refreshScheduled) {
-            return;
-        }
-        if (everyNameHasALiveHome() && !refreshAgain) {
-            refreshes.reset();
-            return;
-        }
-        refreshAgain = false;
         refreshScheduled = true;
         long delay = refreshes.next();
         loop.later(() -> shard.vertx()
@@ -235,6 +242,37 @@ final class ClusterLink implements PubSubLink, SubscriberConnection.Owner {
                             refreshScheduled = false;
                             refresh();
                         })));
+    }
+
+    /** Reads the topology now, from the first node that answers: seeds first, then every node known. */
+    private void refresh() {
+        if (stopped || refreshing) {
+            return;
+        }
+        refreshing = true;
+        refreshAgain = false;
+        readSlots(candidates(), 0)
+                .onComplete(read -> loop.run(() -> {
+                    refreshing = false;
+                    if (read.succeeded()) {
+                        apply(ClusterTopology.of(read.result(), options));
+                    } else {
+                        LOG.debugf("cluster topology not read: %s", read.cause().getMessage());
+                    }
+                    if (refreshAgain || !everyNameHasALiveHome() || read.failed()) {
+                        refreshSoon();
+                    } else {
+                        refreshes.reset();
+                    }
+                }));
+    }
+
+    private Future<Response> readSlots(List<String> nodes, int index) {
+        Request slots = Request.cmd(Command.CLUSTER).arg("SLOTS");
+        return client(nodes.get(index))
+                .send(slots)
+                .recover(failure ->
+                        index + 1 < nodes.size() ? readSlots(nodes, index + 1) : Future.failedFuture(failure));
     }
 
     /** Moves every shard channel whose slot another master serves now, and places the ones waiting. */

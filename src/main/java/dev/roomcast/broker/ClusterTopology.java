@@ -48,6 +48,17 @@ final class ClusterTopology {
         return new ClusterTopology(masterBySlot, List.copyOf(nodes));
     }
 
+    /** This topology, but for one slot now served by another master (as a {@code MOVED} said). */
+    ClusterTopology withMaster(int slot, String master) {
+        String[] updated = masterBySlot.clone();
+        updated[slot] = master;
+        List<String> known = new ArrayList<>(nodes);
+        if (!known.contains(master)) {
+            known.add(master);
+        }
+        return new ClusterTopology(updated, List.copyOf(known));
+    }
+
     /** The master that serves the shard channel or key; null while none does. */
     String masterOf(String name) {
         return masterBySlot[KeySlot.of(name)];

@@ -76,6 +76,10 @@ public class RedisShard {
         return options;
     }
 
+    RoomcastConfig config() {
+        return config;
+    }
+
     Backoff newBackoff() {
         return new Backoff(config.redis().reconnectMin(), config.redis().reconnectMax());
     }

@@ -48,7 +48,7 @@ class RedisClusterBrokerTests extends BrokerContractTests {
             }
             for (Map.Entry<String, String> room : masterByRoom.entrySet()) {
                 String channel = Channels.room(room.getKey());
-                for (String port : masters()) {
+                for (String port : LocalRedisCluster.masters()) {
                     assertEquals(
                             port.equals(room.getValue()) ? 1 : 0,
                             LocalRedisCluster.shardSubscribers(port, channel),
@@ -117,18 +117,6 @@ class RedisClusterBrokerTests extends BrokerContractTests {
                                 port, "PUBLISH", "ws:room:live:cluster-emitter", emitted("room", "x", "lost")));
             }
         }
-    }
-
-    private static List<String> masters() {
-        List<String> masters = new ArrayList<>();
-        for (String port : LocalRedisCluster.ports()) {
-            String role =
-                    LocalRedisCluster.cli(port, "ROLE").lines().findFirst().orElse("");
-            if (role.trim().equals("master")) {
-                masters.add(port);
-            }
-        }
-        return masters;
     }
 
     private static String emitted(String type, String target, String event) {

@@ -85,6 +85,55 @@ public final class LocalRedisCluster {
         return config;
     }
 
+    /**
+     * Moves one slot, with its keys, to the master on another port, as {@code redis-cli --cluster reshard} does for
+     * each slot it moves: the target imports, the source migrates, the keys go over with {@code MIGRATE}, then every
+     * master is told the new owner.
+     */
+    public static void moveSlot(int slot, String toPort) {
+        String fromPort = masterOf(slot).orElseThrow();
+        if (fromPort.equals(toPort)) {
+            throw new IllegalArgumentException("slot " + slot + " is on " + toPort + " already");
+        }
+        String fromId = cli(fromPort, "CLUSTER", "MYID");
+        String toId = cli(toPort, "CLUSTER", "MYID");
+        cli(toPort, "CLUSTER", "SETSLOT", String.valueOf(slot), "IMPORTING", fromId);
+        cli(fromPort, "CLUSTER", "SETSLOT", String.valueOf(slot), "MIGRATING", toId);
+        while (true) {
+            String keys = cli(fromPort, "CLUSTER", "GETKEYSINSLOT", String.valueOf(slot), "100");
+            if (keys.isBlank()) {
+                break;
+            }
+            List<String> migrate = new ArrayList<>(List.of("MIGRATE", "127.0.0.1", toPort, "", "0", "5000", "KEYS"));
+            migrate.addAll(keys.lines().map(String::trim).toList());
+            cli(fromPort, migrate.toArray(String[]::new));
+        }
+        for (String port : ports()) {
+            try {
+                if (cli(port, "ROLE").lines().findFirst().orElse("").trim().equals("master")) {
+                    cli(port, "CLUSTER", "SETSLOT", String.valueOf(slot), "NODE", toId);
+                }
+            } catch (IllegalStateException down) {
+                // a node that is not running learns it from the others when it starts
+            }
+        }
+    }
+
+    /** The ports of the nodes that are masters now. */
+    public static List<String> masters() {
+        List<String> masters = new ArrayList<>();
+        for (String port : ports()) {
+            try {
+                if (cli(port, "ROLE").lines().findFirst().orElse("").trim().equals("master")) {
+                    masters.add(port);
+                }
+            } catch (IllegalStateException down) {
+                // not running
+            }
+        }
+        return masters;
+    }
+
     /** A node that answers now. */
     public static String anyLivePort() {
         for (String port : ports()) {
