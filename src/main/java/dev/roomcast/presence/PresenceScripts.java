@@ -1,186 +1,199 @@
 package dev.roomcast.presence;
 
-import dev.roomcast.protocol.Channels;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.List;
 
 /**
- * The Lua scripts of Redis presence. Each runs atomically in Redis, so a count and the announcement of its change
- * ({@code PUBLISH} from inside the script) happen together: every pod sees a user's joins and leaves of a room in the
- * order the counts changed, and exactly once, whichever pods the user's clients are on.
+ * The Lua scripts of Redis presence. Each touches the keys of one hash slot only, passed as {@code KEYS}, so they run
+ * on one Redis and on a Redis Cluster alike ({@link dev.roomcast.protocol.Channels} groups the keys by hash tag).
+ * Each runs atomically, so a count and the announcement of its change (published from inside the script, to the
+ * room's channel, which shares the room keys' slot) happen together: every pod sees a user's joins and leaves of a
+ * room in the order the counts changed, and exactly once, whichever pods the user's clients are on.
  * <p>
- * Data: {@code presence:pods} holds each pod's lease deadline (Redis clock, ms); {@code presence:pod:{serverId}} the
- * pod's own counts, fields {@code r|room|user} and {@code u|user}; {@code presence:room:{room}} and
- * {@code presence:since:{room}} the cluster's clients per user and since when; {@code presence:users} and
- * {@code presence:seen} the same per user. A pod's counts are applied as deltas to the totals, so a dead pod's share
- * can be taken back exactly. The scripts name keys the caller does not pass: fine for one Redis (or a primary with
- * replicas), not for Redis Cluster.
+ * A room: {@code KEYS[1]} clients per user across the cluster, {@code KEYS[2]} since when, {@code KEYS[3]} one pod's
+ * share (clients per user on that pod). A pod's changes move its share and the total together, so a dead pod's share
+ * can be taken back exactly. A user: one hash, {@code clients} in total, {@code pod:<serverId>} per pod, {@code seen}
+ * when the last one left. Leases: {@code KEYS[1]} each pod's deadline (Redis clock, ms), {@code KEYS[2]} the
+ * retirements under way (pod to the deadline of the claim).
  * <p>
  * Announcements are bodies a pod signed ({@code roomcast.cluster.secret}), passed in by the caller: Redis never holds
  * the secret, and a script publishes the body that fits the change it made ({@code presence.join} when a user's total
- * in a room leaves zero, {@code presence.leave} when it reaches zero).
+ * in a room leaves zero, {@code presence.leave} when it reaches zero), with {@code PUBLISH} on one Redis and
+ * {@code SPUBLISH} on a cluster (the room channel is a shard channel there).
  */
 final class PresenceScripts {
 
-    private static final String COMMON = """
-            -- Moves one of a pod's counts by delta (never below zero) and the cluster's total with it; publishes the
-            -- given join body when a user's total in a room leaves zero, the leave body when it reaches zero.
-            local function apply(podKey, kind, room, user, delta, now, joinBody, leaveBody)
-              local field = kind == 'r' and ('r|' .. room .. '|' .. user) or ('u|' .. user)
-              local before = tonumber(redis.call('HGET', podKey, field) or '0')
+    private static final String ROOM = """
+            -- Moves one pod's count of a user in a room by delta (never below zero) and the room's total with it;
+            -- publishes the join body when the user's total leaves zero, the leave body when it reaches zero.
+            local function apply(user, delta, now, command, channel, joinBody, leaveBody)
+              local before = tonumber(redis.call('HGET', KEYS[3], user) or '0')
               local after = math.max(0, before + delta)
               local applied = after - before
               if applied == 0 then return end
-              if after == 0 then redis.call('HDEL', podKey, field) else redis.call('HSET', podKey, field, after) end
-              if kind == 'r' then
-                local total = redis.call('HINCRBY', ROOM .. room, user, applied)
-                if total <= 0 then
-                  redis.call('HDEL', ROOM .. room, user)
-                  redis.call('HDEL', SINCE .. room, user)
-                  if leaveBody and leaveBody ~= '' then redis.call('PUBLISH', CHANNEL .. room, leaveBody) end
-                elseif total == applied then
-                  redis.call('HSET', SINCE .. room, user, now)
-                  if joinBody and joinBody ~= '' then redis.call('PUBLISH', CHANNEL .. room, joinBody) end
-                end
-              else
-                local total = redis.call('HINCRBY', USERS, user, applied)
-                if total <= 0 then
-                  redis.call('HDEL', USERS, user)
-                  redis.call('HSET', SEEN, user, now)
-                end
+              if after == 0 then redis.call('HDEL', KEYS[3], user) else redis.call('HSET', KEYS[3], user, after) end
+              local total = redis.call('HINCRBY', KEYS[1], user, applied)
+              if total <= 0 then
+                redis.call('HDEL', KEYS[1], user)
+                redis.call('HDEL', KEYS[2], user)
+                if leaveBody and leaveBody ~= '' then redis.call(command, channel, leaveBody) end
+              elseif total == applied then
+                redis.call('HSET', KEYS[2], user, now)
+                if joinBody and joinBody ~= '' then redis.call(command, channel, joinBody) end
               end
             end
-            local function parse(field)
-              if string.sub(field, 1, 2) == 'u|' then return 'u', '', string.sub(field, 3) end
-              local room, user = string.match(field, '^r|([^|]*)|(.*)$')
-              return 'r', room, user
+            local now, command, channel = ARGV[1], ARGV[2], ARGV[3]
+            """;
+
+    private static final String USER = """
+            -- Moves one pod's count of a user's clients by delta (never below zero) and the user's total with it;
+            -- remembers when the total reaches zero.
+            local function apply(server, delta, now)
+              local field = 'pod:' .. server
+              local before = tonumber(redis.call('HGET', KEYS[1], field) or '0')
+              local after = math.max(0, before + delta)
+              local applied = after - before
+              if applied == 0 then return end
+              if after == 0 then redis.call('HDEL', KEYS[1], field) else redis.call('HSET', KEYS[1], field, after) end
+              local total = redis.call('HINCRBY', KEYS[1], 'clients', applied)
+              if total <= 0 then
+                redis.call('HDEL', KEYS[1], 'clients')
+                redis.call('HSET', KEYS[1], 'seen', now)
+              end
             end
+            local now, server = ARGV[1], ARGV[2]
+            """;
+
+    private static final String LEASES = """
             local function millis()
               local t = redis.call('TIME')
               return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
             end
             """;
 
-    /**
-     * ARGV: server, now (ISO), then (kind, room, user, delta, body) repeated: for a room count the join body when delta is
-     * positive, the leave body when negative. 0 when the pod holds no lease: it must sync.
-     */
-    static final Script CHANGE = new Script("""
-            local server, now = ARGV[1], ARGV[2]
-            if not redis.call('ZSCORE', PODS, server) then return 0 end
-            for i = 3, #ARGV, 5 do
-              local delta, body = tonumber(ARGV[i + 3]), ARGV[i + 4]
-              apply(POD .. server, ARGV[i], ARGV[i + 1], ARGV[i + 2], delta, now, delta > 0 and body or nil,
-                delta < 0 and body or nil)
+    /** ARGV: now, command, channel, then (user, delta, body): the join body with a positive delta, else the leave body. */
+    static final Script ROOM_CHANGE = new Script(ROOM + """
+            for i = 4, #ARGV, 3 do
+              local delta, body = tonumber(ARGV[i + 1]), ARGV[i + 2]
+              apply(ARGV[i], delta, now, command, channel, delta > 0 and body or nil, delta < 0 and body or nil)
             end
             return 1
             """);
 
     /**
-     * ARGV: server, now (ISO), user, max, the user's connections on this pod. Counts one more connection of the user for
-     * this pod if the user holds fewer than max across the cluster: 1 counted, 0 refused. -1: allowed but not counted,
-     * because the pod holds no lease (its share is not in the totals: the caller's own count stands in for it, and its
-     * next sync carries the new one).
+     * ARGV: now, command, channel, then (user, count, join body, leave body) for every user the pod has in the room
+     * and every one its share in Redis holds (count 0: gone). Sets the share to the counts, announcing real changes.
      */
-    static final Script ADMIT = new Script("""
-            local server, now, user, max = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
-            local total = tonumber(redis.call('HGET', USERS, user) or '0')
-            if not redis.call('ZSCORE', PODS, server) then
-              if total + tonumber(ARGV[5]) >= max then return 0 end
-              return -1
-            end
-            if total >= max then return 0 end
-            apply(POD .. server, 'u', '', user, 1, now)
-            return 1
-            """);
-
-    /**
-     * ARGV: server, ttl (ms). Renews this pod's lease. Answers {1 when this pod held no lease (first tick, or the others
-     * retired it: it must sync), else 0; the pods whose lease expired}.
-     */
-    static final Script TICK = new Script("""
-            local server = ARGV[1]
-            local clock = millis()
-            local expired = {}
-            for _, other in ipairs(redis.call('ZRANGEBYSCORE', PODS, '-inf', clock)) do
-              if other ~= server then table.insert(expired, other) end
-            end
-            return {redis.call('ZADD', PODS, clock + tonumber(ARGV[2]), server), expired}
-            """);
-
-    /**
-     * ARGV: server, ttl (ms), now (ISO), then (kind, room, user, count, join body, leave body) for every count the pod
-     * has now and every one Redis holds for it (count 0: gone). Applies the difference, announcing only real changes.
-     */
-    static final Script SYNC = new Script("""
-            local server, now = ARGV[1], ARGV[3]
-            redis.call('ZADD', PODS, millis() + tonumber(ARGV[2]), server)
-            local podKey = POD .. server
-            local wanted, joins, leaves = {}, {}, {}
-            for i = 4, #ARGV, 6 do
-              local field = ARGV[i] == 'r' and ('r|' .. ARGV[i + 1] .. '|' .. ARGV[i + 2]) or ('u|' .. ARGV[i + 2])
-              wanted[field] = tonumber(ARGV[i + 3])
-              joins[field] = ARGV[i + 4]
-              leaves[field] = ARGV[i + 5]
-            end
-            local current = redis.call('HGETALL', podKey)
-            local seen = {}
-            for i = 1, #current, 2 do
-              local field = current[i]
-              local kind, room, user = parse(field)
-              apply(podKey, kind, room, user, (wanted[field] or 0) - tonumber(current[i + 1]), now, joins[field],
-                leaves[field])
-              seen[field] = true
-            end
-            for field, count in pairs(wanted) do
-              if not seen[field] and count > 0 then
-                local kind, room, user = parse(field)
-                apply(podKey, kind, room, user, count, now, joins[field], leaves[field])
-              end
+    static final Script ROOM_SYNC = new Script(ROOM + """
+            for i = 4, #ARGV, 4 do
+              local user = ARGV[i]
+              local current = tonumber(redis.call('HGET', KEYS[3], user) or '0')
+              apply(user, tonumber(ARGV[i + 1]) - current, now, command, channel, ARGV[i + 2], ARGV[i + 3])
             end
             return 1
             """);
 
-    /**
-     * ARGV: server, now (ISO), only if expired (1 or 0), then (field, leave body) for the pod's room counts. Takes a pod's
-     * whole share back (its clients are gone) and forgets the pod: a pod stopping, or one whose lease expired (then
-     * only if it still has, since the caller read its counts). 1 when retired.
-     */
-    static final Script RETIRE = new Script("""
-            local server, now = ARGV[1], ARGV[2]
-            local deadline = redis.call('ZSCORE', PODS, server)
-            if ARGV[3] == '1' and (not deadline or tonumber(deadline) > millis()) then return 0 end
+    /** ARGV: now, command, channel, then (user, leave body). Takes a pod's whole share of a room back. */
+    static final Script ROOM_RETIRE = new Script(ROOM + """
             local leaves = {}
             for i = 4, #ARGV, 2 do leaves[ARGV[i]] = ARGV[i + 1] end
-            local podKey = POD .. server
-            local entries = redis.call('HGETALL', podKey)
-            for i = 1, #entries, 2 do
-              local kind, room, user = parse(entries[i])
-              apply(podKey, kind, room, user, -tonumber(entries[i + 1]), now, nil, leaves[entries[i]])
+            local share = redis.call('HGETALL', KEYS[3])
+            for i = 1, #share, 2 do
+              apply(share[i], -tonumber(share[i + 1]), now, command, channel, nil, leaves[share[i]])
             end
-            redis.call('DEL', podKey)
-            redis.call('ZREM', PODS, server)
+            redis.call('DEL', KEYS[3])
             return 1
             """);
 
-    /** ARGV: room. (user, clients, since) repeated. */
+    /** KEYS: the room's totals and since. (user, clients, since) repeated. */
     static final Script ROOM_USERS = new Script("""
-            local counts = redis.call('HGETALL', ROOM .. ARGV[1])
+            local counts = redis.call('HGETALL', KEYS[1])
             local result = {}
             for i = 1, #counts, 2 do
               table.insert(result, counts[i])
               table.insert(result, counts[i + 1])
-              table.insert(result, redis.call('HGET', SINCE .. ARGV[1], counts[i]) or '')
+              table.insert(result, redis.call('HGET', KEYS[2], counts[i]) or '')
             end
             return result
             """);
 
-    /** ARGV: user. (clients, lastSeen or ''). */
-    static final Script USER = new Script("""
-            return {redis.call('HGET', USERS, ARGV[1]) or '0', redis.call('HGET', SEEN, ARGV[1]) or ''}
+    /** ARGV: now, server, delta. */
+    static final Script USER_CHANGE = new Script(USER + """
+            apply(server, tonumber(ARGV[3]), now)
+            return 1
+            """);
+
+    /** ARGV: now, server, count. Sets the pod's count of the user's clients. */
+    static final Script USER_SYNC = new Script(USER + """
+            apply(server, tonumber(ARGV[3]) - tonumber(redis.call('HGET', KEYS[1], 'pod:' .. server) or '0'), now)
+            return 1
+            """);
+
+    /** ARGV: now, server. Takes a pod's count of the user's clients back. */
+    static final Script USER_RETIRE = new Script(USER + """
+            apply(server, -tonumber(redis.call('HGET', KEYS[1], 'pod:' .. server) or '0'), now)
+            return 1
+            """);
+
+    /** ARGV: now, server, max. Counts one more client of the user for the pod unless the user holds max: 1, else 0. */
+    static final Script USER_ADMIT = new Script(USER + """
+            if tonumber(redis.call('HGET', KEYS[1], 'clients') or '0') >= tonumber(ARGV[3]) then return 0 end
+            apply(server, 1, now)
+            return 1
+            """);
+
+    /** (clients, lastSeen or ''). */
+    static final Script USER_READ = new Script("""
+            return {redis.call('HGET', KEYS[1], 'clients') or '0', redis.call('HGET', KEYS[1], 'seen') or ''}
+            """);
+
+    /**
+     * KEYS: leases, retirements. ARGV: server, ttl (ms). Renews this pod's lease, unless another pod is retiring it.
+     * Answers {0: renewed; 1: this pod held no live lease (first tick, or it expired: the others may have taken its
+     * clients out), it must sync; 2: another pod is retiring it, it must wait; the pods whose lease expired and whom
+     * nobody is retiring}.
+     */
+    static final Script TICK = new Script(LEASES + """
+            local server = ARGV[1]
+            local clock = millis()
+            local claim = redis.call('ZSCORE', KEYS[2], server)
+            if claim and tonumber(claim) > clock then return {2, {}} end
+            if claim then redis.call('ZREM', KEYS[2], server) end
+            local deadline = redis.call('ZSCORE', KEYS[1], server)
+            local fresh = (not deadline or tonumber(deadline) <= clock) and 1 or 0
+            redis.call('ZADD', KEYS[1], clock + tonumber(ARGV[2]), server)
+            local expired = {}
+            for _, other in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', clock)) do
+              local otherClaim = redis.call('ZSCORE', KEYS[2], other)
+              if other ~= server and (not otherClaim or tonumber(otherClaim) <= clock) then
+                table.insert(expired, other)
+              end
+            end
+            return {fresh, expired}
+            """);
+
+    /**
+     * KEYS: leases, retirements. ARGV: server, only if expired (1 or 0), claim (ms). Claims the retirement of a pod, for
+     * one retirer at a time: 1 claimed, 0 not (its lease is live, or someone else is retiring it). A claim whose
+     * retirer died expires, and the pod counts as expired again.
+     */
+    static final Script CLAIM = new Script(LEASES + """
+            local clock = millis()
+            local deadline = redis.call('ZSCORE', KEYS[1], ARGV[1])
+            if ARGV[2] == '1' and (not deadline or tonumber(deadline) > clock) then return 0 end
+            local claim = redis.call('ZSCORE', KEYS[2], ARGV[1])
+            if claim and tonumber(claim) > clock then return 0 end
+            redis.call('ZADD', KEYS[2], clock + tonumber(ARGV[3]), ARGV[1])
+            return 1
+            """);
+
+    /** KEYS: leases, retirements. ARGV: server. Forgets a retired pod. */
+    static final Script RELEASE = new Script("""
+            redis.call('ZREM', KEYS[1], ARGV[1])
+            redis.call('ZREM', KEYS[2], ARGV[1])
+            return 1
             """);
 
     private PresenceScripts() {}
@@ -190,30 +203,11 @@ final class PresenceScripts {
         return failure.getMessage() != null && failure.getMessage().startsWith("NOSCRIPT");
     }
 
-    private static String lua(String text) {
-        return "local PODS, POD, ROOM, SINCE, USERS, SEEN, CHANNEL = "
-                + String.join(
-                        ", ",
-                        List.of(
-                                quote(Channels.PRESENCE_PODS),
-                                quote(Channels.PRESENCE_POD_PREFIX),
-                                quote(Channels.PRESENCE_ROOM_PREFIX),
-                                quote(Channels.PRESENCE_SINCE_PREFIX),
-                                quote(Channels.PRESENCE_USERS),
-                                quote(Channels.PRESENCE_SEEN),
-                                quote(Channels.ROOM_PREFIX)))
-                + "\n" + COMMON + text;
-    }
-
-    private static String quote(String constant) {
-        return "'" + constant + "'";
-    }
-
     /** A script's text and its SHA-1, by which Redis runs it once it has seen it. */
     record Script(String text, String sha) {
 
-        Script(String body) {
-            this(lua(body), sha1(lua(body)));
+        Script(String text) {
+            this(text, sha1(text));
         }
 
         private static String sha1(String text) {

@@ -9,6 +9,7 @@ import dev.roomcast.protocol.NodeIdentity;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.Scheduler;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
@@ -19,21 +20,29 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
- * Presence across pods in Redis ({@link PresenceScripts}). The pod keeps its own counts (the truth about its clients)
- * and sends each change to Redis, batched per event-loop turn, on the shard's command connection (so in order, and
- * after the publishes made before it).
- * Announcements travel as bodies this pod signs, handed to the scripts, which publish the one that fits.
+ * Presence across pods in Redis ({@link PresenceScripts}), on one Redis or a Redis Cluster alike. The pod keeps its own
+ * counts (the truth about its clients) and sends each change, batched per event-loop turn and per room or user
+ * ({@link PresenceGroup}: one script, one slot), on the shard's command connection, in order per group. Announcements
+ * travel as bodies this pod signs, handed to the scripts, which publish the one that fits.
  * <p>
- * Crash safety by lease: every tick the pod renews its lease and retires the pods whose lease expired, taking their
- * clients out of presence with {@code presence.leave}. Whenever Redis may have lost track of this pod (first tick, a
- * failed command, Redis down, or the others retired it while it could not renew), the pod syncs: it sends all its
- * counts and the script applies the difference, announcing only what really changed.
+ * The pod's index lists every group it has counts in, and is written before the first change to a group (and cleaned
+ * once a group is back to zero and acknowledged), so that whoever retires the pod finds all of its shares.
+ * <p>
+ * Crash safety by lease: every tick the pod renews its lease and retires the pods whose lease expired
+ * ({@link PresenceRetirement}). Changes leave only while the lease is known to hold (renewed within half of
+ * {@code roomcast.presence.ttl}); otherwise, and whenever Redis may have lost track of this pod (first tick, a failed
+ * command, Redis down, or the others retired it while it could not renew), the pod syncs: it sends all its counts,
+ * group by group, and the scripts apply the difference, announcing only what really changed.
  * <p>
  * A user's connections are counted here too, and admitted against {@code roomcast.max-connections-per-user} by a
  * script that checks the cluster's total and counts the new one in one step.
@@ -43,13 +52,10 @@ import org.jboss.logging.Logger;
 public class RedisPresence implements Presence {
 
     private static final Logger LOG = Logger.getLogger(RedisPresence.class);
-    private static final String ROOM = "r";
-    private static final String USER = "u";
-    private static final String NO_BODY = "";
-    /** Renews the lease every second, or every third of it when shorter (tests run with short leases). */
     private static final String LEASE_JOB = "roomcast-presence-lease";
 
-    private final RedisShard redis;
+    private final PresenceRedis redis;
+    private final PresenceRetirement retirement;
     private final Scheduler scheduler;
     private final EnvelopeCodec codec;
     private final NodeIdentity node;
@@ -58,36 +64,49 @@ public class RedisPresence implements Presence {
     private final long tickMillis;
 
     // Confined to the loop.
-    /** This pod's counts, by the field Redis keeps them under ({@link #key}). */
-    private final Map<String, Integer> counts = new HashMap<>();
-    /** Changes not yet sent: (kind, room, user, delta, body) repeated. */
-    private List<String> queued = new ArrayList<>();
+    /** This pod's counts, by group and then user. */
+    private final Map<PresenceGroup, Map<String, Integer>> counts = new HashMap<>();
+    /** Changes not yet sent, per group: (user, delta, body) for a room, (delta) for a user. */
+    private Map<PresenceGroup, List<String>> queued = new LinkedHashMap<>();
+    /** Groups the pod's index in Redis lists. */
+    private final Set<PresenceGroup> indexed = new HashSet<>();
+    /** Groups whose index entry is being written, with what waits for it. */
+    private final Map<PresenceGroup, List<GroupTask>> indexing = new HashMap<>();
+    /** Groups to add to the index with the next write. */
+    private final Set<PresenceGroup> toIndex = new LinkedHashSet<>();
+    /** Scripts sent per group and not answered yet. */
+    private final Map<PresenceGroup, Integer> inflight = new HashMap<>();
 
     private boolean flushScheduled;
+    private boolean indexWriteScheduled;
     private boolean syncNeeded = true;
     private boolean syncing;
     /** A sync is reading what Redis holds: changes reported now are in the counts it will send. */
     private boolean syncCollecting;
     /** Counts syncs sent: an admission refused after a sync that carried it must be taken back in Redis too. */
     private long syncs;
+    /** Until when (System.nanoTime) the lease is known to hold: renewed less than half a ttl ago. */
+    private long leaseHoldsUntil;
 
     private boolean retiring;
     private boolean stopped;
 
     RedisPresence(
-            RedisShard redis,
+            RedisShard shard,
             Scheduler scheduler,
             EnvelopeCodec codec,
             NodeIdentity node,
             Vertx vertx,
             RoomcastConfig config) {
-        this.redis = redis;
+        this.redis = new PresenceRedis(shard);
         this.scheduler = scheduler;
         this.codec = codec;
         this.node = node;
         this.loop = new ConfinedLoop(vertx);
         this.ttlMillis = config.presence().ttl().toMillis();
         this.tickMillis = Math.max(100, Math.min(1000, ttlMillis / 3));
+        this.retirement = new PresenceRetirement(redis, codec, ttlMillis);
+        this.leaseHoldsUntil = System.nanoTime();
     }
 
     @Override
@@ -113,109 +132,124 @@ public class RedisPresence implements Presence {
                 .emitter(emitter -> loop.run(() -> {
                     stopped = true;
                     scheduler.unscheduleJob(LEASE_JOB);
-                    queued = new ArrayList<>();
-                    retire(node.serverId(), false).subscribe().with(ignored -> emitter.complete(null), emitter::fail);
+                    queued = new LinkedHashMap<>();
+                    retirement
+                            .retire(node.serverId(), false)
+                            .subscribe()
+                            .with(ignored -> emitter.complete(null), emitter::fail);
                 }));
     }
 
     @Override
     public void joined(String room, String userId) {
-        change(ROOM, room, userId, 1);
+        change(PresenceGroup.room(room), userId, 1);
     }
 
     @Override
     public void left(String room, String userId) {
-        change(ROOM, room, userId, -1);
+        change(PresenceGroup.room(room), userId, -1);
+    }
+
+    @Override
+    public void disconnected(String userId) {
+        change(PresenceGroup.user(userId), userId, -1);
     }
 
     @Override
     public Uni<Boolean> admit(String userId, int max) {
         return Uni.createFrom()
                 .emitter(emitter -> loop.run(() -> {
+                    PresenceGroup group = PresenceGroup.user(userId);
+                    flush(); // the user's pending changes go first
                     // Counted at once, so that a sync sent before the answer carries it; taken back if refused.
-                    String key = key(USER, "", userId);
-                    int here = counts.getOrDefault(key, 0);
-                    counts.put(key, here + 1);
-                    flush();
+                    add(group, userId, 1);
+                    if (!canSend()) {
+                        admittedOnThisPodsWord(userId, "presence is syncing", emitter);
+                        return;
+                    }
                     long syncsBefore = syncs;
-                    run(
-                                    PresenceScripts.ADMIT,
-                                    List.of(
-                                            node.serverId(),
-                                            now(),
-                                            userId,
-                                            Integer.toString(max),
-                                            Integer.toString(here)))
-                            .subscribe()
-                            .with(
-                                    answer -> loop.run(() -> {
-                                        int admitted = answer.toInteger();
-                                        if (admitted == 0) {
-                                            if (syncs == syncsBefore) {
-                                                decrement(key); // never counted in Redis
-                                            } else {
-                                                change(USER, "", userId, -1); // a sync counted it meanwhile
-                                            }
-                                            emitter.complete(false);
-                                            return;
-                                        }
-                                        if (admitted < 0) {
-                                            syncNeeded = true; // no lease: the next sync carries it
-                                        }
-                                        emitter.complete(true);
-                                    }),
-                                    failure -> loop.run(() -> {
-                                        // Redis cannot answer: admitted on this pod's word, and Redis learns of it with
-                                        // the next sync.
-                                        LOG.debugf(
-                                                "connection of %s admitted without Redis: %s",
-                                                userId, failure.getMessage());
-                                        syncNeeded = true;
-                                        emitter.complete(true);
-                                    }));
+                    whenIndexed(group, new GroupTask() {
+                        @Override
+                        public void send() {
+                            sent(group);
+                            redis.run(
+                                            PresenceScripts.USER_ADMIT,
+                                            group.userKeys(),
+                                            List.of(now(), node.serverId(), Integer.toString(max)))
+                                    .subscribe()
+                                    .with(
+                                            answer -> loop.run(() -> {
+                                                answered(group);
+                                                if (answer.toInteger() == 1) {
+                                                    emitter.complete(true);
+                                                } else if (syncs == syncsBefore) {
+                                                    add(group, userId, -1); // never counted in Redis
+                                                    emitter.complete(false);
+                                                } else {
+                                                    change(group, userId, -1); // a sync counted it meanwhile
+                                                    emitter.complete(false);
+                                                }
+                                            }),
+                                            failure -> loop.run(() -> {
+                                                answered(group);
+                                                syncNeeded = true;
+                                                admittedOnThisPodsWord(userId, failure.getMessage(), emitter);
+                                            }));
+                        }
+
+                        @Override
+                        public void abandon() {
+                            admittedOnThisPodsWord(userId, "its index entry was not written", emitter);
+                        }
+                    });
                 }));
     }
 
-    @Override
-    public void disconnected(String userId) {
-        change(USER, "", userId, -1);
+    /** Redis cannot answer now: the connection is admitted, and Redis learns of it with the next sync. */
+    private void admittedOnThisPodsWord(String userId, String why, UniEmitter<? super Boolean> emitter) {
+        LOG.debugf("connection of %s admitted without Redis: %s", userId, why);
+        syncNeeded = true;
+        emitter.complete(true);
     }
 
     @Override
     public Uni<List<PresentUser>> inRoom(String room) {
-        return afterPendingChanges(PresenceScripts.ROOM_USERS, List.of(room)).map(found -> {
-            List<PresentUser> users = new ArrayList<>(found.size() / 3);
-            for (int i = 0; i + 2 < found.size(); i += 3) {
-                users.add(new PresentUser(
-                        found.get(i).toString(),
-                        found.get(i + 1).toLong(),
-                        found.get(i + 2).toString()));
-            }
-            return users;
-        });
+        PresenceGroup group = PresenceGroup.room(room);
+        List<String> keys = List.of(Channels.presenceRoom(room), Channels.presenceSince(room));
+        return afterPendingChanges(group, () -> redis.read(PresenceScripts.ROOM_USERS, keys, List.of()))
+                .map(found -> {
+                    List<PresentUser> users = new ArrayList<>(found.size() / 3);
+                    for (int i = 0; i + 2 < found.size(); i += 3) {
+                        users.add(new PresentUser(
+                                found.get(i).toString(),
+                                found.get(i + 1).toLong(),
+                                found.get(i + 2).toString()));
+                    }
+                    return users;
+                });
     }
 
     @Override
     public Uni<UserPresence> ofUser(String userId) {
-        return afterPendingChanges(PresenceScripts.USER, List.of(userId)).map(found -> {
-            String lastSeen = found.get(1).toString();
-            return new UserPresence(userId, found.get(0).toLong(), lastSeen.isEmpty() ? null : lastSeen);
-        });
+        PresenceGroup group = PresenceGroup.user(userId);
+        return afterPendingChanges(group, () -> redis.read(PresenceScripts.USER_READ, group.userKeys(), List.of()))
+                .map(found -> {
+                    String lastSeen = found.get(1).toString();
+                    return new UserPresence(userId, found.get(0).toLong(), lastSeen.isEmpty() ? null : lastSeen);
+                });
     }
 
-    private void change(String kind, String room, String userId, int delta) {
+    private void change(PresenceGroup group, String userId, int delta) {
         loop.run(() -> {
-            String key = key(kind, room, userId);
-            if (delta > 0) {
-                counts.merge(key, delta, Integer::sum);
+            add(group, userId, delta);
+            List<String> changes = queued.computeIfAbsent(group, ignored -> new ArrayList<>(3));
+            if (group.room()) {
+                changes.add(userId);
+                changes.add(Integer.toString(delta));
+                changes.add(body(group.name(), userId, delta > 0));
             } else {
-                decrement(key);
+                changes.add(Integer.toString(delta));
             }
-            queued.add(kind);
-            queued.add(room);
-            queued.add(userId);
-            queued.add(Integer.toString(delta));
-            queued.add(ROOM.equals(kind) ? body(room, userId, delta > 0) : NO_BODY);
             if (!flushScheduled) {
                 flushScheduled = true;
                 loop.later(this::flush);
@@ -223,50 +257,185 @@ public class RedisPresence implements Presence {
         });
     }
 
-    private void decrement(String key) {
-        counts.computeIfPresent(key, (ignored, count) -> count > 1 ? count - 1 : null);
+    /** Moves this pod's own count (never below zero). */
+    private void add(PresenceGroup group, String userId, int delta) {
+        Map<String, Integer> users = counts.computeIfAbsent(group, ignored -> new HashMap<>(2));
+        users.merge(userId, delta, (before, added) -> before + added > 0 ? before + added : null);
+        if (users.isEmpty()) {
+            counts.remove(group);
+        }
+    }
+
+    /** Whether changes may leave now: no sync is due or collecting, and the lease is known to hold. */
+    private boolean canSend() {
+        if (System.nanoTime() - leaseHoldsUntil >= 0) {
+            syncNeeded = true; // the others may be retiring this pod: its changes wait for the next renewal
+        }
+        return !syncNeeded && !syncCollecting && !stopped;
     }
 
     private void flush() {
         flushScheduled = false;
-        if (queued.isEmpty() || stopped) {
+        if (queued.isEmpty()) {
             return;
         }
-        List<String> args = new ArrayList<>(queued.size() + 2);
-        args.add(node.serverId());
-        args.add(now());
-        args.addAll(queued);
-        queued = new ArrayList<>();
-        if (syncNeeded || syncCollecting) {
+        Map<PresenceGroup, List<String>> changes = queued;
+        queued = new LinkedHashMap<>();
+        if (!canSend()) {
             return; // the sync carries these changes with everything else
         }
-        run(PresenceScripts.CHANGE, args)
-                .subscribe()
+        changes.forEach((group, args) -> whenIndexed(group, new GroupTask() {
+            @Override
+            public void send() {
+                sendChanges(group, args);
+            }
+
+            @Override
+            public void abandon() {
+                // syncNeeded is set: the sync carries them
+            }
+        }));
+    }
+
+    private void sendChanges(PresenceGroup group, List<String> changes) {
+        sent(group);
+        Uni<Response> sent;
+        if (group.room()) {
+            List<String> args = new ArrayList<>(3 + changes.size());
+            args.add(now());
+            args.add(redis.publishCommand());
+            args.add(Channels.room(group.name()));
+            args.addAll(changes);
+            sent = redis.run(PresenceScripts.ROOM_CHANGE, group.roomKeys(node.serverId()), args);
+        } else {
+            int delta = 0;
+            for (String change : changes) {
+                delta += Integer.parseInt(change);
+            }
+            sent = redis.run(
+                    PresenceScripts.USER_CHANGE,
+                    group.userKeys(),
+                    List.of(now(), node.serverId(), Integer.toString(delta)));
+        }
+        sent.subscribe()
                 .with(
                         applied -> loop.run(() -> {
-                            if (applied.toInteger() == 0) {
-                                LOG.info("presence lease lost (the other pods took this pod's clients out); syncing");
-                                syncNeeded = true;
-                            }
+                            answered(group);
+                            unindexIfDone(group);
                         }),
                         failure -> loop.run(() -> {
+                            answered(group);
                             LOG.debugf(
                                     "presence change not sent (%s); syncing when Redis answers", failure.getMessage());
                             syncNeeded = true;
                         }));
     }
 
+    private void sent(PresenceGroup group) {
+        inflight.merge(group, 1, Integer::sum);
+    }
+
+    private void answered(PresenceGroup group) {
+        inflight.computeIfPresent(group, (ignored, count) -> count > 1 ? count - 1 : null);
+    }
+
+    /**
+     * Runs the task once the group is in this pod's index (the index must list every group the pod has a share in
+     * before the share exists, or a retirer would miss it), in the order tasks were given for the group.
+     */
+    private void whenIndexed(PresenceGroup group, GroupTask task) {
+        if (indexed.contains(group)) {
+            task.send();
+            return;
+        }
+        List<GroupTask> waiting = indexing.get(group);
+        if (waiting == null) {
+            waiting = new ArrayList<>(2);
+            indexing.put(group, waiting);
+            toIndex.add(group);
+            if (!indexWriteScheduled) {
+                indexWriteScheduled = true;
+                loop.later(this::writeIndex);
+            }
+        }
+        waiting.add(task);
+    }
+
+    private void writeIndex() {
+        indexWriteScheduled = false;
+        if (toIndex.isEmpty()) {
+            return;
+        }
+        List<PresenceGroup> groups = new ArrayList<>(toIndex);
+        toIndex.clear();
+        Request hset = Request.cmd(Command.HSET).arg(Channels.presenceIndex(node.serverId()));
+        for (PresenceGroup group : groups) {
+            hset.arg(group.field()).arg("1");
+        }
+        redis.send(hset)
+                .subscribe()
+                .with(
+                        written -> loop.run(() -> {
+                            for (PresenceGroup group : groups) {
+                                indexed.add(group);
+                                List<GroupTask> waiting = indexing.remove(group);
+                                if (waiting != null) {
+                                    waiting.forEach(GroupTask::send);
+                                }
+                            }
+                        }),
+                        failure -> loop.run(() -> {
+                            LOG.debugf("presence index not written (%s); syncing", failure.getMessage());
+                            syncNeeded = true;
+                            for (PresenceGroup group : groups) {
+                                List<GroupTask> waiting = indexing.remove(group);
+                                if (waiting != null) {
+                                    waiting.forEach(GroupTask::abandon);
+                                }
+                            }
+                        }));
+    }
+
+    /** A group back to zero, with nothing on its way, leaves the index: the index stays as small as the pod's rooms. */
+    private void unindexIfDone(PresenceGroup group) {
+        if (syncing
+                || counts.containsKey(group)
+                || inflight.containsKey(group)
+                || indexing.containsKey(group)
+                || queued.containsKey(group)
+                || !indexed.remove(group)) {
+            return;
+        }
+        redis.send(Request.cmd(Command.HDEL)
+                        .arg(Channels.presenceIndex(node.serverId()))
+                        .arg(group.field()))
+                .subscribe()
+                .with(ignored -> {}, failure -> LOG.debugf("presence index not cleaned: %s", failure.getMessage()));
+    }
+
     private void tick() {
         if (stopped) {
             return;
         }
-        run(PresenceScripts.TICK, List.of(node.serverId(), Long.toString(ttlMillis)))
+        long sentAt = System.nanoTime();
+        redis.run(
+                        PresenceScripts.TICK,
+                        List.of(Channels.PRESENCE_PODS, Channels.PRESENCE_RETIRING),
+                        List.of(node.serverId(), Long.toString(ttlMillis)))
                 .subscribe()
                 .with(
                         answer -> loop.run(() -> {
-                            if (answer.get(0).toInteger() == 1) {
+                            int state = answer.get(0).toInteger();
+                            if (state == 2) {
+                                LOG.info("presence lease lost: another pod is taking this pod's clients out; waiting");
+                                syncNeeded = true;
+                                return;
+                            }
+                            if (state == 1) {
                                 syncNeeded = true;
                             }
+                            leaseHoldsUntil =
+                                    sentAt + Duration.ofMillis(ttlMillis / 2).toNanos();
                             if (syncNeeded && !syncing && !stopped) {
                                 sync();
                             }
@@ -281,60 +450,112 @@ public class RedisPresence implements Presence {
     }
 
     /**
-     * Sends every count this pod has, and a zero for each one Redis holds that it has not, with the bodies that announce
-     * whatever the difference turns out to be. Changes reported meanwhile ride along: they are in the counts.
+     * Sends every count this pod has, and a zero for each share Redis holds that it has not, group by group, with
+     * the bodies that announce whatever the difference turns out to be. Changes reported meanwhile ride along: they
+     * are in the counts.
      */
     private void sync() {
         syncing = true;
         syncCollecting = true;
         syncNeeded = false;
-        storedFields(node.serverId())
+        String index = Channels.presenceIndex(node.serverId());
+        redis.fields(index)
+                .chain(fields -> storedShares(fields))
+                .subscribe()
+                .with(stored -> loop.run(() -> sendSync(stored)), failure -> loop.run(() -> syncFailed(failure)));
+    }
+
+    /** The groups the index lists, with, for rooms, the users this pod's share holds there. */
+    private Uni<Map<PresenceGroup, List<String>>> storedShares(List<String> fields) {
+        Map<PresenceGroup, List<String>> stored = new LinkedHashMap<>();
+        List<Uni<Void>> reads = new ArrayList<>();
+        for (String field : fields) {
+            PresenceGroup group = PresenceGroup.parse(field);
+            if (group == null) {
+                continue;
+            }
+            stored.put(group, List.of());
+            if (group.room()) {
+                reads.add(redis.fields(group.roomKeys(node.serverId()).get(2))
+                        .invoke(users -> stored.put(group, users))
+                        .replaceWithVoid());
+            }
+        }
+        return PresenceRedis.all(reads).map(ignored -> stored);
+    }
+
+    private void sendSync(Map<PresenceGroup, List<String>> stored) {
+        syncCollecting = false;
+        if (stopped) {
+            syncing = false;
+            return;
+        }
+        queued = new LinkedHashMap<>(); // the counts below include them
+        indexed.clear();
+        Map<PresenceGroup, List<String>> scripts = new LinkedHashMap<>();
+        Set<PresenceGroup> groups = new LinkedHashSet<>(counts.keySet());
+        groups.addAll(stored.keySet());
+        for (PresenceGroup group : groups) {
+            Map<String, Integer> here = counts.getOrDefault(group, Map.of());
+            if (group.room()) {
+                Set<String> users = new LinkedHashSet<>(here.keySet());
+                users.addAll(stored.getOrDefault(group, List.of()));
+                List<String> args = new ArrayList<>(3 + users.size() * 4);
+                args.add(now());
+                args.add(redis.publishCommand());
+                args.add(Channels.room(group.name()));
+                for (String user : users) {
+                    args.add(user);
+                    args.add(Integer.toString(here.getOrDefault(user, 0)));
+                    args.add(body(group.name(), user, true));
+                    args.add(body(group.name(), user, false));
+                }
+                scripts.put(group, args);
+            } else {
+                scripts.put(
+                        group, List.of(now(), node.serverId(), Integer.toString(here.getOrDefault(group.name(), 0))));
+            }
+        }
+        syncs++;
+        List<PresenceGroup> present = new ArrayList<>(counts.keySet());
+        Request hset = Request.cmd(Command.HSET).arg(Channels.presenceIndex(node.serverId()));
+        for (PresenceGroup group : present) {
+            hset.arg(group.field()).arg("1");
+        }
+        Uni<?> indexWritten = present.isEmpty() ? Uni.createFrom().voidItem() : redis.send(hset);
+        indexWritten
+                .chain(() -> {
+                    List<Uni<Void>> applied = new ArrayList<>(scripts.size());
+                    scripts.forEach((group, args) -> applied.add((group.room()
+                                    ? redis.run(PresenceScripts.ROOM_SYNC, group.roomKeys(node.serverId()), args)
+                                    : redis.run(PresenceScripts.USER_SYNC, group.userKeys(), args))
+                            .replaceWithVoid()));
+                    return PresenceRedis.all(applied);
+                })
                 .subscribe()
                 .with(
-                        stored -> loop.run(() -> {
-                            syncCollecting = false;
-                            if (stopped) {
-                                syncing = false;
-                                return;
-                            }
-                            queued = new ArrayList<>(); // the counts below include them
-                            Map<String, Integer> wanted = new LinkedHashMap<>(counts);
-                            stored.forEach(field -> wanted.putIfAbsent(field, 0));
-                            List<String> args = new ArrayList<>(3 + wanted.size() * 6);
-                            args.add(node.serverId());
-                            args.add(Long.toString(ttlMillis));
-                            args.add(now());
-                            wanted.forEach((key, count) -> {
-                                String[] parts = parts(key);
-                                args.add(parts[0]);
-                                args.add(parts[1]);
-                                args.add(parts[2]);
-                                args.add(Integer.toString(count));
-                                boolean room = ROOM.equals(parts[0]);
-                                args.add(room ? body(parts[1], parts[2], true) : NO_BODY);
-                                args.add(room ? body(parts[1], parts[2], false) : NO_BODY);
-                            });
-                            syncs++;
-                            int entries = counts.size();
-                            run(PresenceScripts.SYNC, args)
-                                    .subscribe()
-                                    .with(
-                                            ignored -> loop.run(() -> {
-                                                syncing = false;
-                                                LOG.debugf("presence synced: %d entries", entries);
-                                            }),
-                                            failure -> loop.run(() -> {
-                                                syncing = false;
-                                                syncNeeded = true;
-                                                LOG.debugf("presence sync failed: %s", failure.getMessage());
-                                            }));
-                        }),
-                        failure -> loop.run(() -> {
-                            syncCollecting = false;
+                        ignored -> loop.run(() -> {
                             syncing = false;
-                            syncNeeded = true;
-                            LOG.debugf("presence sync failed: %s", failure.getMessage());
-                        }));
+                            indexed.addAll(present);
+                            stored.keySet().forEach(this::unindexIfDoneAfterSync);
+                            LOG.debugf("presence synced: %d groups", scripts.size());
+                        }),
+                        failure -> loop.run(() -> syncFailed(failure)));
+    }
+
+    /** A group the index listed and the sync emptied leaves the index, unless it came back meanwhile. */
+    private void unindexIfDoneAfterSync(PresenceGroup group) {
+        if (!counts.containsKey(group) && !indexed.contains(group)) {
+            indexed.add(group);
+            unindexIfDone(group);
+        }
+    }
+
+    private void syncFailed(Throwable failure) {
+        syncCollecting = false;
+        syncing = false;
+        syncNeeded = true;
+        LOG.debugf("presence sync failed: %s", failure.getMessage());
     }
 
     private void retireExpired(String server) {
@@ -342,7 +563,8 @@ public class RedisPresence implements Presence {
             return; // one at a time; the next tick finds the rest
         }
         retiring = true;
-        retire(server, true)
+        retirement
+                .retire(server, true)
                 .subscribe()
                 .with(
                         retired -> loop.run(() -> {
@@ -359,89 +581,46 @@ public class RedisPresence implements Presence {
                         }));
     }
 
-    /** Takes a pod's share out of presence, announcing each user who leaves a room with a body signed here. */
-    private Uni<Boolean> retire(String server, boolean onlyIfExpired) {
-        return storedFields(server).chain(fields -> {
-            List<String> args = new ArrayList<>(3 + fields.size() * 2);
-            args.add(server);
-            args.add(now());
-            args.add(onlyIfExpired ? "1" : "0");
-            for (String field : fields) {
-                String[] parts = parts(field);
-                if (ROOM.equals(parts[0])) {
-                    args.add(field);
-                    args.add(body(parts[1], parts[2], false));
-                }
-            }
-            return run(PresenceScripts.RETIRE, args).map(answer -> answer.toInteger() == 1);
-        });
-    }
-
-    /** The fields Redis holds for a pod's counts. */
-    private Uni<List<String>> storedFields(String server) {
-        return redis.send(Request.cmd(Command.HKEYS).arg(Channels.PRESENCE_POD_PREFIX + server))
-                .map(found -> {
-                    List<String> fields = new ArrayList<>(found.size());
-                    found.forEach(field -> fields.add(field.toString()));
-                    return fields;
-                });
-    }
-
     /** A signed {@code presence.join} or {@code presence.leave} body for the room's channel. */
     private String body(String room, String userId, boolean join) {
         return codec.encode(PresenceEvents.envelope(room, join ? PresenceEvents.JOIN : PresenceEvents.LEAVE, userId));
     }
 
     /**
-     * A read sent after the changes reported before it (on the same connection, so applied first): a client that
-     * joined and then asks sees itself.
+     * A read sent after the changes reported before it for the same room or user (on the same connection to the
+     * same slot, so applied first): a client that joined and then asks sees itself.
      */
-    private Uni<Response> afterPendingChanges(PresenceScripts.Script script, List<String> args) {
+    private Uni<Response> afterPendingChanges(PresenceGroup group, Supplier<Uni<Response>> read) {
         return Uni.createFrom()
                 .emitter(emitter -> loop.run(() -> {
                     flush();
-                    read(script, args).subscribe().with(emitter::complete, emitter::fail);
+                    Runnable send = () -> read.get().subscribe().with(emitter::complete, emitter::fail);
+                    if (!indexing.containsKey(group)) {
+                        send.run();
+                        return;
+                    }
+                    whenIndexed(group, new GroupTask() {
+                        @Override
+                        public void send() {
+                            send.run();
+                        }
+
+                        @Override
+                        public void abandon() {
+                            send.run();
+                        }
+                    });
                 }));
-    }
-
-    /**
-     * Runs a script that writes. Always with its text: a fallback from EVALSHA after a Redis restart would send it
-     * after commands that followed it, and the order of changes on the connection is what keeps the counts right.
-     */
-    private Uni<Response> run(PresenceScripts.Script script, List<String> args) {
-        return redis.send(request(Command.EVAL, script.text(), args));
-    }
-
-    /** Runs a read by its SHA-1, loading it on first use (or after a Redis restart forgot it). */
-    private Uni<Response> read(PresenceScripts.Script script, List<String> args) {
-        return redis.send(request(Command.EVALSHA, script.sha(), args))
-                .onFailure(PresenceScripts::isNoScript)
-                .recoverWithUni(() -> redis.send(request(Command.EVAL, script.text(), args)));
-    }
-
-    private static Request request(Command command, String script, List<String> args) {
-        Request request = Request.cmd(command).arg(script).arg(0);
-        for (String arg : args) {
-            request.arg(arg);
-        }
-        return request;
-    }
-
-    /** The field Redis keeps the count under: {@code r|room|user} or {@code u|user} (room names have no {@code |}). */
-    private static String key(String kind, String room, String userId) {
-        return USER.equals(kind) ? USER + "|" + userId : ROOM + "|" + room + "|" + userId;
-    }
-
-    /** A field as kind, room ("" for a user count), user. */
-    private static String[] parts(String key) {
-        if (key.startsWith(USER + "|")) {
-            return new String[] {USER, "", key.substring(2)};
-        }
-        int second = key.indexOf('|', 2);
-        return new String[] {ROOM, key.substring(2, second), key.substring(second + 1)};
     }
 
     private static String now() {
         return Instant.now().toString();
+    }
+
+    /** Something to send for a group once its index entry is written, or to give up if that failed. */
+    private interface GroupTask {
+        void send();
+
+        void abandon();
     }
 }

@@ -15,14 +15,16 @@ public final class Channels {
     private static final String USER_PREFIX = "ws:user:";
     private static final String CLIENT_PREFIX = "ws:client:";
 
-    /** Presence keys: pods' leases (a sorted set by deadline), each pod's own counts, and the cluster's totals. */
-    public static final String PRESENCE_PODS = "presence:pods";
+    /**
+     * Presence keys, grouped by hash tag so that each presence script touches one slot of a Redis Cluster: the pods'
+     * leases and the retirements under way share the tag {@code presence}; each room's keys take the room's channel
+     * as tag, so a script that changes them can also publish the room's announcement to that shard channel; each
+     * user's counts live in one hash of their own; each pod's index of the rooms and users it has counts in, in its
+     * own slot.
+     */
+    public static final String PRESENCE_PODS = "{presence}:pods";
 
-    public static final String PRESENCE_POD_PREFIX = "presence:pod:";
-    public static final String PRESENCE_ROOM_PREFIX = "presence:room:";
-    public static final String PRESENCE_SINCE_PREFIX = "presence:since:";
-    public static final String PRESENCE_USERS = "presence:users";
-    public static final String PRESENCE_SEEN = "presence:seen";
+    public static final String PRESENCE_RETIRING = "{presence}:retiring";
 
     /** Each pod's SSE sessions, client id to user id: read by pods that receive a POST for a session they do not hold. */
     private static final String STREAMS_PREFIX = "sse:pod:";
@@ -58,6 +60,39 @@ public final class Channels {
      */
     public static boolean isSharded(String channel) {
         return channel.startsWith(ROOM_PREFIX) || channel.startsWith(USER_PREFIX);
+    }
+
+    /** A pod's index: the rooms ({@code r|room}) and users ({@code u|user}) it has presence counts in. */
+    public static String presenceIndex(String serverId) {
+        return "presence:pod:{" + serverId + "}";
+    }
+
+    /** A room's clients per user, across the cluster. */
+    public static String presenceRoom(String room) {
+        return "presence:room:{" + room(room) + "}";
+    }
+
+    /** Since when each user present in a room is. */
+    public static String presenceSince(String room) {
+        return "presence:since:{" + room(room) + "}";
+    }
+
+    /** One pod's clients per user in a room: its share of the room's totals, taken back whole if the pod dies. */
+    public static String presenceShare(String room, String serverId) {
+        return "presence:share:{" + room(room) + "}:" + serverId;
+    }
+
+    /** A user's clients ({@code clients}, and {@code pod:serverId} per pod) and when the last one left ({@code seen}). */
+    public static String presenceUser(String userId) {
+        return "presence:user:{" + hashTagSafe(userId) + "}";
+    }
+
+    /** A user id may hold braces, which would end a hash tag early: they (and the escape character) are escaped. */
+    private static String hashTagSafe(String value) {
+        if (value.indexOf('{') < 0 && value.indexOf('}') < 0 && value.indexOf('%') < 0) {
+            return value;
+        }
+        return value.replace("%", "%25").replace("{", "%7B").replace("}", "%7D");
     }
 
     public static String of(DeliveryType type, String target) {

@@ -94,7 +94,7 @@ class DrainIT {
                     "",
                     RedisCli.run("ZSCORE", Channels.PRESENCE_PODS, pod),
                     "the stopped pod gave its presence lease back");
-            assertEquals("0", RedisCli.run("EXISTS", Channels.PRESENCE_POD_PREFIX + pod));
+            assertEquals("0", RedisCli.run("EXISTS", Channels.presenceIndex(pod)));
         } finally {
             stopping.close();
             survivor.close();
