@@ -134,6 +134,14 @@ public final class LocalRedisCluster {
         return masters;
     }
 
+    /** Settings for a packaged pod in cluster mode, with more of its own. */
+    public static Map<String, String> podConfig(Map<String, String> extra) {
+        Map<String, String> config = new LinkedHashMap<>(extra);
+        config.put("quarkus.redis.client-type", "cluster");
+        config.put("quarkus.redis.hosts", hosts());
+        return config;
+    }
+
     /** A node that answers now. */
     public static String anyLivePort() {
         for (String port : ports()) {
