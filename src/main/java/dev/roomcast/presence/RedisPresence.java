@@ -161,13 +161,15 @@ public class RedisPresence implements Presence {
                 .emitter(emitter -> loop.run(() -> {
                     PresenceGroup group = PresenceGroup.user(userId);
                     flush(); // the user's pending changes go first
+                    int here = counts.getOrDefault(group, Map.of()).getOrDefault(userId, 0);
                     // Counted at once, so that a sync sent before the answer carries it; taken back if refused.
                     add(group, userId, 1);
+                    long syncsBefore = syncs;
+                    Admission admission = new Admission(group, userId, max, here, syncsBefore, emitter);
                     if (!canSend()) {
-                        admittedOnThisPodsWord(userId, "presence is syncing", emitter);
+                        admission.checkWithoutCounting("presence is syncing");
                         return;
                     }
-                    long syncsBefore = syncs;
                     whenIndexed(group, new GroupTask() {
                         @Override
                         public void send() {
@@ -180,36 +182,80 @@ public class RedisPresence implements Presence {
                                     .with(
                                             answer -> loop.run(() -> {
                                                 answered(group);
-                                                if (answer.toInteger() == 1) {
-                                                    emitter.complete(true);
-                                                } else if (syncs == syncsBefore) {
-                                                    add(group, userId, -1); // never counted in Redis
-                                                    emitter.complete(false);
-                                                } else {
-                                                    change(group, userId, -1); // a sync counted it meanwhile
-                                                    emitter.complete(false);
-                                                }
+                                                admission.decide(answer.toInteger() == 1);
                                             }),
                                             failure -> loop.run(() -> {
                                                 answered(group);
                                                 syncNeeded = true;
-                                                admittedOnThisPodsWord(userId, failure.getMessage(), emitter);
+                                                admission.onThisPodsWord(failure.getMessage());
                                             }));
                         }
 
                         @Override
                         public void abandon() {
-                            admittedOnThisPodsWord(userId, "its index entry was not written", emitter);
+                            admission.checkWithoutCounting("its index entry was not written");
                         }
                     });
                 }));
     }
 
-    /** Redis cannot answer now: the connection is admitted, and Redis learns of it with the next sync. */
-    private void admittedOnThisPodsWord(String userId, String why, UniEmitter<? super Boolean> emitter) {
-        LOG.debugf("connection of %s admitted without Redis: %s", userId, why);
-        syncNeeded = true;
-        emitter.complete(true);
+    /** One connection of a user being admitted; its count was added at once, and is taken back if it is refused. */
+    private final class Admission {
+        private final PresenceGroup group;
+        private final String userId;
+        private final int max;
+        private final int here;
+        private final long syncsBefore;
+        private final UniEmitter<? super Boolean> emitter;
+
+        Admission(
+                PresenceGroup group,
+                String userId,
+                int max,
+                int here,
+                long syncsBefore,
+                UniEmitter<? super Boolean> emitter) {
+            this.group = group;
+            this.userId = userId;
+            this.max = max;
+            this.here = here;
+            this.syncsBefore = syncsBefore;
+            this.emitter = emitter;
+        }
+
+        void decide(boolean admitted) {
+            if (!admitted) {
+                if (syncs == syncsBefore) {
+                    add(group, userId, -1); // never counted in Redis
+                } else {
+                    change(group, userId, -1); // a sync counted it meanwhile
+                }
+            }
+            emitter.complete(admitted);
+        }
+
+        /**
+         * This pod cannot count it in Redis now (it is syncing, or not sure of its lease): the user's total is read
+         * and checked, whether or not it holds this pod's share; Redis learns of the connection with the next sync.
+         */
+        void checkWithoutCounting(String why) {
+            syncNeeded = true;
+            redis.read(PresenceScripts.USER_READ, group.userKeys(), List.of())
+                    .subscribe()
+                    .with(
+                            found -> loop.run(() -> {
+                                LOG.debugf("connection of %s checked without counting it in Redis: %s", userId, why);
+                                decide(found.get(0).toLong() < max && here < max);
+                            }),
+                            failure -> loop.run(() -> onThisPodsWord(failure.getMessage())));
+        }
+
+        /** Redis cannot answer: the pod's own count decides. */
+        void onThisPodsWord(String why) {
+            LOG.debugf("connection of %s admitted or refused without Redis: %s", userId, why);
+            syncNeeded = true;
+            decide(here < max);
+        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.roomcast.broker;
 
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.roomcast.protocol.Channels;
 import dev.roomcast.testing.ClusterServicesResource;
 import dev.roomcast.testing.LocalRedisCluster;
+import dev.roomcast.testing.Management;
 import dev.roomcast.testing.Tokens;
 import dev.roomcast.testing.WsClient;
 import io.quarkus.test.common.WithTestResource;
@@ -64,6 +66,15 @@ class RedisClusterBrokerTests extends BrokerContractTests {
         for (String room : masterByRoom.keySet()) {
             assertInterest(Channels.room(room), false);
         }
+    }
+
+    @Test
+    void readinessSaysTheRedisIsACluster() {
+        Management.given()
+                .get("/q/health/ready")
+                .then()
+                .statusCode(200)
+                .body("checks.find { it.name == 'redis' }.data.redis", equalTo("cluster"));
     }
 
     @Test

@@ -17,7 +17,7 @@ import java.util.Optional;
  */
 public final class Manifests {
 
-    public static final List<String> OVERLAYS = List.of("dev", "prod");
+    public static final List<String> OVERLAYS = List.of("dev", "prod", "prod-cluster");
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
     private final List<HasMetadata> objects;

@@ -72,11 +72,16 @@ public final class SseClient extends ProtocolClient {
     /** A stream the server refused; fails when it was accepted. */
     public static Refusal refused(URI base, Map<String, String> headers, String query) {
         HttpResponse<InputStream> response = open(base, headers, query);
-        String body = body(response);
         if (response.statusCode() == 200) {
+            // An accepted stream never ends: its body is not read.
+            try {
+                response.body().close();
+            } catch (IOException ignored) {
+                // failing anyway
+            }
             throw new AssertionError("GET /sse" + query + " was accepted");
         }
-        return new Refusal(response.statusCode(), response.headers(), body);
+        return new Refusal(response.statusCode(), response.headers(), body(response));
     }
 
     private static HttpResponse<InputStream> open(URI base, Map<String, String> headers, String query) {

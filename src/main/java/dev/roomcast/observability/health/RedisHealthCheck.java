@@ -13,8 +13,9 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Readiness of the cluster link: with the Redis broker, UP only while both connections are up, the pod's
- * permanent subscriptions are confirmed, and Redis answers a PING within a second.
+ * Readiness of the cluster link: with the Redis broker, UP only while its connections are up, the pod's permanent
+ * subscriptions are confirmed, on a Redis Cluster every channel the pod needs has a live connection to its master,
+ * and Redis answers a PING within a second.
  */
 @Readiness
 @ApplicationScoped
@@ -53,6 +54,7 @@ public class RedisHealthCheck implements AsyncHealthCheck {
                 .map(ignored -> HealthCheckResponse.named(NAME)
                         .up()
                         .withData("broker", "redis")
+                        .withData("redis", shard.get().cluster() ? "cluster" : "standalone")
                         .build())
                 .onFailure()
                 .recoverWithItem(failure -> down("no answer to PING: " + failure.getMessage()));
