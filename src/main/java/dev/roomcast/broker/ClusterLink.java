@@ -302,12 +302,9 @@ final class ClusterLink implements PubSubLink, SubscriberConnection.Owner {
                 it.hasNext(); ) {
             Map.Entry<String, SubscriberConnection> master = it.next();
             if (master.getValue().names().isEmpty() && !serving.contains(master.getKey())) {
+                // Its client stays: the classic connection may use the same node, and nodes are few.
                 master.getValue().stop();
                 it.remove();
-                Redis client = clients.remove(master.getKey());
-                if (client != null) {
-                    client.close();
-                }
             }
         }
         recheck();
