@@ -208,7 +208,10 @@ public interface RoomcastConfig {
     }
 
     interface Redis {
-        /** How long a join waits for the pod's Redis subscription to become active before it fails. */
+        /**
+         * How long a join waits for the pod's Redis subscription to become active before it fails; also how often each
+         * subscriber connection is PINGed, one that leaves a PING unanswered that long being taken for lost.
+         */
         @WithDefault("5s")
         Duration subscribeTimeout();
 

@@ -9,6 +9,7 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -30,6 +31,7 @@ import org.jboss.logging.Logger;
 final class ClusterLink implements PubSubLink, SubscriberConnection.Owner {
 
     private static final Logger LOG = Logger.getLogger(ClusterLink.class);
+    private static final long PERIODIC_READ_MILLIS = 30_000;
 
     private final RedisShard shard;
     private final ConfinedLoop loop;
@@ -43,7 +45,16 @@ final class ClusterLink implements PubSubLink, SubscriberConnection.Owner {
     /** Every shard channel wanted, and the master connection that holds it now (null: waiting for a master). */
     private final Map<String, SubscriberConnection> shardChannels = new HashMap<>();
 
+    /** Classic channels and patterns wanted, whether the classic connection holds them now or not (refused). */
+    private final Map<String, SubscriptionKind> classicNames = new HashMap<>();
+    /** Shard channels that followed a MOVED since the last topology read: the next one waits for a read. */
+    private final Set<String> followedMoves = new HashSet<>();
+
     private SubscriberConnection classic;
+    private Backoff refusals;
+    /** A channel was refused or withdrawn since the last topology read: the reads' pause keeps growing. */
+    private boolean displacedSinceRead;
+
     private Listener listener;
     private ClusterTopology topology;
     private int classicAttempts;
@@ -51,6 +62,7 @@ final class ClusterLink implements PubSubLink, SubscriberConnection.Owner {
     private boolean refreshAgain;
     private boolean refreshScheduled;
     private boolean stopped;
+    private long periodicRead = -1;
     /** {@link #healthy()} as of the last change, for readiness, which asks from another thread. */
     private volatile boolean healthy;
 
@@ -67,15 +79,27 @@ final class ClusterLink implements PubSubLink, SubscriberConnection.Owner {
     @Override
     public void start(Listener eventListener) {
         listener = eventListener;
+        refusals = shard.newBackoff();
         classic = new SubscriberConnection(
-                "classic", this::connectClassic, loop, shard.vertx(), shard.newBackoff(), listener, this);
+                "classic",
+                this::connectClassic,
+                loop,
+                shard.vertx(),
+                shard.newBackoff(),
+                shard.subscriberPingMillis(),
+                listener,
+                this);
         classic.start();
         refresh();
+        // Now and then even when nothing seems wrong: a topology change that neither refused nor withdrew a
+        // subscription, nor broke a connection, is still noticed.
+        periodicRead = shard.vertx().setPeriodic(PERIODIC_READ_MILLIS, id -> loop.run(this::refreshSoon));
     }
 
     @Override
     public void stop() {
         stopped = true;
+        shard.vertx().cancelTimer(periodicRead);
         classic.stop();
         masters.values().forEach(SubscriberConnection::stop);
         masters.clear();
@@ -86,6 +110,7 @@ final class ClusterLink implements PubSubLink, SubscriberConnection.Owner {
     @Override
     public void subscribe(String name, SubscriptionKind kind) {
         if (kind != SubscriptionKind.SHARD) {
+            classicNames.put(name, kind);
             classic.add(name, kind);
         } else if (!shardChannels.containsKey(name)) {
             shardChannels.put(name, null);
@@ -99,8 +124,9 @@ final class ClusterLink implements PubSubLink, SubscriberConnection.Owner {
 
     @Override
     public void unsubscribe(String name) {
-        if (classic.holds(name)) {
+        if (classicNames.remove(name) != null) {
             classic.remove(name);
+            recheck();
             return;
         }
         SubscriberConnection holder = shardChannels.remove(name);
@@ -131,28 +157,42 @@ final class ClusterLink implements PubSubLink, SubscriberConnection.Owner {
         return true;
     }
 
-    /** The masters this pod holds shard channels on, and how many on each: for the health check and tests. */
-    Map<String, Integer> placement() {
-        Map<String, Integer> counts = new HashMap<>();
-        masters.forEach(
-                (master, connection) -> counts.put(master, connection.names().size()));
-        return counts;
-    }
-
     /**
-     * A {@code MOVED} names the master that serves the slot now: the channel goes there at once. A withdrawal names
-     * none: the channel waits for the next topology read.
+     * A {@code MOVED} names the master that serves the slot now: the channel goes there at once, once per topology
+     * read (two nodes that disagree for a moment would otherwise bounce it between them). Otherwise the channel waits
+     * for the next read. A refused classic channel or pattern is subscribed again after a pause.
      */
     @Override
     public void displaced(String name, String reason) {
-        LOG.infof("shard channel %s to be placed again (%s)", name, reason);
+        if (stopped) {
+            return;
+        }
         listener.inactive(name);
+        displacedSinceRead = true;
+        if (classicNames.containsKey(name)) {
+            LOG.warnf("Redis refused the subscription to %s: %s; retrying", name, reason);
+            long delay = refusals.next();
+            loop.later(() -> shard.vertx()
+                    .setTimer(
+                            delay,
+                            id -> loop.run(() -> {
+                                SubscriptionKind kind = classicNames.get(name);
+                                if (kind != null && !stopped) {
+                                    classic.add(name, kind);
+                                }
+                            })));
+            recheck();
+            return;
+        }
         if (shardChannels.containsKey(name)) {
             shardChannels.put(name, null);
             String movedTo = movedTo(reason);
-            if (movedTo != null && topology != null) {
+            if (movedTo != null && topology != null && followedMoves.add(name)) {
+                LOG.infof("shard channel %s moved (%s)", name, reason);
                 topology = topology.withMaster(KeySlot.of(name), movedTo);
                 place(name);
+            } else {
+                LOG.debugf("shard channel %s waits for the next topology read (%s)", name, reason);
             }
         }
         recheck();
@@ -197,7 +237,14 @@ final class ClusterLink implements PubSubLink, SubscriberConnection.Owner {
 
     private SubscriberConnection openMaster(String master) {
         SubscriberConnection connection = new SubscriberConnection(
-                master, () -> client(master).connect(), loop, shard.vertx(), shard.newBackoff(), listener, this);
+                master,
+                () -> client(master).connect(),
+                loop,
+                shard.vertx(),
+                shard.newBackoff(),
+                shard.subscriberPingMillis(),
+                listener,
+                this);
         connection.start();
         return connection;
     }
@@ -254,15 +301,22 @@ final class ClusterLink implements PubSubLink, SubscriberConnection.Owner {
         readSlots(candidates(), 0)
                 .onComplete(read -> loop.run(() -> {
                     refreshing = false;
+                    if (stopped) {
+                        return;
+                    }
+                    boolean displaced = displacedSinceRead;
+                    displacedSinceRead = false;
                     if (read.succeeded()) {
+                        followedMoves.clear();
                         apply(ClusterTopology.of(read.result(), options));
+                        shard.knownNodes(topology.nodes());
                     } else {
                         LOG.debugf("cluster topology not read: %s", read.cause().getMessage());
                     }
                     if (refreshAgain || !everyNameHasALiveHome() || read.failed()) {
                         refreshSoon();
-                    } else {
-                        refreshes.reset();
+                    } else if (!displaced) {
+                        refreshes.reset(); // things held still since the last read: the next trouble is met early
                     }
                 }));
     }

@@ -142,12 +142,13 @@ public class RedisBroker implements Broker, PubSubLink.Listener {
     }
 
     private Uni<Void> publish(String channel, String body) {
-        if (!shard.connected()) {
+        boolean sharded = kindOf(channel) == SubscriptionKind.SHARD;
+        if (!shard.canPublish(sharded)) {
             metrics.dropped(DropReason.BROKER_UNAVAILABLE);
             return Uni.createFrom().failure(RoomcastException.unavailable("the cluster link (Redis) is down"));
         }
         metrics.redisMessageOut();
-        return shard.publish(channel, body, kindOf(channel) == SubscriptionKind.SHARD)
+        return shard.publish(channel, body, sharded)
                 .onFailure()
                 .invoke(failure -> {
                     metrics.dropped(DropReason.BROKER_UNAVAILABLE);
@@ -163,7 +164,14 @@ public class RedisBroker implements Broker, PubSubLink.Listener {
     /** Ready: commands can leave, the permanent subscriptions are confirmed, and every channel has a live home. */
     @Override
     public boolean isConnected() {
-        return shard.connected() && broadcast != null && broadcast.active && clients.active && link.healthy();
+        Interest everyone = broadcast;
+        Interest ours = clients;
+        return shard.connected()
+                && everyone != null
+                && ours != null
+                && everyone.active
+                && ours.active
+                && link.healthy();
     }
 
     @Override

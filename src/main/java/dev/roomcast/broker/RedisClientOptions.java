@@ -4,6 +4,7 @@ import io.quarkus.arc.Unremovable;
 import io.quarkus.redis.client.RedisOptionsCustomizer;
 import io.quarkus.redis.runtime.client.VertxRedisClientFactory;
 import io.vertx.core.Vertx;
+import io.vertx.redis.client.ProtocolVersion;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
@@ -33,6 +34,14 @@ public class RedisClientOptions implements RedisOptionsCustomizer {
     /** Whether the client is a cluster client ({@code quarkus.redis.client-type=cluster}); known once it exists. */
     boolean cluster() {
         return required().getType() == RedisClientType.CLUSTER;
+    }
+
+    /** Whether the client asks Redis for RESP3 (Quarkus's default, which Redis 6 and later speak). */
+    boolean resp3() {
+        RedisOptions current = required();
+        return current.isProtocolNegotiation()
+                && (current.getPreferredProtocolVersion() == null
+                        || current.getPreferredProtocolVersion() == ProtocolVersion.RESP3);
     }
 
     /** The configured hosts, as connection strings. */

@@ -15,7 +15,10 @@ import io.vertx.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Typed;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
@@ -48,7 +51,8 @@ public class RedisShard {
     private boolean started;
     private boolean stopped;
     private boolean replacing;
-    private int publisherSeed;
+    private int publisherAttempts;
+    private List<String> topologyNodes = List.of();
     private Redis publisherClient;
 
     private volatile RedisConnection commands;
@@ -78,6 +82,20 @@ public class RedisShard {
 
     RoomcastConfig config() {
         return config;
+    }
+
+    /**
+     * How often a subscriber connection is PINGed, a ping left unanswered that long counting as the connection lost:
+     * {@code roomcast.redis.subscribe-timeout}. 0 (no pings) unless the client negotiates RESP3, where a PONG can never
+     * be taken for a published message.
+     */
+    long subscriberPingMillis() {
+        return options.resp3() ? config.redis().subscribeTimeout().toMillis() : 0;
+    }
+
+    /** The cluster's nodes as the last topology read named them: where the pinned publisher may go next. */
+    void knownNodes(List<String> nodes) {
+        loop.run(() -> topologyNodes = List.copyOf(nodes));
     }
 
     Backoff newBackoff() {
@@ -153,9 +171,14 @@ public class RedisShard {
                 Request.cmd(Command.PUBLISH).arg(channel).arg(body));
     }
 
-    /** Whether commands and publishes can leave now. */
+    /** Whether commands and publishes of both kinds can leave now. */
     boolean connected() {
         return commands != null && (!Boolean.TRUE.equals(cluster) || publisher != null);
+    }
+
+    /** Whether a publish of this kind can leave now: a shard channel's needs only the cluster connection. */
+    boolean canPublish(boolean sharded) {
+        return sharded ? commands != null : connected();
     }
 
     /** Round trip on the command connection, for the readiness check. */
@@ -211,8 +234,11 @@ public class RedisShard {
     }
 
     private void connectPublisher() {
-        List<String> seeds = options.seeds();
-        String seed = seeds.get(publisherSeed++ % seeds.size());
+        // The seeds, then every node the cluster named: a seed gone for good does not take publishing with it.
+        Set<String> candidates = new LinkedHashSet<>(options.seeds());
+        candidates.addAll(topologyNodes);
+        List<String> nodes = new ArrayList<>(candidates);
+        String seed = nodes.get(Math.floorMod(publisherAttempts++, nodes.size()));
         if (publisherClient != null) {
             publisherClient.close();
         }

@@ -29,7 +29,14 @@ final class StandaloneLink implements PubSubLink, SubscriberConnection.Owner {
     public void start(Listener eventListener) {
         listener = eventListener;
         connection = new SubscriberConnection(
-                "connection", shard::connect, loop, shard.vertx(), shard.newBackoff(), listener, this);
+                "connection",
+                shard::connect,
+                loop,
+                shard.vertx(),
+                shard.newBackoff(),
+                shard.subscriberPingMillis(),
+                listener,
+                this);
         connection.start();
     }
 
@@ -74,6 +81,9 @@ final class StandaloneLink implements PubSubLink, SubscriberConnection.Owner {
 
     @Override
     public void connection(SubscriberConnection subscriber, boolean up) {
-        // Every name is subscribed again by the connection itself.
+        // Every name is subscribed again by the connection itself; refusals start their pauses afresh.
+        if (up) {
+            refusals.reset();
+        }
     }
 }

@@ -3,6 +3,7 @@ package dev.roomcast.broker;
 import dev.roomcast.loop.ConfinedLoop;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -24,7 +25,9 @@ import org.jboss.logging.Logger;
  * commands sent: a confirmation counts only when it answers the last SUBSCRIBE sent for its name (one sent, released
  * and sent again is active only after the second reply). A reply that answers nothing sent is the server withdrawing
  * a shard channel whose slot moved; an error reply (a {@code MOVED}) refuses the command it answers: both are
- * reported as displaced, for the owner to place the name again. Confined to one loop.
+ * reported as displaced, for the owner to place the name again. A connection that leaves a PING unanswered for a whole
+ * interval is taken for lost (a host gone without closing its sockets would otherwise keep its subscriptions
+ * "active" for ever). Confined to one loop.
  */
 final class SubscriberConnection {
 
@@ -67,6 +70,9 @@ final class SubscriberConnection {
 
     private boolean started;
     private boolean stopped;
+    private final long pingMillis;
+    private long pingTimer = -1;
+    private boolean pingUnanswered;
 
     SubscriberConnection(
             String label,
@@ -74,6 +80,7 @@ final class SubscriberConnection {
             ConfinedLoop loop,
             Vertx vertx,
             Backoff backoff,
+            long pingMillis,
             PubSubLink.Listener listener,
             Owner owner) {
         this.label = label;
@@ -81,6 +88,7 @@ final class SubscriberConnection {
         this.loop = loop;
         this.vertx = vertx;
         this.backoff = backoff;
+        this.pingMillis = pingMillis;
         this.listener = listener;
         this.owner = owner;
     }
@@ -99,6 +107,7 @@ final class SubscriberConnection {
     /** Closes the connection for good, without reporting the names it held. */
     void stop() {
         stopped = true;
+        stopPings();
         RedisConnection current = connection;
         connection = null;
         if (current != null) {
@@ -183,6 +192,7 @@ final class SubscriberConnection {
                         send(name.getKey(), name.getValue(), true);
                     }
                     LOG.debugf("Redis subscriber %s connected; %d names subscribed", label, wanted.size());
+                    startPings(opened);
                     owner.connection(this, true);
                 }));
     }
@@ -192,6 +202,7 @@ final class SubscriberConnection {
             return;
         }
         connection = null;
+        stopPings();
         lost.close();
         sent.clear();
         awaited.clear();
@@ -206,6 +217,43 @@ final class SubscriberConnection {
         }
         if (!stopped) {
             retry();
+        }
+    }
+
+    /**
+     * PINGs the connection every interval; one still unanswered at the next tick means the connection is gone. (With
+     * RESP3, which the client negotiates with Redis 6 and later, a PONG is a reply and a published message a push,
+     * so the two never mix; pings are off otherwise.)
+     */
+    private void startPings(RedisConnection opened) {
+        if (pingMillis <= 0) {
+            return;
+        }
+        pingUnanswered = false;
+        pingTimer = vertx.setPeriodic(
+                pingMillis,
+                id -> loop.run(() -> {
+                    if (opened != connection) {
+                        return;
+                    }
+                    if (pingUnanswered) {
+                        lost(opened, new IllegalStateException("no answer to PING within " + pingMillis + " ms"));
+                        return;
+                    }
+                    pingUnanswered = true;
+                    opened.send(Request.cmd(Command.PING))
+                            .onComplete(answer -> loop.run(() -> {
+                                if (opened == connection && answer.succeeded()) {
+                                    pingUnanswered = false;
+                                }
+                            }));
+                }));
+    }
+
+    private void stopPings() {
+        if (pingTimer != -1) {
+            vertx.cancelTimer(pingTimer);
+            pingTimer = -1;
         }
     }
 

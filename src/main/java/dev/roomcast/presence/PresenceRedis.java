@@ -7,6 +7,7 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * How Redis presence talks to Redis: its scripts with their keys (so that a cluster connection sends each to the
@@ -14,6 +15,8 @@ import java.util.List;
  * {@link PresenceRetirement}.
  */
 final class PresenceRedis {
+
+    private static final int BATCH = 1000;
 
     private final RedisShard shard;
 
@@ -50,6 +53,20 @@ final class PresenceRedis {
             }
             return fields;
         });
+    }
+
+    /**
+     * Runs the steps (each sends its commands when called) a thousand at a time, each batch once the one before it
+     * is answered: a sync or a retirement of a pod in many rooms never overflows the connection's queue of waiting
+     * replies ({@code quarkus.redis.max-waiting-handlers}).
+     */
+    static Uni<Void> inBatches(List<Supplier<Uni<Void>>> steps) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (int from = 0; from < steps.size(); from += BATCH) {
+            List<Supplier<Uni<Void>>> batch = steps.subList(from, Math.min(steps.size(), from + BATCH));
+            chain = chain.chain(() -> all(batch.stream().map(Supplier::get).toList()));
+        }
+        return chain;
     }
 
     /** Completes once every step has, or fails with the first failure. */

@@ -8,6 +8,7 @@ import io.vertx.redis.client.Request;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Takes a pod's whole share out of presence: a pod stopping, or one whose lease expired. The retirer first claims the
@@ -46,15 +47,14 @@ final class PresenceRetirement {
     }
 
     private Uni<Void> retireGroups(String server, List<String> fields) {
-        List<Uni<Void>> steps = new ArrayList<>(fields.size());
+        List<Supplier<Uni<Void>>> steps = new ArrayList<>(fields.size());
         for (String field : fields) {
             PresenceGroup group = PresenceGroup.parse(field);
-            if (group == null) {
-                continue;
+            if (group != null) {
+                steps.add(() -> group.room() ? retireRoom(server, group) : retireUser(server, group));
             }
-            steps.add(group.room() ? retireRoom(server, group) : retireUser(server, group));
         }
-        return PresenceRedis.all(steps);
+        return PresenceRedis.inBatches(steps);
     }
 
     private Uni<Void> retireRoom(String server, PresenceGroup room) {

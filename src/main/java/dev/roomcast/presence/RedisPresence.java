@@ -26,6 +26,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
@@ -306,7 +307,12 @@ public class RedisPresence implements Presence {
     /** Moves this pod's own count (never below zero). */
     private void add(PresenceGroup group, String userId, int delta) {
         Map<String, Integer> users = counts.computeIfAbsent(group, ignored -> new HashMap<>(2));
-        users.merge(userId, delta, (before, added) -> before + added > 0 ? before + added : null);
+        // Never below zero: a departure reported without its arrival (a connection admitted after a timeout, then
+        // refused) must not cancel a later arrival.
+        users.compute(userId, (ignored, before) -> {
+            int after = (before == null ? 0 : before) + delta;
+            return after > 0 ? after : null;
+        });
         if (users.isEmpty()) {
             counts.remove(group);
         }
@@ -390,11 +396,13 @@ public class RedisPresence implements Presence {
      * before the share exists, or a retirer would miss it), in the order tasks were given for the group.
      */
     private void whenIndexed(PresenceGroup group, GroupTask task) {
-        if (indexed.contains(group)) {
+        List<GroupTask> waiting = indexing.get(group);
+        // Behind what already waits for the group's index entry, even if a sync listed the group meanwhile: a group's
+        // changes leave in the order they were made.
+        if (waiting == null && indexed.contains(group)) {
             task.send();
             return;
         }
-        List<GroupTask> waiting = indexing.get(group);
         if (waiting == null) {
             waiting = new ArrayList<>(2);
             indexing.put(group, waiting);
@@ -445,6 +453,7 @@ public class RedisPresence implements Presence {
     /** A group back to zero, with nothing on its way, leaves the index: the index stays as small as the pod's rooms. */
     private void unindexIfDone(PresenceGroup group) {
         if (syncing
+                || syncNeeded // what Redis holds for the group is uncertain until the sync: the retirer must find it
                 || counts.containsKey(group)
                 || inflight.containsKey(group)
                 || indexing.containsKey(group)
@@ -514,7 +523,9 @@ public class RedisPresence implements Presence {
     /** The groups the index lists, with, for rooms, the users this pod's share holds there. */
     private Uni<Map<PresenceGroup, List<String>>> storedShares(List<String> fields) {
         Map<PresenceGroup, List<String>> stored = new LinkedHashMap<>();
-        List<Uni<Void>> reads = new ArrayList<>();
+        // Answers come on the connections' threads (one per master in a cluster): gathered in a concurrent map.
+        Map<PresenceGroup, List<String>> held = new ConcurrentHashMap<>();
+        List<Supplier<Uni<Void>>> reads = new ArrayList<>();
         for (String field : fields) {
             PresenceGroup group = PresenceGroup.parse(field);
             if (group == null) {
@@ -522,12 +533,15 @@ public class RedisPresence implements Presence {
             }
             stored.put(group, List.of());
             if (group.room()) {
-                reads.add(redis.fields(group.roomKeys(node.serverId()).get(2))
-                        .invoke(users -> stored.put(group, users))
+                reads.add(() -> redis.fields(group.roomKeys(node.serverId()).get(2))
+                        .invoke(users -> held.put(group, users))
                         .replaceWithVoid());
             }
         }
-        return PresenceRedis.all(reads).map(ignored -> stored);
+        return PresenceRedis.inBatches(reads).map(ignored -> {
+            stored.replaceAll((group, none) -> held.getOrDefault(group, none));
+            return stored;
+        });
     }
 
     private void sendSync(Map<PresenceGroup, List<String>> stored) {
@@ -571,12 +585,12 @@ public class RedisPresence implements Presence {
         Uni<?> indexWritten = present.isEmpty() ? Uni.createFrom().voidItem() : redis.send(hset);
         indexWritten
                 .chain(() -> {
-                    List<Uni<Void>> applied = new ArrayList<>(scripts.size());
-                    scripts.forEach((group, args) -> applied.add((group.room()
+                    List<Supplier<Uni<Void>>> applied = new ArrayList<>(scripts.size());
+                    scripts.forEach((group, args) -> applied.add(() -> (group.room()
                                     ? redis.run(PresenceScripts.ROOM_SYNC, group.roomKeys(node.serverId()), args)
                                     : redis.run(PresenceScripts.USER_SYNC, group.userKeys(), args))
                             .replaceWithVoid()));
-                    return PresenceRedis.all(applied);
+                    return PresenceRedis.inBatches(applied);
                 })
                 .subscribe()
                 .with(
