@@ -80,15 +80,7 @@ final class ClusterLink implements PubSubLink, SubscriberConnection.Owner {
     public void start(Listener eventListener) {
         listener = eventListener;
         refusals = shard.newBackoff();
-        classic = new SubscriberConnection(
-                "classic",
-                this::connectClassic,
-                loop,
-                shard.vertx(),
-                shard.newBackoff(),
-                shard.subscriberPingMillis(),
-                listener,
-                this);
+        classic = shard.subscriber("classic", this::connectClassic, listener, this);
         classic.start();
         refresh();
         // Now and then even when nothing seems wrong: a topology change that neither refused nor withdrew a
@@ -236,15 +228,8 @@ final class ClusterLink implements PubSubLink, SubscriberConnection.Owner {
     }
 
     private SubscriberConnection openMaster(String master) {
-        SubscriberConnection connection = new SubscriberConnection(
-                master,
-                () -> client(master).connect(),
-                loop,
-                shard.vertx(),
-                shard.newBackoff(),
-                shard.subscriberPingMillis(),
-                listener,
-                this);
+        SubscriberConnection connection =
+                shard.subscriber(master, () -> client(master).connect(), listener, this);
         connection.start();
         return connection;
     }

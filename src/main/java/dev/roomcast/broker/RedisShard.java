@@ -93,6 +93,16 @@ public class RedisShard {
         return options.resp3() ? config.redis().subscribeTimeout().toMillis() : 0;
     }
 
+    /** A subscriber connection on this shard's loop, with its backoff and pings. */
+    SubscriberConnection subscriber(
+            String label,
+            Supplier<Future<RedisConnection>> connector,
+            PubSubLink.Listener listener,
+            SubscriberConnection.Owner owner) {
+        return new SubscriberConnection(
+                label, connector, loop, vertx, newBackoff(), subscriberPingMillis(), listener, owner);
+    }
+
     /** The cluster's nodes as the last topology read named them: where the pinned publisher may go next. */
     void knownNodes(List<String> nodes) {
         loop.run(() -> topologyNodes = List.copyOf(nodes));

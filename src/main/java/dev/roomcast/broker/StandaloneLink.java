@@ -28,15 +28,7 @@ final class StandaloneLink implements PubSubLink, SubscriberConnection.Owner {
     @Override
     public void start(Listener eventListener) {
         listener = eventListener;
-        connection = new SubscriberConnection(
-                "connection",
-                shard::connect,
-                loop,
-                shard.vertx(),
-                shard.newBackoff(),
-                shard.subscriberPingMillis(),
-                listener,
-                this);
+        connection = shard.subscriber("connection", shard::connect, listener, this);
         connection.start();
     }
 
