@@ -6,7 +6,7 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -177,8 +177,9 @@ final class ClusterLink implements PubSubLink, SubscriberConnection.Owner {
             return;
         }
         if (shardChannels.containsKey(name)) {
-            shardChannels.put(name, null);
-            String movedTo = movedTo(reason);
+            SubscriberConnection holder = shardChannels.put(name, null);
+            String movedTo = movedTo(
+                    reason, holder == null ? null : URI.create(holder.label()).getHost());
             if (movedTo != null && topology != null && followedMoves.add(name)) {
                 LOG.infof("shard channel %s moved (%s)", name, reason);
                 topology = topology.withMaster(KeySlot.of(name), movedTo);
@@ -191,18 +192,29 @@ final class ClusterLink implements PubSubLink, SubscriberConnection.Owner {
         refreshSoon();
     }
 
-    /** The master a {@code MOVED slot host:port} error names, as a connection string; null for anything else. */
-    private String movedTo(String error) {
+    /**
+     * The master a {@code MOVED slot host:port} error names, as a connection string; null for anything else. A node
+     * that does not know (or hides) the new master's host writes {@code ?} or nothing: the host of the node that
+     * answered.
+     */
+    private String movedTo(String error, String answeringHost) {
         String[] parts = error.split(" ");
         if (parts.length != 3 || !parts[0].equals("MOVED")) {
             return null;
         }
         int colon = parts[2].lastIndexOf(':');
-        if (colon <= 0) {
+        if (colon < 0) {
+            return null;
+        }
+        String host = parts[2].substring(0, colon);
+        if (host.isEmpty() || host.equals("?")) {
+            host = answeringHost;
+        }
+        if (host == null) {
             return null;
         }
         try {
-            return options.endpoint(parts[2].substring(0, colon), Integer.parseInt(parts[2].substring(colon + 1)));
+            return options.endpoint(host, Integer.parseInt(parts[2].substring(colon + 1)));
         } catch (NumberFormatException e) {
             return null;
         }
@@ -293,7 +305,7 @@ final class ClusterLink implements PubSubLink, SubscriberConnection.Owner {
                     displacedSinceRead = false;
                     if (read.succeeded()) {
                         followedMoves.clear();
-                        apply(ClusterTopology.of(read.result(), options));
+                        apply(read.result());
                         shard.knownNodes(topology.nodes());
                     } else {
                         LOG.debugf("cluster topology not read: %s", read.cause().getMessage());
@@ -306,10 +318,13 @@ final class ClusterLink implements PubSubLink, SubscriberConnection.Owner {
                 }));
     }
 
-    private Future<Response> readSlots(List<String> nodes, int index) {
+    private Future<ClusterTopology> readSlots(List<String> nodes, int index) {
         Request slots = Request.cmd(Command.CLUSTER).arg("SLOTS");
-        return client(nodes.get(index))
+        String node = nodes.get(index);
+        return client(node)
                 .send(slots)
+                .map(reply ->
+                        ClusterTopology.of(reply, options, URI.create(node).getHost()))
                 .recover(failure ->
                         index + 1 < nodes.size() ? readSlots(nodes, index + 1) : Future.failedFuture(failure));
     }

@@ -23,10 +23,10 @@ final class ClusterTopology {
 
     /**
      * Reads a {@code CLUSTER SLOTS} reply: per range, start, end, then the master and its replicas as (host, port,
-     * id, ...). A node that names no host (Redis 7 may answer {@code ""} or null for "the host you asked") is taken to
-     * live on the seed's host.
+     * id, ...). A node that names no host (Redis 7 answers null for an endpoint it does not know or
+     * hides, {@code cluster-preferred-endpoint-type unknown-endpoint}) is taken to live on the host that was asked.
      */
-    static ClusterTopology of(Response slots, RedisClientOptions options) {
+    static ClusterTopology of(Response slots, RedisClientOptions options, String askedHost) {
         String[] masterBySlot = new String[KeySlot.SLOTS];
         Set<String> nodes = new LinkedHashSet<>();
         for (Response range : slots) {
@@ -35,7 +35,9 @@ final class ClusterTopology {
             for (int i = 2; i < range.size(); i++) {
                 Response node = range.get(i);
                 Response host = node.get(0);
-                String name = host == null || host.toString().isEmpty() ? options.seedHost() : host.toString();
+                // Null (an endpoint the answering node does not know, or hides) or empty: the host that was asked, as
+                // the cluster specification has clients do.
+                String name = host == null || host.toString().isEmpty() ? askedHost : host.toString();
                 String endpoint = options.endpoint(name, node.get(1).toInteger());
                 nodes.add(endpoint);
                 if (i == 2) {

@@ -68,11 +68,6 @@ public class RedisClientOptions implements RedisOptionsCustomizer {
         return seed.getScheme() + "://" + userInfo + address + ":" + port;
     }
 
-    /** The host of the first configured node: where a node that names no host of its own lives. */
-    String seedHost() {
-        return URI.create(seeds().get(0)).getHost();
-    }
-
     private RedisOptions required() {
         RedisOptions current = options;
         if (current == null) {
