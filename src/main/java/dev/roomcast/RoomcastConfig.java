@@ -71,6 +71,13 @@ public interface RoomcastConfig {
 
     Redis redis();
 
+    /**
+     * Whether every client must negotiate transport encryption (PROTOCOL.md section 10): one that authenticates without
+     * a {@code publicKey} is closed with 4004.
+     */
+    @WithDefault("false")
+    boolean requireEncryption();
+
     Shutdown shutdown();
 
     History history();

@@ -21,6 +21,9 @@ public final class EventNames {
             "encrypted",
             "close");
 
+    /** A frame sealed under the connection's keys (PROTOCOL.md section 10), both ways. */
+    public static final String ENCRYPTED = "encrypted";
+
     /** The last event of a deleted room: its recipients leave the room as they receive it. */
     public static final String ROOM_DELETED = "room.deleted";
 

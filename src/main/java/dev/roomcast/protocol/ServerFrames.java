@@ -55,7 +55,21 @@ public class ServerFrames {
 
     public String connected(
             String id, String traceId, String clientId, String userId, String time, String pod, long heartbeatMs) {
-        return write(192, g -> {
+        return connected(id, traceId, clientId, userId, time, pod, heartbeatMs, null, null);
+    }
+
+    /** {@code connected}, with {@code encrypted}, {@code serverPublicKey} and {@code salt} when a key is given. */
+    public String connected(
+            String id,
+            String traceId,
+            String clientId,
+            String userId,
+            String time,
+            String pod,
+            long heartbeatMs,
+            String serverPublicKey,
+            String salt) {
+        return write(serverPublicKey == null ? 192 : 384, g -> {
             g.writeStartObject();
             g.writeStringField("event", "connected");
             header(g, id, traceId);
@@ -65,6 +79,11 @@ public class ServerFrames {
             g.writeStringField("time", time);
             g.writeStringField("pod", pod);
             g.writeNumberField("heartbeatMs", heartbeatMs);
+            if (serverPublicKey != null) {
+                g.writeBooleanField("encrypted", true);
+                g.writeStringField("serverPublicKey", serverPublicKey);
+                g.writeStringField("salt", salt);
+            }
             g.writeEndObject();
             g.writeEndObject();
         });

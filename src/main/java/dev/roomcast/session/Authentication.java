@@ -2,6 +2,8 @@ package dev.roomcast.session;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.roomcast.RoomcastConfig;
+import dev.roomcast.encryption.InvalidPublicKeyException;
+import dev.roomcast.encryption.SessionKeys;
 import dev.roomcast.error.CloseCode;
 import dev.roomcast.error.ErrorCode;
 import dev.roomcast.error.RoomcastException;
@@ -39,6 +41,7 @@ class Authentication {
     private final NodeIdentity node;
     private final Replies replies;
     private final long heartbeatMs;
+    private final boolean requireEncryption;
 
     Authentication(
             TokenVerifier verifier,
@@ -55,6 +58,7 @@ class Authentication {
         this.node = node;
         this.replies = replies;
         this.heartbeatMs = config.heartbeat().timeout().toMillis() / 2;
+        this.requireEncryption = config.requireEncryption();
     }
 
     /**
@@ -65,12 +69,20 @@ class Authentication {
         if (handshakeToken == null) {
             return DONE;
         }
+        if (requireEncryption) {
+            // Keys are negotiated with authenticate for now: a client authenticated at the handshake has none.
+            if (slot != null && slot.claim()) {
+                session.holdSlot(); // given back with the session
+            }
+            session.close(CloseCode.ENCRYPTION_REQUIRED);
+            return DONE;
+        }
         if (slot == null || !slot.claim()) {
             // The reservation outlived its window before the socket opened: take a slot now, as a first message would.
-            return admitted(session, handshakeToken, null, null);
+            return admitted(session, handshakeToken, null, null, null);
         }
         session.holdSlot();
-        return enter(session, handshakeToken, null, null);
+        return enter(session, handshakeToken, null, null, null);
     }
 
     /** {@code authenticate}: a token that does not verify closes with 4003. */
@@ -78,14 +90,29 @@ class Authentication {
         if (!session.isUnauthenticated()) {
             throw RoomcastException.badRequest("already authenticated: use refresh to replace the token");
         }
-        Optional<VerifiedToken> verified =
-                verifier.verify(TokenRequest.from(frame.data()).token());
+        TokenRequest request = TokenRequest.from(frame.data());
+        Optional<VerifiedToken> verified = verifier.verify(request.token());
         if (verified.isEmpty()) {
             LOG.debugf("%s: authentication failed", session);
             session.close(CloseCode.AUTH_FAILED);
             return DONE;
         }
-        return admitted(session, verified.get(), frame.id(), frame.traceId());
+        SessionKeys keys;
+        if (request.publicKey() != null) {
+            try {
+                keys = SessionKeys.agree(request.publicKey());
+            } catch (InvalidPublicKeyException e) {
+                LOG.debugf("%s: %s", session, e.getMessage());
+                session.close(CloseCode.ENCRYPTION_REQUIRED);
+                return DONE;
+            }
+        } else if (requireEncryption) {
+            session.close(CloseCode.ENCRYPTION_REQUIRED);
+            return DONE;
+        } else {
+            keys = null;
+        }
+        return admitted(session, verified.get(), frame.id(), frame.traceId(), keys);
     }
 
     /** {@code refresh}: the same user's new token; the ack carries its expiry. */
@@ -109,7 +136,7 @@ class Authentication {
     }
 
     /** Takes one of the user's connection slots, then enters; a user at the limit is closed with 1008. */
-    private Uni<Void> admitted(Session session, VerifiedToken token, String id, String traceId) {
+    private Uni<Void> admitted(Session session, VerifiedToken token, String id, String traceId, SessionKeys keys) {
         session.authenticating(token);
         hub.authenticating();
         return connectionLimit.admit(token.userId()).emitOn(FrameLoop.current()).chain(admitted -> {
@@ -125,7 +152,7 @@ class Authentication {
                 return DONE;
             }
             session.holdSlot();
-            return enter(session, token, id, traceId);
+            return enter(session, token, id, traceId, keys);
         });
     }
 
@@ -133,7 +160,7 @@ class Authentication {
      * Puts the session in its user's room (subscribing the pod to the user channel when it is the user's first
      * session here) and only then says {@code connected}: nothing sent to the user afterwards is missed.
      */
-    private Uni<Void> enter(Session session, VerifiedToken token, String id, String traceId) {
+    private Uni<Void> enter(Session session, VerifiedToken token, String id, String traceId, SessionKeys keys) {
         if (session.isUnauthenticated()) {
             hub.authenticating();
         }
@@ -158,7 +185,12 @@ class Authentication {
                     session.userId(),
                     Instant.now().toString(),
                     node.serverId(),
-                    heartbeatMs));
+                    heartbeatMs,
+                    keys == null ? null : keys.serverPublicKey(),
+                    keys == null ? null : keys.salt()));
+            if (keys != null) {
+                session.encrypt(keys); // connected itself is plaintext; everything after it is sealed
+            }
             LOG.debugf("%s authenticated", session);
             return null;
         });

@@ -2,6 +2,8 @@ package dev.roomcast.session;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.roomcast.RoomcastConfig;
+import dev.roomcast.encryption.FrameOpener;
+import dev.roomcast.encryption.RefusedFrameException;
 import dev.roomcast.error.ErrorCode;
 import dev.roomcast.error.ErrorMapper;
 import dev.roomcast.error.RoomcastException;
@@ -9,6 +11,7 @@ import dev.roomcast.observability.RoomcastMetrics;
 import dev.roomcast.protocol.ClientEvent;
 import dev.roomcast.protocol.ClientFrame;
 import dev.roomcast.protocol.ClientFrameCodec;
+import dev.roomcast.protocol.EventNames;
 import dev.roomcast.protocol.FrameDecodeException;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -64,7 +67,14 @@ class FrameDispatcher {
         mdc(session);
         ClientFrame frame;
         try {
-            frame = codec.decode(text);
+            frame = codec.decode(session.opener() == null ? text : opened(session.opener(), text));
+        } catch (RefusedFrameException e) {
+            // Section 10: BAD_REQUEST without id (the frame's own id is not trusted), counted toward 1008.
+            metrics.frameReceived(ClientEvent.OTHER);
+            if (!rateLimited(session, null, 1, null, null, now)) {
+                replies.refuse(session, null, null, null, RoomcastException.badRequest(e.getMessage()));
+            }
+            return DONE;
         } catch (FrameDecodeException e) {
             metrics.frameReceived(e.event() == null ? ClientEvent.OTHER : e.event());
             if (!rateLimited(session, e.event(), 1, e.id(), null, now)) {
@@ -186,5 +196,22 @@ class FrameDispatcher {
             MDC.put("userId", session.userId());
         }
         MDC.put("traceId", session.nextTraceId());
+    }
+
+    /** The plaintext of an {@code encrypted} frame; anything else on an encrypted session is refused. */
+    private String opened(FrameOpener opener, String text) {
+        ClientFrame sealed;
+        try {
+            sealed = codec.decode(text);
+        } catch (FrameDecodeException e) {
+            throw new RefusedFrameException("not an encrypted frame: " + e.getMessage());
+        }
+        if (!EventNames.ENCRYPTED.equals(sealed.event()) || sealed.data() == null) {
+            throw new RefusedFrameException("frames after connected must be encrypted");
+        }
+        JsonNode iv = sealed.data().get("iv");
+        JsonNode ct = sealed.data().get("ct");
+        return opener.open(
+                iv != null && iv.isTextual() ? iv.asText() : null, ct != null && ct.isTextual() ? ct.asText() : null);
     }
 }

@@ -1,5 +1,8 @@
 package dev.roomcast.session;
 
+import dev.roomcast.encryption.FrameOpener;
+import dev.roomcast.encryption.FrameSealer;
+import dev.roomcast.encryption.SessionKeys;
 import dev.roomcast.error.CloseCode;
 import dev.roomcast.hub.HubShard;
 import dev.roomcast.hub.Memberships;
@@ -52,6 +55,10 @@ public final class Session implements Recipient, WriteListener, FrameInbox.Runne
     private int invalidRun;
     private int framesHandled;
     private CloseCode closeCode;
+    /** PROTOCOL.md section 10, once {@code connected} is written to a client that negotiated it; dropped at the end. */
+    private FrameSealer sealer;
+
+    private FrameOpener opener;
 
     Session(
             Outbound outbound,
@@ -226,6 +233,11 @@ public final class Session implements Recipient, WriteListener, FrameInbox.Runne
             settings.metrics.dropped(DropReason.CLOSED);
             return;
         }
+        if (sealer != null) {
+            // Sealed per recipient: a broadcast's text was encoded once, its ciphertext cannot be shared.
+            frame = sealer.seal(frame);
+            counted = frame.length();
+        }
         queue.add(counted);
         outbound.send(frame);
     }
@@ -311,7 +323,20 @@ public final class Session implements Recipient, WriteListener, FrameInbox.Runne
     /** The socket is gone (closed by either side): nothing more is written, and whoever waits for room stops. */
     void ended() {
         state = State.CLOSING;
+        sealer = null;
+        opener = null;
         queue.notifyDrain();
+    }
+
+    /** From now on every frame both ways is an {@code encrypted} frame under these keys. */
+    void encrypt(SessionKeys keys) {
+        sealer = keys.sealer();
+        opener = keys.opener();
+    }
+
+    /** What opens the client's frames, when the session is encrypted; else null. */
+    FrameOpener opener() {
+        return opener;
     }
 
     /** The code this server closed with, or null when the close came from the client or the transport. */

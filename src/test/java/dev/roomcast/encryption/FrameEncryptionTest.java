@@ -7,25 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.roomcast.testing.SealedFrames;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.KeyFactory;
-import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
-import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
-import javax.crypto.Cipher;
-import javax.crypto.KeyAgreement;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * PROTOCOL.md section 10's cryptography, with a client written here from the section's text (ECDH P-256, HKDF-SHA256,
+ * PROTOCOL.md section 10's cryptography, with the tests' client written from the section's text ({@link SealedFrames}) (ECDH P-256, HKDF-SHA256,
  * AES-256-GCM with counter IVs): keys agree, frames round-trip both ways, and every malformed, tampered or replayed
  * frame is refused without disturbing the next good one.
  */
@@ -34,13 +27,18 @@ class FrameEncryptionTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private SessionKeys server;
-    private Client client;
+    private SealedFrames client;
 
     @BeforeEach
-    void agree() throws Exception {
-        client = new Client();
+    void agree() {
+        client = new SealedFrames();
         server = SessionKeys.agree(client.publicKey());
-        client.derive(server.serverPublicKey(), server.salt());
+        client.connected(JSON.createObjectNode()
+                .set(
+                        "data",
+                        JSON.createObjectNode()
+                                .put("serverPublicKey", server.serverPublicKey())
+                                .put("salt", server.salt())));
     }
 
     @Test
@@ -66,18 +64,19 @@ class FrameEncryptionTest {
             assertEquals(12, iv.length);
             assertEquals(0, ByteBuffer.wrap(iv).getInt());
             assertEquals(i, ByteBuffer.wrap(iv, 4, 8).getLong());
-            assertEquals("{\"event\":\"pong\",\"n\":" + i + "}", client.open(sealed));
+            assertEquals(
+                    "{\"event\":\"pong\",\"n\":" + i + "}", client.open(sealed).toString());
         }
         for (int i = 0; i < 3; i++) {
             String frame = "{\"event\":\"ping\",\"id\":\"é" + i + "\"}";
-            String[] sealed = client.seal(frame, i);
+            String[] sealed = parts(client.sealAt(frame, i));
             assertEquals(frame, server.opener().open(sealed[0], sealed[1]));
         }
     }
 
     @Test
     void urlSafeUnpaddedBase64IsReadToo() throws Exception {
-        String[] sealed = client.seal("{\"event\":\"ping\"}", 0);
+        String[] sealed = parts(client.sealAt("{\"event\":\"ping\"}", 0));
         String iv = toUrlSafe(sealed[0]);
         String ct = toUrlSafe(sealed[1]);
         assertEquals("{\"event\":\"ping\"}", server.opener().open(iv, ct));
@@ -88,13 +87,13 @@ class FrameEncryptionTest {
 
     @Test
     void replayedReorderedTamperedAndMalformedFramesAreRefusedAndLeaveNoTrace() throws Exception {
-        String[] first = client.seal("{\"event\":\"ping\",\"id\":\"1\"}", 5);
+        String[] first = parts(client.sealAt("{\"event\":\"ping\",\"id\":\"1\"}", 5));
         server.opener().open(first[0], first[1]);
         assertRefused(first[0], first[1]); // replayed
-        String[] older = client.seal("{\"event\":\"ping\",\"id\":\"0\"}", 4);
+        String[] older = parts(client.sealAt("{\"event\":\"ping\",\"id\":\"0\"}", 4));
         assertRefused(older[0], older[1]); // reordered
 
-        String[] next = client.seal("{\"event\":\"ping\",\"id\":\"2\"}", 6);
+        String[] next = parts(client.sealAt("{\"event\":\"ping\",\"id\":\"2\"}", 6));
         byte[] ct = Base64.getDecoder().decode(next[1]);
         ct[0] ^= 1;
         assertRefused(next[0], Base64.getEncoder().encodeToString(ct)); // tampered ciphertext
@@ -149,66 +148,9 @@ class FrameEncryptionTest {
         return base64.replace('+', '-').replace('/', '_').replace("=", "");
     }
 
-    /** A client made from section 10's text, as a WebCrypto one would do it. */
-    private static final class Client {
-        private final KeyPair pair;
-        private SecretKeySpec toServer;
-        private SecretKeySpec fromServer;
-
-        Client() throws Exception {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(new ECGenParameterSpec("secp256r1"));
-            pair = generator.generateKeyPair();
-        }
-
-        String publicKey() {
-            return Base64.getEncoder().encodeToString(pair.getPublic().getEncoded());
-        }
-
-        void derive(String serverPublicKey, String salt) throws Exception {
-            KeyAgreement agreement = KeyAgreement.getInstance("ECDH");
-            agreement.init(pair.getPrivate());
-            agreement.doPhase(
-                    KeyFactory.getInstance("EC")
-                            .generatePublic(
-                                    new X509EncodedKeySpec(Base64.getDecoder().decode(serverPublicKey))),
-                    true);
-            byte[] secret = agreement.generateSecret();
-            byte[] saltBytes = Base64.getDecoder().decode(salt);
-            toServer = new SecretKeySpec(
-                    Hkdf.derive(
-                            secret, saltBytes, "roomcast v1 client->server".getBytes(StandardCharsets.US_ASCII), 32),
-                    "AES");
-            fromServer = new SecretKeySpec(
-                    Hkdf.derive(
-                            secret, saltBytes, "roomcast v1 server->client".getBytes(StandardCharsets.US_ASCII), 32),
-                    "AES");
-        }
-
-        /** @return iv and ct, standard base64 */
-        String[] seal(String frame, long counter) throws Exception {
-            byte[] iv = ByteBuffer.allocate(12).putInt(0).putLong(counter).array();
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, toServer, new GCMParameterSpec(128, iv));
-            byte[] ct = cipher.doFinal(frame.getBytes(StandardCharsets.UTF_8));
-            return new String[] {
-                Base64.getEncoder().encodeToString(iv), Base64.getEncoder().encodeToString(ct)
-            };
-        }
-
-        String open(JsonNode sealed) throws Exception {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(
-                    Cipher.DECRYPT_MODE,
-                    fromServer,
-                    new GCMParameterSpec(
-                            128,
-                            Base64.getDecoder()
-                                    .decode(sealed.path("data").path("iv").asText())));
-            return new String(
-                    cipher.doFinal(Base64.getDecoder()
-                            .decode(sealed.path("data").path("ct").asText())),
-                    StandardCharsets.UTF_8);
-        }
+    /** The {@code iv} and {@code ct} of an encrypted frame's text. */
+    private static String[] parts(String sealed) throws Exception {
+        JsonNode data = JSON.readTree(sealed).path("data");
+        return new String[] {data.path("iv").asText(), data.path("ct").asText()};
     }
 }
