@@ -164,15 +164,12 @@ final class ClusterLink implements PubSubLink, SubscriberConnection.Owner {
         if (classicNames.containsKey(name)) {
             LOG.warnf("Redis refused the subscription to %s: %s; retrying", name, reason);
             long delay = refusals.next();
-            loop.later(() -> shard.vertx()
-                    .setTimer(
-                            delay,
-                            id -> loop.run(() -> {
-                                SubscriptionKind kind = classicNames.get(name);
-                                if (kind != null && !stopped) {
-                                    classic.add(name, kind);
-                                }
-                            })));
+            loop.after(delay, () -> {
+                SubscriptionKind kind = classicNames.get(name);
+                if (kind != null && !stopped) {
+                    classic.add(name, kind);
+                }
+            });
             recheck();
             return;
         }
@@ -279,13 +276,10 @@ final class ClusterLink implements PubSubLink, SubscriberConnection.Owner {
         }
         refreshScheduled = true;
         long delay = refreshes.next();
-        loop.later(() -> shard.vertx()
-                .setTimer(
-                        delay,
-                        id -> loop.run(() -> {
-                            refreshScheduled = false;
-                            refresh();
-                        })));
+        loop.after(delay, () -> {
+            refreshScheduled = false;
+            refresh();
+        });
     }
 
     /** Reads the topology now, from the first node that answers: seeds first, then every node known. */

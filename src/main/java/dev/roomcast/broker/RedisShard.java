@@ -309,13 +309,11 @@ public class RedisShard {
 
     private void retry(Backoff backoff, Runnable attempt) {
         long delay = backoff.next();
-        loop.later(() -> vertx.setTimer(
-                delay,
-                id -> loop.run(() -> {
-                    if (!stopped) {
-                        attempt.run();
-                    }
-                })));
+        loop.after(delay, () -> {
+            if (!stopped) {
+                attempt.run();
+            }
+        });
     }
 
     private interface LostHandler {

@@ -60,15 +60,12 @@ final class StandaloneLink implements PubSubLink, SubscriberConnection.Owner {
         LOG.warnf("Redis refused the subscription to %s: %s; retrying", name, reason);
         listener.inactive(name);
         long delay = refusals.next();
-        loop.later(() -> shard.vertx()
-                .setTimer(
-                        delay,
-                        id -> loop.run(() -> {
-                            SubscriptionKind kind = wanted.get(name);
-                            if (kind != null) {
-                                connection.add(name, kind);
-                            }
-                        })));
+        loop.after(delay, () -> {
+            SubscriptionKind kind = wanted.get(name);
+            if (kind != null) {
+                connection.add(name, kind);
+            }
+        });
     }
 
     @Override

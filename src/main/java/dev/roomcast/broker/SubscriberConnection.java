@@ -259,13 +259,11 @@ final class SubscriberConnection {
 
     private void retry() {
         long delay = backoff.next();
-        loop.later(() -> vertx.setTimer(
-                delay,
-                id -> loop.run(() -> {
-                    if (!stopped && connection == null) {
-                        connect();
-                    }
-                })));
+        loop.after(delay, () -> {
+            if (!stopped && connection == null) {
+                connect();
+            }
+        });
     }
 
     private void received(Response push) {

@@ -28,6 +28,11 @@ public final class ConfinedLoop {
         }
     }
 
+    /** Runs the task on the loop once the delay has passed. */
+    public void after(long delayMillis, Runnable task) {
+        context.owner().setTimer(Math.max(1, delayMillis), id -> run(task));
+    }
+
     /** Queues the task even when already on the loop (after what is queued now). */
     public void later(Runnable task) {
         context.runOnContext(ignored -> task.run());
