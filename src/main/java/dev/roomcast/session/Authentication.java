@@ -62,15 +62,16 @@ class Authentication {
     }
 
     /**
-     * Authenticates at once when the handshake carried a valid token (and reserved the user's connection slot); else the
-     * session waits for {@code authenticate}.
+     * Authenticates at once when the handshake carried a valid token (and reserved the user's connection slot), sealing
+     * what follows {@code connected} when it also carried the client's key; else the session waits for
+     * {@code authenticate}, whose own key counts (one at the handshake of such a session was never read).
      */
-    Uni<Void> start(Session session, VerifiedToken handshakeToken, UserConnectionLimit.Reservation slot) {
+    Uni<Void> start(
+            Session session, VerifiedToken handshakeToken, UserConnectionLimit.Reservation slot, SessionKeys keys) {
         if (handshakeToken == null) {
             return DONE;
         }
-        if (requireEncryption) {
-            // Keys are negotiated with authenticate for now: a client authenticated at the handshake has none.
+        if (requireEncryption && keys == null) {
             if (slot != null && slot.claim()) {
                 session.holdSlot(); // given back with the session
             }
@@ -79,10 +80,10 @@ class Authentication {
         }
         if (slot == null || !slot.claim()) {
             // The reservation outlived its window before the socket opened: take a slot now, as a first message would.
-            return admitted(session, handshakeToken, null, null, null);
+            return admitted(session, handshakeToken, null, null, keys);
         }
         session.holdSlot();
-        return enter(session, handshakeToken, null, null, null);
+        return enter(session, handshakeToken, null, null, keys);
     }
 
     /** {@code authenticate}: a token that does not verify closes with 4003. */

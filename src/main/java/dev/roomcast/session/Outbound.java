@@ -1,5 +1,6 @@
 package dev.roomcast.session;
 
+import dev.roomcast.encryption.FrameSealer;
 import dev.roomcast.error.CloseCode;
 import io.smallrye.mutiny.Uni;
 
@@ -16,8 +17,14 @@ public interface Outbound {
     /** Writes one frame now, without blocking; the bound listener hears how it ended. */
     void send(String frame);
 
-    /** Ends the session with the code and its reason. Lazy: nothing happens until subscribed. */
-    Uni<Void> close(CloseCode code);
+    /**
+     * Ends the session with the code and its reason. A transport that says so in a frame (the last {@code close} frame
+     * of a stream) seals that frame with the session's sealer when it has one (PROTOCOL.md section 10); a WebSocket's
+     * close frame is a control frame, never sealed. Lazy: nothing happens until subscribed.
+     *
+     * @param sealer the session's sealer, or null when the session is not encrypted
+     */
+    Uni<Void> close(CloseCode code, FrameSealer sealer);
 
     /** Whether the transport is closed already (by either side). */
     boolean isClosed();

@@ -317,7 +317,7 @@ public final class Session implements Recipient, WriteListener, FrameInbox.Runne
         }
         closeCode = code;
         settings.metrics.closed(code.code());
-        outbound.close(code).subscribe().with(Session::ignore, Session::ignore);
+        outbound.close(code, sealer).subscribe().with(Session::ignore, Session::ignore);
     }
 
     /** The socket is gone (closed by either side): nothing more is written, and whoever waits for room stops. */

@@ -1,5 +1,6 @@
 package dev.roomcast.session;
 
+import dev.roomcast.encryption.SessionKeys;
 import dev.roomcast.error.CloseCode;
 import dev.roomcast.hub.Hub;
 import dev.roomcast.hub.HubShard;
@@ -58,11 +59,14 @@ public class Sessions {
     }
 
     /**
-     * Authenticates at once when the handshake carried a valid token (and reserved the user's connection slot); else the
-     * session waits for {@code authenticate}. Frames received meanwhile wait for it.
+     * Authenticates at once when the handshake carried a valid token (and reserved the user's connection slot), with the
+     * keys negotiated there when the client asked for encryption (else null); else the session waits for
+     * {@code authenticate}. Frames received meanwhile wait for it.
      */
-    public void start(Session session, VerifiedToken handshakeToken, UserConnectionLimit.Reservation slot) {
-        session.inbox().start(Uni.createFrom().deferred(() -> authentication.start(session, handshakeToken, slot)));
+    public void start(
+            Session session, VerifiedToken handshakeToken, UserConnectionLimit.Reservation slot, SessionKeys keys) {
+        session.inbox()
+                .start(Uni.createFrom().deferred(() -> authentication.start(session, handshakeToken, slot, keys)));
     }
 
     /**

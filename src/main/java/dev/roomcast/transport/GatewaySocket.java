@@ -54,7 +54,8 @@ public class GatewaySocket {
         sessions.start(
                 session,
                 connection.userData().remove(HandshakeAuthentication.TOKEN),
-                connection.userData().remove(HandshakeAuthentication.SLOT));
+                connection.userData().remove(HandshakeAuthentication.SLOT),
+                connection.userData().remove(HandshakeAuthentication.KEYS));
         return DONE;
     }
 

@@ -1,6 +1,8 @@
 package dev.roomcast.transport;
 
 import dev.roomcast.RoomcastConfig;
+import dev.roomcast.encryption.InvalidPublicKeyException;
+import dev.roomcast.encryption.SessionKeys;
 import dev.roomcast.hub.Hub;
 import dev.roomcast.node.Drain;
 import dev.roomcast.security.TokenVerifier;
@@ -22,8 +24,10 @@ import java.util.Optional;
 /**
  * Authentication at the handshake: a token in {@code Authorization: Bearer} or {@code ?access_token=} (for
  * browsers, which cannot set headers on a WebSocket) is verified before the upgrade. Invalid or expired: HTTP 401
- * and no socket. A user who already holds {@code roomcast.max-connections-per-user} sessions: HTTP 429. Valid: the
- * verified identity and the user's connection slot travel to the connection in its {@link UserData}. No token: the
+ * and no socket. A {@code publicKey} (PROTOCOL.md section 10) that is not a P-256 key: HTTP 400. A user who already
+ * holds {@code roomcast.max-connections-per-user} sessions: HTTP 429. Valid: the verified identity, the session's keys
+ * when it asked for encryption and the user's connection slot travel to the connection in its {@link UserData}. No
+ * token: the
  * socket opens unauthenticated and must send {@code authenticate}, unless the pod already holds
  * {@code roomcast.auth.max-unauthenticated} such sockets (503). A draining pod refuses every upgrade with 503.
  */
@@ -33,6 +37,7 @@ public class HandshakeAuthentication implements HttpUpgradeCheck {
     public static final UserData.TypedKey<VerifiedToken> TOKEN = new UserData.TypedKey<>("roomcast.token");
     public static final UserData.TypedKey<UserConnectionLimit.Reservation> SLOT =
             new UserData.TypedKey<>("roomcast.slot");
+    public static final UserData.TypedKey<SessionKeys> KEYS = new UserData.TypedKey<>("roomcast.keys");
     /** The upgraded HTTP connection, which the socket's frames travel on (see {@link WebSocketOutbound}). */
     static final UserData.TypedKey<ConnectionBase> CHANNEL = new UserData.TypedKey<>("roomcast.channel");
 
@@ -75,6 +80,12 @@ public class HandshakeAuthentication implements HttpUpgradeCheck {
         if (verified.isEmpty()) {
             return CheckResult.rejectUpgrade(401, CHALLENGE);
         }
+        SessionKeys keys;
+        try {
+            keys = HandshakeKeys.of(context.httpRequest());
+        } catch (InvalidPublicKeyException e) {
+            return CheckResult.rejectUpgrade(400);
+        }
         // The count is answered on another loop; the upgrade goes on on the request's own.
         Context requestContext = Vertx.currentContext();
         return connectionLimit
@@ -92,6 +103,9 @@ public class HandshakeAuthentication implements HttpUpgradeCheck {
                     }
                     context.userData().put(TOKEN, verified.get());
                     context.userData().put(SLOT, reservation);
+                    if (keys != null) {
+                        context.userData().put(KEYS, keys);
+                    }
                     prepareUpgrade(context);
                     return CheckResult.permitUpgradeSync();
                 });

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonFactory;
 import dev.roomcast.RoomcastConfig;
 import dev.roomcast.broker.Broker;
 import dev.roomcast.broker.StreamDirectory;
+import dev.roomcast.encryption.InvalidPublicKeyException;
+import dev.roomcast.encryption.SessionKeys;
 import dev.roomcast.error.CloseCode;
 import dev.roomcast.error.ErrorCode;
 import dev.roomcast.error.ErrorMapper;
@@ -103,6 +105,13 @@ class SseEndpoint {
             HttpProblem.send(response, authRequired());
             return;
         }
+        SessionKeys keys;
+        try {
+            keys = HandshakeKeys.of(routing.request());
+        } catch (InvalidPublicKeyException e) {
+            HttpProblem.send(response, RoomcastException.badRequest(e.getMessage()));
+            return;
+        }
         Context requestContext = Vertx.currentContext();
         connectionLimit
                 .reserve(token.get().userId())
@@ -119,14 +128,18 @@ class SseEndpoint {
                                                 RETRY_LATER,
                                                 429));
                             } else if (!response.closed()) {
-                                open(response, token.get(), slot);
+                                open(response, token.get(), slot, keys);
                             }
                         },
                         failure -> HttpProblem.send(response, ErrorMapper.map(failure)));
     }
 
-    /** Answers 200 and runs the session on this stream; a slot left unclaimed (the client left) goes back by itself. */
-    private void open(HttpServerResponse response, VerifiedToken token, UserConnectionLimit.Reservation slot) {
+    /**
+     * Answers 200 and runs the session on this stream, sealed after {@code connected} when the client sent its key; a
+     * slot left unclaimed (the client left) goes back by itself.
+     */
+    private void open(
+            HttpServerResponse response, VerifiedToken token, UserConnectionLimit.Reservation slot, SessionKeys keys) {
         response.setStatusCode(200)
                 .setChunked(true)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream")
@@ -144,7 +157,7 @@ class SseEndpoint {
         response.endHandler(ended);
         response.closeHandler(ended);
         streams.opened(inbox);
-        sessions.start(session, token, slot);
+        sessions.start(session, token, slot, keys);
     }
 
     private void post(RoutingContext routing) {

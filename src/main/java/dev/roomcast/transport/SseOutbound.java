@@ -1,5 +1,6 @@
 package dev.roomcast.transport;
 
+import dev.roomcast.encryption.FrameSealer;
 import dev.roomcast.error.CloseCode;
 import dev.roomcast.protocol.ServerFrames;
 import dev.roomcast.session.Outbound;
@@ -17,7 +18,8 @@ import io.vertx.core.http.HttpServerResponse;
  * A session's frames as Server-Sent Events (PROTOCOL.md section 11): each frame one {@code data:} line and a blank
  * line, each written (and so flushed) on its own; a comment line ({@code : hb}) whenever nothing was written for half
  * of {@code heartbeatMs}, so that no proxy sees the stream idle for longer than {@code heartbeatMs}; the end as a last
- * {@code close} frame carrying the code a WebSocket would have been closed with. Confined to the stream's event loop.
+ * {@code close} frame carrying the code a WebSocket would have been closed with (sealed like the frames before it on an
+ * encrypted session). Confined to the stream's event loop.
  */
 final class SseOutbound implements Outbound, Handler<AsyncResult<Void>> {
 
@@ -73,14 +75,15 @@ final class SseOutbound implements Outbound, Handler<AsyncResult<Void>> {
     }
 
     @Override
-    public Uni<Void> close(CloseCode code) {
+    public Uni<Void> close(CloseCode code, FrameSealer sealer) {
         return Uni.createFrom().emitter(emitter -> {
             if (isClosed()) {
                 emitter.fail(new HttpClosedException("the stream has ended"));
                 return;
             }
+            String close = frames.close(code.code(), code.reason());
             lastWriteNanos = System.nanoTime();
-            response.end(Buffer.buffer(event(frames.close(code.code(), code.reason()))))
+            response.end(Buffer.buffer(event(sealer == null ? close : sealer.seal(close))))
                     .onComplete(result -> {
                         if (result.succeeded()) {
                             emitter.complete(null);

@@ -1,5 +1,6 @@
 package dev.roomcast.transport;
 
+import dev.roomcast.encryption.FrameSealer;
 import dev.roomcast.error.CloseCode;
 import dev.roomcast.session.Outbound;
 import dev.roomcast.session.WriteListener;
@@ -116,7 +117,7 @@ final class WebSocketOutbound implements Outbound, ChannelFutureListener {
     }
 
     @Override
-    public Uni<Void> close(CloseCode code) {
+    public Uni<Void> close(CloseCode code, FrameSealer sealer) {
         return connection.close(new CloseReason(code.code(), code.reason()));
     }
 

@@ -34,6 +34,9 @@ public abstract class ProtocolClient implements AutoCloseable {
     /** The server's close code (completed exceptionally when the transport ended without one). */
     protected final CompletableFuture<Integer> closed = new CompletableFuture<>();
 
+    /** The keys of an encrypted session (PROTOCOL.md section 10), or null; used by the transport's reader thread. */
+    private volatile SealedFrames sealed;
+
     private volatile long closedAtNanos;
     private final List<JsonNode> backlog = new ArrayList<>();
     private final AtomicInteger ids = new AtomicInteger();
@@ -43,8 +46,47 @@ public abstract class ProtocolClient implements AutoCloseable {
         closed.whenComplete((code, failure) -> closedAtNanos = System.nanoTime());
     }
 
-    /** Sends one text frame. */
+    /** Sends one text frame (sealed, once the session is encrypted). */
     public abstract ProtocolClient send(String text);
+
+    /**
+     * Makes this an encrypted session's client: the first {@code connected} that says {@code encrypted} derives the
+     * keys, and every later frame is opened as it arrives (so that waits, requests and close frames read plaintext) and
+     * sealed as it leaves. A frame that arrives after it in plaintext, or does not open, arrives as a frame of event
+     * {@code <not sealed>} that no test expects. Call before the session opens.
+     */
+    protected void sealWith(SealedFrames keys) {
+        this.sealed = keys;
+    }
+
+    /** What goes on the wire for a frame: the frame itself, or its {@code encrypted} frame. */
+    protected String outgoing(String text) {
+        SealedFrames keys = sealed;
+        return keys == null || !keys.agreed() ? text : keys.seal(text);
+    }
+
+    /** A frame as it arrived, read as the client sees it: opened when the session is encrypted. */
+    protected JsonNode arrived(JsonNode frame) {
+        SealedFrames keys = sealed;
+        if (keys == null) {
+            return frame;
+        }
+        if (!keys.agreed()) {
+            if ("connected".equals(frame.path("event").asText())
+                    && frame.path("data").path("encrypted").asBoolean()) {
+                keys.connected(frame);
+            }
+            return frame;
+        }
+        try {
+            return keys.open(frame);
+        } catch (RuntimeException | AssertionError e) {
+            ObjectNode refused = JSON.createObjectNode().put("event", "<not sealed>");
+            refused.put("error", String.valueOf(e.getMessage()));
+            refused.set("frame", frame);
+            return refused;
+        }
+    }
 
     /** Sends frames in order, as the transport batches them best (over SSE, one POST of a JSON array). */
     public ProtocolClient sendAll(List<String> frames) {

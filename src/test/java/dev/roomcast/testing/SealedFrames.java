@@ -29,6 +29,7 @@ public final class SealedFrames {
     private SecretKeySpec toServer;
     private SecretKeySpec fromServer;
     private long sent;
+    private long received;
 
     public SealedFrames() {
         try {
@@ -43,6 +44,18 @@ public final class SealedFrames {
     /** The {@code publicKey} to send: SPKI DER, standard base64. */
     public String publicKey() {
         return Base64.getEncoder().encodeToString(pair.getPublic().getEncoded());
+    }
+
+    /** The {@code publicKey} query parameter of a handshake: SPKI DER, base64url without padding. */
+    public String publicKeyUrlSafe() {
+        return Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(pair.getPublic().getEncoded());
+    }
+
+    /** Whether the keys were derived from {@code connected}. */
+    public boolean agreed() {
+        return fromServer != null;
     }
 
     /** Derives the keys from a {@code connected} frame's {@code serverPublicKey} and {@code salt}. */
@@ -89,20 +102,23 @@ public final class SealedFrames {
         }
     }
 
-    /** The frame an {@code encrypted} frame carries; fails when it is not one or does not decrypt. */
+    /**
+     * The frame an {@code encrypted} frame carries; fails when it is not one, does not decrypt, or does not carry the
+     * server's next counter (the server numbers its frames 0, 1, 2, ... and a client must see each once, in order).
+     */
     public JsonNode open(JsonNode frame) {
         if (!"encrypted".equals(frame.path("event").asText())) {
             throw new AssertionError("not an encrypted frame: " + frame);
         }
+        byte[] iv = Base64.getDecoder().decode(frame.path("data").path("iv").asText());
+        ByteBuffer expected = ByteBuffer.allocate(12).putInt(0).putLong(received);
+        if (!ByteBuffer.wrap(iv).equals(expected.flip())) {
+            throw new AssertionError("iv " + Base64.getEncoder().encodeToString(iv) + " is not counter " + received);
+        }
+        received++;
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(
-                    Cipher.DECRYPT_MODE,
-                    fromServer,
-                    new GCMParameterSpec(
-                            128,
-                            Base64.getDecoder()
-                                    .decode(frame.path("data").path("iv").asText())));
+            cipher.init(Cipher.DECRYPT_MODE, fromServer, new GCMParameterSpec(128, iv));
             return JSON.readTree(new String(
                     cipher.doFinal(Base64.getDecoder()
                             .decode(frame.path("data").path("ct").asText())),

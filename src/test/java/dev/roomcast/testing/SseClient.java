@@ -54,8 +54,30 @@ public final class SseClient extends ProtocolClient {
         return connect(base, token, Map.of(), "?access_token=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
     }
 
+    /**
+     * Opens a stream whose session is encrypted with these keys (PROTOCOL.md section 10), its {@code publicKey} in the
+     * query with the token, and waits for {@code connected}; later frames are sealed and opened by the client.
+     */
+    public static SseClient encrypted(URI base, String token, SealedFrames keys) {
+        return connect(
+                base,
+                token,
+                Map.of(),
+                "?access_token=" + URLEncoder.encode(token, StandardCharsets.UTF_8) + "&publicKey="
+                        + keys.publicKeyUrlSafe(),
+                keys);
+    }
+
     private static SseClient connect(URI base, String token, Map<String, String> headers, String query) {
+        return connect(base, token, headers, query, null);
+    }
+
+    private static SseClient connect(
+            URI base, String token, Map<String, String> headers, String query, SealedFrames keys) {
         SseClient client = new SseClient(base, token);
+        if (keys != null) {
+            client.sealWith(keys);
+        }
         HttpResponse<InputStream> response = open(base, headers, query);
         if (response.statusCode() != 200) {
             throw new IllegalStateException("GET /sse answered " + response.statusCode() + ": " + body(response));
@@ -114,7 +136,11 @@ public final class SseClient extends ProtocolClient {
 
     @Override
     public SseClient send(String text) {
-        HttpResponse<String> answer = post(postBase, clientId(), token, text);
+        return postBody(outgoing(text));
+    }
+
+    private SseClient postBody(String body) {
+        HttpResponse<String> answer = post(postBase, clientId(), token, body);
         if (answer.statusCode() != 202) {
             throw new AssertionError("POST answered " + answer.statusCode() + ": " + answer.body());
         }
@@ -124,7 +150,8 @@ public final class SseClient extends ProtocolClient {
     /** Sends several frames in one POST (a JSON array). */
     @Override
     public SseClient sendAll(List<String> frames) {
-        return send("[" + String.join(",", frames) + "]");
+        return postBody(
+                "[" + String.join(",", frames.stream().map(this::outgoing).toList()) + "]");
     }
 
     @Override
@@ -132,7 +159,7 @@ public final class SseClient extends ProtocolClient {
         if (closed.isDone()) {
             return;
         }
-        HttpResponse<String> answer = post(postBase, clientId(), token, text);
+        HttpResponse<String> answer = post(postBase, clientId(), token, outgoing(text));
         if (answer.statusCode() != 202 && !(answer.statusCode() == 404 && awaitEnded())) {
             throw new AssertionError("POST answered " + answer.statusCode() + ": " + answer.body());
         }
@@ -230,7 +257,7 @@ public final class SseClient extends ProtocolClient {
     private void dispatch(String text) {
         JsonNode frame;
         try {
-            frame = JSON.readTree(text);
+            frame = arrived(JSON.readTree(text));
         } catch (IOException e) {
             incoming.add(JSON.createObjectNode().put("event", "<not json>").put("text", text));
             return;

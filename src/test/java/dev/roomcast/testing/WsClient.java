@@ -64,14 +64,25 @@ public final class WsClient extends ProtocolClient {
     }
 
     public static WsClient open(URI base, String query, Map<String, String> headers) {
+        return open(base, query, headers, null);
+    }
+
+    /**
+     * Opens a socket whose session is encrypted with these keys (PROTOCOL.md section 10): the caller sends the key, at
+     * the upgrade ({@code publicKey} in the query) or in {@code authenticate}; from {@code connected} on, frames are
+     * sealed and opened by the client.
+     */
+    public static WsClient open(URI base, String query, Map<String, String> headers, SealedFrames keys) {
         URI uri = URI.create(base.toString().replaceFirst("^http", "ws").replaceAll("/+$", "") + "/ws"
                 + (query == null ? "" : "?" + query));
         WsClient client = new WsClient();
+        if (keys != null) {
+            client.sealWith(keys);
+        }
         WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(WAIT);
         headers.forEach(builder::header);
         try {
-            client.socket = builder.buildAsync(uri, new Listener(client.incoming, client.closed))
-                    .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            client.socket = builder.buildAsync(uri, new Listener(client)).get(WAIT.toSeconds(), TimeUnit.SECONDS);
             return client;
         } catch (ExecutionException e) {
             throw new IllegalStateException("WebSocket upgrade failed: " + e.getCause(), e.getCause());
@@ -89,14 +100,14 @@ public final class WsClient extends ProtocolClient {
 
     @Override
     public WsClient send(String text) {
-        socket.sendText(text, true).join();
+        socket.sendText(outgoing(text), true).join();
         return this;
     }
 
     @Override
     public void sendIfOpen(String text) {
         try {
-            socket.sendText(text, true).join();
+            socket.sendText(outgoing(text), true).join();
         } catch (CompletionException e) {
             if (!closed.isDone() && !socket.isOutputClosed()) {
                 throw e;
@@ -126,13 +137,15 @@ public final class WsClient extends ProtocolClient {
     }
 
     private static final class Listener implements WebSocket.Listener {
+        private final WsClient client;
         private final LinkedBlockingQueue<JsonNode> incoming;
         private final CompletableFuture<Integer> closed;
         private final StringBuilder partial = new StringBuilder();
 
-        Listener(LinkedBlockingQueue<JsonNode> incoming, CompletableFuture<Integer> closed) {
-            this.incoming = incoming;
-            this.closed = closed;
+        Listener(WsClient client) {
+            this.client = client;
+            this.incoming = client.incoming;
+            this.closed = client.closed;
         }
 
         @Override
@@ -142,7 +155,7 @@ public final class WsClient extends ProtocolClient {
                 String text = partial.toString();
                 partial.setLength(0);
                 try {
-                    incoming.add(JSON.readTree(text));
+                    incoming.add(client.arrived(JSON.readTree(text)));
                 } catch (IOException e) {
                     incoming.add(
                             JSON.createObjectNode().put("event", "<not json>").put("text", text));
