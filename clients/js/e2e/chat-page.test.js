@@ -15,6 +15,7 @@ import {
   messageItem,
   openPage,
   openRoom,
+  recordTraffic,
   rest,
   roomButton,
   sendFromComposer,
@@ -356,6 +357,42 @@ scenario('with ?transports=polling the page chats over the REST API alone', asyn
   await carol.page.waitForFunction(() => document.getElementById('room-error').textContent.startsWith('UNSUPPORTED_TRANSPORT'));
   assert.deepEqual(carol.errors, []);
   await carol.context.close();
+});
+
+scenario('with ?encryption=on the page chats with every frame sealed, over WebSocket and over Server-Sent Events', async () => {
+  const traffic = {};
+  const open = (name, base, query) =>
+    openPage(browser, base, tokens.carol, { query, beforeLoad: async (page) => (traffic[name] = await recordTraffic(page)) });
+  const sealedSocket = await open('websocket', podA, '?encryption=on');
+  const sealedStream = await open('sse', podB, '?encryption=on&transports=sse');
+  assert.equal(await sealedSocket.page.$eval('#banner', (banner) => banner.dataset.transport), 'websocket');
+  assert.equal(await sealedStream.page.$eval('#banner', (banner) => banner.dataset.transport), 'sse');
+  await openRoom(sealedSocket.page, rooms.main);
+  await openRoom(sealedStream.page, rooms.main);
+  await sendFromComposer(sealedSocket.page, 'sealed over a socket');
+  await waitForMessage(bob.page, 'sealed over a socket');
+  await waitForMessage(sealedStream.page, 'sealed over a socket');
+  await sendFromComposer(sealedStream.page, 'sealed over a stream');
+  await waitForMessage(sealedSocket.page, 'sealed over a stream');
+  await sendFromComposer(bob.page, 'plain to both');
+  await waitForMessage(sealedSocket.page, 'plain to both');
+  await waitForMessage(sealedStream.page, 'plain to both');
+
+  for (const [name, frames] of Object.entries(traffic)) {
+    assert.ok(frames.received.length > 3 && frames.sent.length > 1, `${name}: traffic seen (${frames.received.length} in, ${frames.sent.length} out)`);
+    const [connected, ...later] = frames.received.map((text) => JSON.parse(text));
+    assert.equal(connected.event, 'connected', name);
+    assert.equal(connected.data.encrypted, true, name);
+    for (const frame of later) assert.equal(frame.event, 'encrypted', `${name}: ${JSON.stringify(frame).slice(0, 80)}`);
+    for (const body of frames.sent) {
+      const sent = [JSON.parse(body)].flat();
+      for (const frame of sent) assert.equal(frame.event, 'encrypted', `${name} sent ${body.slice(0, 80)}`);
+    }
+    assert.ok(!frames.received.some((text) => text.includes('sealed over')), `${name}: no text in the clear`);
+  }
+  assert.deepEqual([...sealedSocket.errors, ...sealedStream.errors], []);
+  await sealedSocket.context.close();
+  await sealedStream.context.close();
 });
 
 scenario('a pod killed mid-conversation: the page reconnects and shows every message exactly once, in order', async () => {

@@ -24,11 +24,13 @@ export function launchChromium() {
 
 /**
  * A user's page in its own browser context (its own storage), token in the URL fragment as an embedding application
- * passes it. Page errors fail the test that reads `errors`.
+ * passes it. Page errors fail the test that reads `errors`. `beforeLoad` runs on the page before it loads (to watch
+ * its traffic, say).
  */
-export async function openPage(browser, base, token, { query = '', viewport = { width: 1200, height: 800 } } = {}) {
+export async function openPage(browser, base, token, { query = '', viewport = { width: 1200, height: 800 }, beforeLoad } = {}) {
   const context = await browser.createBrowserContext();
   const page = await context.newPage();
+  await beforeLoad?.(page);
   const errors = [];
   page.on('pageerror', (error) => errors.push(error.message));
   page.on('dialog', (dialog) => dialog.accept());
@@ -94,3 +96,20 @@ export async function sendFromComposer(page, text) {
 }
 
 export const messageItem = (id) => `#messages .message[data-id="${id}"]`;
+
+/**
+ * Every WebSocket frame and SSE message the page sends and receives, as DevTools sees them on the wire (the
+ * payloads the page's own code never touches): call before the page loads.
+ */
+export async function recordTraffic(page) {
+  const frames = { received: [], sent: [] };
+  const devtools = await page.createCDPSession();
+  await devtools.send('Network.enable');
+  devtools.on('Network.webSocketFrameReceived', ({ response }) => frames.received.push(response.payloadData));
+  devtools.on('Network.webSocketFrameSent', ({ response }) => frames.sent.push(response.payloadData));
+  devtools.on('Network.eventSourceMessageReceived', ({ data }) => frames.received.push(data));
+  devtools.on('Network.requestWillBeSent', ({ request }) => {
+    if (request.method === 'POST' && /\/sse\//.test(request.url)) frames.sent.push(request.postData ?? '');
+  });
+  return frames;
+}

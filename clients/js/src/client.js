@@ -1,6 +1,7 @@
 import { createBackoff } from './backoff.js';
 import { decideAfterClose } from './close-policy.js';
 import { Emitter } from './emitter.js';
+import { createKeyExchange, createSealedSession } from './encryption.js';
 import { RoomcastError } from './errors.js';
 import { tokenExpiryMs } from './jwt.js';
 import { Outbox, newClientMsgId } from './outbox.js';
@@ -61,6 +62,8 @@ export class RoomcastClient {
   #EventSource;
   /** @type {(url: string, init: any) => Promise<any>} */
   #fetch;
+  /** WebCrypto with `encryption: true` (a key pair per connection), else null. @type {SubtleCrypto | null} */
+  #subtle;
   /** The transports to use, in order. @type {TransportName[]} */
   #transports;
   /** Index in #transports of the transport the next attempt uses: chosen by #noteAttempt and #startCycle. */
@@ -151,11 +154,26 @@ export class RoomcastClient {
     if (typeof pollIntervalMs !== 'number' || !(pollIntervalMs > 0) || !Number.isFinite(pollIntervalMs)) {
       throw new TypeError('options.pollIntervalMs must be a positive number of milliseconds');
     }
-    this.#transports = chooseTransports(options.transports, {
-      websocket: typeof WebSocketClass === 'function',
-      sse: typeof EventSourceClass === 'function' && typeof fetchFn === 'function',
-      polling: typeof fetchFn === 'function',
-    });
+    if (options.encryption !== undefined && typeof options.encryption !== 'boolean') {
+      throw new TypeError('options.encryption must be a boolean');
+    }
+    const encryption = options.encryption === true;
+    const subtle = (options.crypto ?? globalThis.crypto)?.subtle;
+    if (encryption && (!subtle || typeof subtle.generateKey !== 'function')) {
+      throw new TypeError(
+        'options.encryption needs WebCrypto (crypto.subtle): a secure context in browsers (https, or localhost), Node 20+, or options.crypto',
+      );
+    }
+    this.#transports = chooseTransports(
+      options.transports,
+      {
+        websocket: typeof WebSocketClass === 'function',
+        sse: typeof EventSourceClass === 'function' && typeof fetchFn === 'function',
+        polling: typeof fetchFn === 'function',
+      },
+      encryption,
+    );
+    this.#subtle = encryption ? subtle : null;
     this.#transportName = this.#transports[0];
     this.#url = options.url;
     this.#staticToken = options.token;
@@ -302,6 +320,20 @@ export class RoomcastClient {
       return;
     }
     if (generation !== this.#generation || !this.#running) return;
+    /** @type {import('./encryption.js').SealedSession | null} */
+    let sealed = null;
+    if (this.#subtle) {
+      try {
+        sealed = createSealedSession(await createKeyExchange(this.#subtle));
+      } catch (cause) {
+        if (generation !== this.#generation || !this.#running) return;
+        const error = new RoomcastError('ENCRYPTION_FAILED', `could not make a key pair: ${describe(cause)}`, {}, { cause });
+        this.#emitter.emit('error', error);
+        this.#stop({ code: null, reason: error.message }, error);
+        return;
+      }
+      if (generation !== this.#generation || !this.#running) return;
+    }
     this.#token = token;
     const name = this.#transports[this.#transportIndex];
     this.#transportName = name;
@@ -319,7 +351,7 @@ export class RoomcastClient {
       },
     };
     try {
-      this.#transport = this.#createTransport(name, token, handlers);
+      this.#transport = this.#createTransport(name, token, handlers, sealed);
     } catch (cause) {
       // A constructor that throws (malformed url) would throw on every retry: stop instead of looping.
       const what = name === 'sse' ? 'an event stream' : name === 'polling' ? 'a polling session' : 'a WebSocket';
@@ -336,12 +368,16 @@ export class RoomcastClient {
    * @param {TransportName} name
    * @param {string} token
    * @param {import('./transport-websocket.js').TransportHandlers} handlers
+   * @param {import('./encryption.js').SealedSession | null} sealed this connection's keys with `encryption: true`
    * @returns {Transport}
    */
-  #createTransport(name, token, handlers) {
+  #createTransport(name, token, handlers, sealed) {
     const timers = { setTimeout: this.#later, clearTimeout: this.#clearTimer };
     if (name === 'sse') {
-      return createSseTransport({ url: this.#url, token, EventSource: this.#EventSource, fetch: this.#fetch, ...timers }, handlers);
+      return createSseTransport(
+        { url: this.#url, token, EventSource: this.#EventSource, fetch: this.#fetch, ...timers, sealed },
+        handlers,
+      );
     }
     if (name === 'polling') {
       return createPollingTransport(
@@ -357,7 +393,7 @@ export class RoomcastClient {
         handlers,
       );
     }
-    return createWebSocketTransport({ url: this.#url, token, WebSocket: this.#WebSocket }, handlers);
+    return createWebSocketTransport({ url: this.#url, token, WebSocket: this.#WebSocket, sealed }, handlers);
   }
 
   /** @param {any} frame */
@@ -868,13 +904,16 @@ export class RoomcastClient {
  * The transports to use, in order: `transports` as given (each must be available), or by default
  * those of ['websocket', 'sse', 'polling'] this runtime has (Node 20 has no EventSource, so there
  * it is WebSocket, then polling).
+ * With `encryption`, polling is left out of the default and refused when named: it has no session to
+ * encrypt (protocol.md 12 covers the WebSocket and SSE sessions; the REST API relies on TLS).
  * @param {unknown} wanted
  * @param {Record<TransportName, boolean>} available
+ * @param {boolean} encryption
  * @returns {TransportName[]}
  */
-function chooseTransports(wanted, available) {
+function chooseTransports(wanted, available, encryption) {
   if (wanted === undefined) {
-    const usable = TRANSPORTS.filter((name) => available[name]);
+    const usable = TRANSPORTS.filter((name) => available[name] && !(encryption && name === 'polling'));
     if (usable.length === 0) {
       throw new TypeError(
         'no WebSocket implementation: pass options.WebSocket (on Node 20, the `ws` package), options.EventSource for the SSE transport, or options.fetch for polling',
@@ -890,6 +929,9 @@ function chooseTransports(wanted, available) {
     if (!TRANSPORTS.includes(name)) throw new TypeError(`unknown transport ${JSON.stringify(name)} in options.transports`);
     if (seen.has(name)) throw new TypeError(`transport '${name}' is named twice in options.transports`);
     seen.add(name);
+    if (encryption && name === 'polling') {
+      throw new TypeError("the polling transport cannot be encrypted: leave it out of options.transports with encryption: true");
+    }
     if (!available[/** @type {TransportName} */ (name)]) {
       throw new TypeError(
         name === 'websocket'

@@ -35,6 +35,10 @@ export function decideAfterClose({ code, reason = '' }, { reconnectAt = null, no
     case 1008:
       // Too many invalid frames or the per-user connection limit: reconnecting would only repeat it.
       return { action: 'stop', reason: reason || 'policy violation' };
+    case 4004:
+      // Encryption required (or a key the server cannot use, or a server that would not encrypt when we
+      // asked): the same client would be refused again.
+      return { action: 'stop', reason: reason || 'encryption required' };
     case 4006:
       return { action: 'stop', reason: reason || 'disconnected by the server' };
     default:

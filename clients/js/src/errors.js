@@ -17,6 +17,12 @@ export const ClientErrorCodes = Object.freeze({
   /** The server sent something that is not one JSON object with an `event`. */
   BAD_FRAME: 'BAD_FRAME',
   /**
+   * With `encryption: true`: the server did not agree to encrypt the session (it ends as close 4004, and
+   * the client stops), or sent a frame that does not open (it ends as a lost connection, and the client
+   * reconnects).
+   */
+  ENCRYPTION_FAILED: 'ENCRYPTION_FAILED',
+  /**
    * The polling transport cannot do it: the REST API has no equivalent (message.edit, reactions,
    * read, publish, typing as a request...) or the room is not a `chat:` room.
    */

@@ -105,6 +105,15 @@ interface BaseClientOptions {
   EventSource?: EventSourceConstructor;
   /** fetch for the SSE transport's POSTs and the polling transport's requests. Default `globalThis.fetch`. */
   fetch?: FetchLike;
+  /**
+   * Encrypt every frame after `connected` (protocol.md 12), for deployments where TLS ends before the gateway: a
+   * fresh ECDH P-256 key pair per connection, sent as `publicKey` in the handshake's query, and AES-256-GCM both ways.
+   * Needs WebCrypto (a secure context in browsers: https or localhost). The polling transport has no session to
+   * encrypt: it is left out of the default transports, and naming it is an error. Default false.
+   */
+  encryption?: boolean;
+  /** WebCrypto for `encryption`. Default `globalThis.crypto`. */
+  crypto?: { subtle: SubtleCrypto };
   /** Reconnect backoff, with full jitter: delay = random(0, min(maxMs, initialMs * 2^attempt)). */
   backoff?: BackoffOptions;
   /** Source of randomness for the jitter, in [0, 1). Default `Math.random`. */
@@ -174,6 +183,10 @@ export interface ConnectedData {
   time: string;
   pod: string;
   heartbeatMs: number;
+  /** True on a session encrypted with `encryption: true` (protocol.md 12); then also `serverPublicKey` and `salt`. */
+  encrypted?: boolean;
+  serverPublicKey?: string;
+  salt?: string;
 }
 
 /** `data` of an `error` frame. */
@@ -286,6 +299,9 @@ export interface RoomEvents {
  * the problem body of a refused SSE POST or polling request (then `details.status` is the HTTP status).
  * `UNSUPPORTED_TRANSPORT`: over polling, what the REST API cannot do (`message.edit`, `message.delete`,
  * reactions, pins, `read`, `publish`, `typing` as a request, unknown events, and joins of rooms outside `chat:`).
+ * `ENCRYPTION_FAILED`: with `encryption: true`, the server did not agree to encrypt (the client stops, as after
+ * close 4004), a frame did not open (the connection counts as lost, and the client reconnects and recovers), or no
+ * key pair could be made.
  */
 export type ClientErrorCode =
   | 'TIMEOUT'
@@ -294,6 +310,7 @@ export type ClientErrorCode =
   | 'CANCELLED'
   | 'TOKEN_UNAVAILABLE'
   | 'BAD_FRAME'
+  | 'ENCRYPTION_FAILED'
   | 'UNSUPPORTED_TRANSPORT';
 
 export type ServerErrorCode =

@@ -1,5 +1,6 @@
 import { RoomcastError } from './errors.js';
 import { receiveFrame } from './frame.js';
+import { sealedInbound } from './sealed-transport.js';
 
 /** protocol.md 11.2: a POST carries 1 to 20 frames. */
 export const MAX_FRAMES_PER_POST = 20;
@@ -50,17 +51,24 @@ export function httpBaseUrl(url) {
  *   Activity (`onActivity`) is therefore every message event (and the stream opening), and on a
  *   quiet stream the client's silence check falls back to its ping.
  *
+ * - With `sealed` (protocol.md 12) the key goes in the stream's query; frames on the stream (its
+ *   `close` frame too) are opened in order before anything above looks at them, and frames are sealed
+ *   in sending order before they join the queue, whose one-POST-at-a-time order is then the counter order
+ *   the server needs.
+ *
  * @param {{
  *   url: string, token: string, EventSource: any, fetch: (url: string, init: any) => Promise<any>,
  *   setTimeout: (fn: () => void, ms: number) => unknown, clearTimeout: (handle: unknown) => void,
+ *   sealed?: import('./encryption.js').SealedSession | null,
  * }} options
  * @param {import('./transport-websocket.js').TransportHandlers} handlers
  * @returns {import('./transport-websocket.js').Transport}
  */
-export function createSseTransport({ url, token, EventSource, fetch, setTimeout, clearTimeout }, handlers) {
+export function createSseTransport({ url, token, EventSource, fetch, setTimeout, clearTimeout, sealed = null }, handlers) {
   const base = httpBaseUrl(url);
   // The query parameter: EventSource cannot set headers (protocol.md 11.1).
-  const source = new EventSource(`${base}/sse?access_token=${encodeURIComponent(token)}`);
+  const key = sealed ? `&publicKey=${sealed.publicKey}` : '';
+  const source = new EventSource(`${base}/sse?access_token=${encodeURIComponent(token)}${key}`);
   let postToken = token;
   /** @type {string | null} from the `connected` frame: the session the POSTs name */
   let clientId = null;
@@ -99,10 +107,17 @@ export function createSseTransport({ url, token, EventSource, fetch, setTimeout,
     if (!finished) handlers.onActivity?.();
   };
 
+  const inbound = sealedInbound(sealed, handlers, { deliver: (frame) => handle(frame), fail: end });
+
   source.onmessage = (/** @type {{data: unknown}} */ message) => {
     if (finished) return;
     const frame = receiveFrame(message.data, handlers);
-    if (!frame) return;
+    if (frame) inbound.receive(frame);
+  };
+
+  /** @param {any} frame */
+  const handle = (frame) => {
+    if (finished) return;
     if (frame.event === 'close' && frame.id === undefined) {
       // Where a WebSocket would have been closed: the stream's last frame (protocol.md 11.1).
       const code = frame.data?.code;
@@ -121,7 +136,16 @@ export function createSseTransport({ url, token, EventSource, fetch, setTimeout,
 
   source.onerror = () => {
     if (finished) return;
-    end(LOST, clientId == null ? 'the event stream could not be opened' : 'the event stream ended without a close frame');
+    const reason = clientId == null ? 'the event stream could not be opened' : 'the event stream ended without a close frame';
+    // Closed now: left open, EventSource would reconnect by itself. Its end counts after the frames before it.
+    source.onmessage = null;
+    source.onerror = null;
+    try {
+      source.close();
+    } catch {
+      // already closed
+    }
+    inbound.then(() => end(LOST, reason));
   };
 
   const pump = () => {
@@ -230,13 +254,26 @@ export function createSseTransport({ url, token, EventSource, fetch, setTimeout,
     end(LOST, `POST /sse answered ${status || 'without a status'}`);
   };
 
+  /** @param {string} json @param {any} frame */
+  const enqueue = (json, frame) => {
+    if (finished || gone) return;
+    queue.push({ json, frame });
+    pump();
+  };
+
   return {
     name: 'sse',
     heartbeats: false,
     send(frame) {
       if (finished || gone) return false;
-      queue.push({ json: JSON.stringify(frame), frame });
-      pump();
+      if (sealed) {
+        sealed.seal(frame).then(
+          (json) => enqueue(json, frame),
+          (error) => inbound.fail(error),
+        );
+      } else {
+        enqueue(JSON.stringify(frame), frame);
+      }
       return true;
     },
     close() {

@@ -1,5 +1,9 @@
 import { RoomcastError } from './errors.js';
 import { receiveFrame } from './frame.js';
+import { sealedInbound } from './sealed-transport.js';
+
+/** The close code the client sends when it abandons a session it cannot read. */
+const ABANDONED = 4000;
 
 /**
  * One WebSocket session, reduced to what the client needs: frames in, frames out, one close.
@@ -26,13 +30,17 @@ import { receiveFrame } from './frame.js';
  *   onActivity?(): void,
  * }} TransportHandlers
  *
- * @param {{url: string, token: string, WebSocket: any}} options
+ * With `sealed` (protocol.md 12), the key goes in the handshake's query, and frames are opened and
+ * sealed in order on their way (see sealed-transport.js for what ends such a session).
+ *
+ * @param {{url: string, token: string, WebSocket: any, sealed?: import('./encryption.js').SealedSession | null}} options
  * @param {TransportHandlers} handlers
  * @returns {Transport}
  */
-export function createWebSocketTransport({ url, token, WebSocket }, handlers) {
+export function createWebSocketTransport({ url, token, WebSocket, sealed = null }, handlers) {
   // The query parameter, not a header: browsers cannot set headers on a WebSocket (protocol.md 1).
-  const target = `${webSocketBaseUrl(url)}/ws?access_token=${encodeURIComponent(token)}`;
+  const key = sealed ? `&publicKey=${sealed.publicKey}` : '';
+  const target = `${webSocketBaseUrl(url)}/ws?access_token=${encodeURIComponent(token)}${key}`;
   const ws = new WebSocket(target);
   let finished = false;
 
@@ -44,18 +52,52 @@ export function createWebSocketTransport({ url, token, WebSocket }, handlers) {
     ws.onopen = null;
   };
 
+  /** @param {number} code @param {string} reason */
+  const end = (code, reason) => {
+    if (finished) return;
+    detach();
+    handlers.onClose({ code, reason });
+  };
+  const inbound = sealedInbound(sealed, handlers, {
+    deliver: (frame) => {
+      if (!finished) handlers.onFrame(frame);
+    },
+    fail: (code, reason) => {
+      if (finished) return;
+      detach();
+      try {
+        ws.close(ABANDONED, reason);
+      } catch {
+        // already closed
+      }
+      handlers.onClose({ code, reason });
+    },
+  });
+
   ws.onmessage = (/** @type {{data: unknown}} */ message) => {
     if (finished) return;
     const frame = receiveFrame(message.data, handlers);
-    if (!frame) return;
-    handlers.onFrame(frame);
+    if (frame) inbound.receive(frame);
   };
   // Browsers and the `ws` package both follow an error with a close event; that is where we act.
   ws.onerror = () => {};
   ws.onclose = (/** @type {{code?: number, reason?: string}} */ event) => {
     if (finished) return;
-    detach();
-    handlers.onClose({ code: typeof event?.code === 'number' ? event.code : 1006, reason: event?.reason ?? '' });
+    const code = typeof event?.code === 'number' ? event.code : 1006;
+    const reason = event?.reason ?? '';
+    // After the frames that came before it, however long they take to open.
+    inbound.then(() => end(code, reason));
+  };
+
+  /** @param {string} json */
+  const write = (json) => {
+    try {
+      ws.send(json);
+      return true;
+    } catch {
+      // Sending on a socket that is going away: its close event will follow.
+      return false;
+    }
   };
 
   return {
@@ -63,13 +105,16 @@ export function createWebSocketTransport({ url, token, WebSocket }, handlers) {
     heartbeats: true,
     send(frame) {
       if (finished) return false;
-      try {
-        ws.send(JSON.stringify(frame));
+      if (sealed) {
+        sealed.seal(frame).then(
+          (json) => {
+            if (!finished) write(json);
+          },
+          (error) => inbound.fail(error),
+        );
         return true;
-      } catch {
-        // Sending on a socket that is going away: its close event will follow.
-        return false;
       }
+      return write(JSON.stringify(frame));
     },
     close(code = 1000, reason = '') {
       if (finished) return;

@@ -3,7 +3,8 @@
 // in one Timeline per room, so a message shows once whichever path brought it first.
 //
 // Page flags (query string): `?transports=sse` (or `polling`, or a comma list) chooses the client's transports, e.g.
-// to use the page where WebSocket is blocked.
+// to use the page where WebSocket is blocked; `?encryption=on` encrypts the session's frames (protocol.md 12), for
+// a gateway behind a hop that ends TLS early.
 
 import { createClient } from '/client/index.js';
 import { newClientMsgId } from '/client/outbox.js';
@@ -99,11 +100,13 @@ function start() {
   $('app').hidden = false;
   $('me').textContent = state.me + (state.admin ? ' (admin)' : '');
 
-  const transports = new URLSearchParams(location.search).get('transports');
+  const flags = new URLSearchParams(location.search);
+  const transports = flags.get('transports');
   state.client = createClient({
     url: location.origin,
     getToken: () => tokens.current(),
     ...(transports ? { transports: transports.split(',') } : {}),
+    ...(flags.get('encryption') === 'on' ? { encryption: true } : {}),
   });
   state.typingSender = new TypingSender((room, isTyping) => state.client.send('typing', { room, isTyping }));
   state.notifications = createNotifications({

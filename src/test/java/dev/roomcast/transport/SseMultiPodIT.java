@@ -1,5 +1,6 @@
 package dev.roomcast.transport;
 
+import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -8,9 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.roomcast.testing.Pod;
 import dev.roomcast.testing.Pods;
+import dev.roomcast.testing.SealedFrames;
 import dev.roomcast.testing.SseClient;
 import dev.roomcast.testing.Tokens;
 import dev.roomcast.testing.WsClient;
+import io.restassured.http.ContentType;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * PROTOCOL.md section 11 across packaged pods on one Redis: a stream held by one pod, its POSTs taken by another and
- * run in order on the first, the second pod's refusals (403, 404) for sessions it does not hold, and a draining pod
+ * run in order on the first (sealed ones too, section 10), the second pod's refusals (403, 404) for sessions it does not hold, and a draining pod
  * ending its streams with {@code reconnect} and a {@code close} frame (1001).
  */
 class SseMultiPodIT {
@@ -66,6 +69,62 @@ class SseMultiPodIT {
                 assertEquals(
                         stream.clientId(),
                         published.path("from").path("clientId").asText());
+            }
+        }
+    }
+
+    /**
+     * PROTOCOL.md section 10 across pods: the frames of an encrypted stream POSTed to the pod that does not hold it
+     * travel sealed and are opened by the holding pod in counter order; a sealed socket on that other pod gets what
+     * the stream publishes, and both get a room emit, each sealed for itself.
+     */
+    @Test
+    void anEncryptedStreamsPostsTakenByAnotherPodOpenInCounterOrder() {
+        SealedFrames watcherKeys = new SealedFrames();
+        try (SseClient stream =
+                        SseClient.encrypted(PODS.first().base(), Tokens.user("sse-sealed"), new SealedFrames());
+                WsClient watcher = WsClient.open(
+                        PODS.second().base(),
+                        "access_token=" + Tokens.user("sse-sealed-watcher") + "&publicKey="
+                                + watcherKeys.publicKeyUrlSafe(),
+                        Map.of(),
+                        watcherKeys)) {
+            watcher.awaitEvent("connected");
+            stream.postingTo(PODS.second().base());
+            stream.join("live:sse-sealed");
+            watcher.join("live:sse-sealed");
+            for (int round = 0; round < 4; round++) {
+                List<String> batch = new ArrayList<>();
+                for (int i = 0; i < 5; i++) {
+                    int n = round * 5 + i;
+                    batch.add(WsClient.frame(
+                            "publish", "s" + n, Map.of("room", "live:sse-sealed", "event", "n", "data", n)));
+                }
+                stream.sendAll(batch);
+            }
+            for (int n = 0; n < 20; n++) {
+                int expected = n;
+                JsonNode reply = stream.awaitFrame(frame -> frame.has("id"), "reply " + expected);
+                assertEquals("s" + n, reply.path("id").asText(), "replies in counter order");
+                assertEquals("ack", reply.path("event").asText(), reply.toString());
+                assertEquals(n, watcher.awaitEvent("n").path("data").asInt());
+            }
+            given().baseUri(PODS.first().base().toString())
+                    .auth()
+                    .oauth2(Tokens.admin("sse-ops"))
+                    .contentType(ContentType.JSON)
+                    .body(Map.of(
+                            "type", "room", "target", "live:sse-sealed", "event", "emitted", "data", Map.of("n", 1)))
+                    .post("/api/emit")
+                    .then()
+                    .statusCode(202);
+            assertEquals(1, stream.awaitEvent("emitted").path("data").path("n").asInt());
+            assertEquals(1, watcher.awaitEvent("emitted").path("data").path("n").asInt());
+            for (JsonNode frame : stream.drain()) {
+                assertNotEquals("<not sealed>", frame.path("event").asText(), frame.toString());
+            }
+            for (JsonNode frame : watcher.drain()) {
+                assertNotEquals("<not sealed>", frame.path("event").asText(), frame.toString());
             }
         }
     }
