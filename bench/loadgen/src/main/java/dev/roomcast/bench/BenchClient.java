@@ -19,19 +19,24 @@ final class BenchClient extends SimpleChannelInboundHandler<TextWebSocketFrame> 
     private final String room;
     private final Deliveries deliveries;
     private final CompletableFuture<Channel> ready;
+    /** The connection's keys when it is encrypted, else null. */
+    private final SealedSession keys;
+
     private boolean connected;
 
-    BenchClient(Peer peer, String room, Deliveries deliveries, CompletableFuture<Channel> ready) {
+    BenchClient(
+            Peer peer, String room, Deliveries deliveries, CompletableFuture<Channel> ready, SealedSession keys) {
         this.peer = peer;
         this.room = room;
         this.deliveries = deliveries;
         this.ready = ready;
+        this.keys = keys;
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
         if (event == ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
-            ctx.pipeline().replace("ws-decoder", "raw-frames", new RawFrameReader(deliveries, ready::isDone));
+            ctx.pipeline().replace("ws-decoder", "raw-frames", new RawFrameReader(deliveries, ready::isDone, keys));
             if (!peer.waitsForConnected()) {
                 connect(ctx);
             }
@@ -47,9 +52,12 @@ final class BenchClient extends SimpleChannelInboundHandler<TextWebSocketFrame> 
         String text = frame.content().toString(StandardCharsets.UTF_8);
         String reply = peer.reply(text);
         if (reply != null) {
-            ctx.writeAndFlush(new TextWebSocketFrame(reply));
+            ctx.writeAndFlush(SealedSession.frame(ctx.channel(), reply));
         }
         if (!connected) {
+            if (keys != null) {
+                keys.agree(text); // connected is plaintext; everything after it is sealed
+            }
             connect(ctx);
         } else if (!ready.isDone() && peer.isReady(text)) {
             ready.complete(ctx.channel());
@@ -71,7 +79,7 @@ final class BenchClient extends SimpleChannelInboundHandler<TextWebSocketFrame> 
         connected = true;
         List<String> frames = peer.afterConnected(room);
         for (String frame : frames) {
-            ctx.writeAndFlush(new TextWebSocketFrame(frame));
+            ctx.writeAndFlush(SealedSession.frame(ctx.channel(), frame));
         }
         if (frames.isEmpty()) {
             ready.complete(ctx.channel());

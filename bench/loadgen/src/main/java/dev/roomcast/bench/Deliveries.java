@@ -53,7 +53,8 @@ final class Deliveries {
         return latency.getMaxValue() / 1000.0;
     }
 
-    private static int indexOf(ByteBuf frame, byte[] needle) {
+    /** Where the needle starts in the frame's readable bytes, or -1. */
+    static int indexOf(ByteBuf frame, byte[] needle) {
         int end = frame.writerIndex() - needle.length;
         outer:
         for (int i = frame.readerIndex(); i <= end; i++) {

@@ -65,14 +65,17 @@ public final class LoadGen {
     private static final double SATURATION_P99_MILLIS = 50;
 
     private final Peer peer;
+    /** Roomcast with transport encryption ({@code roomcast-sealed}): every client agrees keys, every frame sealed. */
+    private final boolean sealed;
     /** The servers' URLs: receivers are spread over them in turn; the sender uses the first. */
     private final List<URI> uris;
     private final EventLoopGroup loop;
     private final Class<? extends SocketChannel> channelType;
     private final Deliveries deliveries = new Deliveries();
 
-    private LoadGen(Peer peer, List<URI> uris) {
+    private LoadGen(Peer peer, boolean sealed, List<URI> uris) {
         this.peer = peer;
+        this.sealed = sealed;
         this.uris = uris;
         boolean epoll = Epoll.isAvailable();
         this.loop = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
@@ -86,9 +89,10 @@ public final class LoadGen {
             System.err.println("usage: LoadGen PEER URL SERVER_PID RECEIVERS RATE SECONDS");
             System.exit(2);
         }
-        Peer peer = Peer.named(args[0]);
+        boolean sealed = args[0].equals("roomcast-sealed");
+        Peer peer = sealed ? Peer.ROOMCAST : Peer.named(args[0]);
         LoadGen generator = new LoadGen(
-                peer, Arrays.stream(args[1].split(",")).map(URI::create).toList());
+                peer, sealed, Arrays.stream(args[1].split(",")).map(URI::create).toList());
         try {
             int[] rates = Arrays.stream(args[4].split(",")).mapToInt(Integer::parseInt).toArray();
             generator.run(ServerCpu.of(args[2]), Layout.parse(args[3]), rates, Integer.parseInt(args[5]));
@@ -179,7 +183,7 @@ public final class LoadGen {
                 Locale.ROOT,
                 "%s receivers=%d rooms=%d rate=%d offered=%d/s %s server-cpu/delivery=%.2fus"
                         + " loadgen-cpu/delivery=%.2fus server-busy=%.1f%% loadgen-busy=%.1f%% open=%.2fs %s%n",
-                peer.name().toLowerCase(Locale.ROOT), layout.receivers(), layout.rooms(), rate,
+                label(), layout.receivers(), layout.rooms(), rate,
                 (long) rate * layout.perRoom(), figures,
                 perDelivery(cpuAfter - cpuBefore, delivered), perDelivery(selfAfter - selfBefore, delivered),
                 (cpuAfter - cpuBefore) / (elapsed * 1e4), (selfAfter - selfBefore) / (elapsed * 1e4), openSeconds,
@@ -232,9 +236,13 @@ public final class LoadGen {
                 Locale.ROOT,
                 "%s idle receivers=%d open=%.2fs server-cpu/open=%.0fus open-cold=%.2fs server-cpu/open-cold=%.0fus"
                         + " rss-before=%dKiB rss-after=%dKiB rss/connection=%.1fKiB waves=%ss%n",
-                peer.name().toLowerCase(Locale.ROOT), receivers, medianOfLastThree(times), medianOfLastThree(cpus),
+                label(), receivers, medianOfLastThree(times), medianOfLastThree(cpus),
                 coldSeconds, coldCpu / (double) receivers, residentBefore, residentAfter,
                 (residentAfter - residentBefore) / (double) receivers, all);
+    }
+
+    private String label() {
+        return peer.name().toLowerCase(Locale.ROOT) + (sealed ? "-sealed" : "");
     }
 
     private static double medianOfLastThree(double[] values) {
@@ -277,7 +285,8 @@ public final class LoadGen {
 
     private CompletableFuture<Channel> connect(URI server, String room, Deliveries counting) {
         CompletableFuture<Channel> ready = new CompletableFuture<>();
-        URI uri = peer.roomUri(server, room);
+        SealedSession keys = sealed ? SealedSession.generate() : null;
+        URI uri = keys == null ? peer.roomUri(server, room) : keys.withPublicKey(peer.roomUri(server, room));
         int port = uri.getPort();
         new Bootstrap()
                 .group(loop)
@@ -286,12 +295,13 @@ public final class LoadGen {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
+                        channel.attr(SealedSession.KEY).set(keys);
                         channel.pipeline()
                                 .addLast(new HttpClientCodec())
                                 .addLast(new HttpObjectAggregator(65536))
                                 .addLast(new WebSocketClientProtocolHandler(WebSocketClientHandshakerFactory.newHandshaker(
                                         uri, WebSocketVersion.V13, null, false, new DefaultHttpHeaders(), 65536)))
-                                .addLast(new BenchClient(peer, room, counting, ready));
+                                .addLast(new BenchClient(peer, room, counting, ready, keys));
                     }
                 })
                 .connect(uri.getHost(), port)
@@ -323,8 +333,11 @@ public final class LoadGen {
                         if (last != null && last != sender) {
                             last.flush();
                         }
-                        sender.write(new TextWebSocketFrame(peer.publish(
-                                layout.room(room), "{\"t\":" + System.nanoTime() + ",\"p\":\"" + padding + "\"}")));
+                        sender.write(SealedSession.frame(
+                                sender,
+                                peer.publish(
+                                        layout.room(room),
+                                        "{\"t\":" + System.nanoTime() + ",\"p\":\"" + padding + "\"}")));
                         last = sender;
                         sent[0]++;
                     }
@@ -373,7 +386,7 @@ public final class LoadGen {
             return null;
         }
         return loop.scheduleAtFixedRate(
-                () -> channels.forEach(channel -> channel.writeAndFlush(new TextWebSocketFrame(frame))),
+                () -> channels.forEach(channel -> channel.writeAndFlush(SealedSession.frame(channel, frame))),
                 20,
                 20,
                 TimeUnit.SECONDS);

@@ -12,7 +12,8 @@ import java.util.function.BooleanSupplier;
  * Reads a server's WebSocket frames straight from the socket's bytes once the handshake is done, in place of Netty's
  * decoder: a delivery is recorded where it lies in the buffer, with no frame object and no copy, so that the load
  * generator spends less per delivery than the servers it measures. Frames that are not deliveries (setup, Engine.IO
- * pings) go on as {@link TextWebSocketFrame}s; pings are answered; a close frame closes.
+ * pings) go on as {@link TextWebSocketFrame}s; pings are answered; a close frame closes. On an encrypted connection
+ * every text frame after {@code connected} is opened first (a copy: the price of reading a sealed delivery).
  */
 final class RawFrameReader extends ByteToMessageDecoder {
 
@@ -22,10 +23,13 @@ final class RawFrameReader extends ByteToMessageDecoder {
 
     private final Deliveries deliveries;
     private final BooleanSupplier ready;
+    /** The connection's keys when it is encrypted: text frames after {@code connected} are opened first. */
+    private final SealedSession keys;
 
-    RawFrameReader(Deliveries deliveries, BooleanSupplier ready) {
+    RawFrameReader(Deliveries deliveries, BooleanSupplier ready, SealedSession keys) {
         this.deliveries = deliveries;
         this.ready = ready;
+        this.keys = keys;
     }
 
     @Override
@@ -59,7 +63,14 @@ final class RawFrameReader extends ByteToMessageDecoder {
             }
             ByteBuf payload = in.slice(start + header, (int) length);
             in.skipBytes(header + (int) length);
-            if (opcode == TEXT) {
+            if (opcode == TEXT && keys != null && keys.agreed()) {
+                ByteBuf plain = keys.open(payload);
+                if (!ready.getAsBoolean() || !deliveries.record(plain, now)) {
+                    out.add(new TextWebSocketFrame(plain));
+                } else {
+                    plain.release();
+                }
+            } else if (opcode == TEXT) {
                 if (!ready.getAsBoolean() || !deliveries.record(payload, now)) {
                     out.add(new TextWebSocketFrame(payload.retain()));
                 }
