@@ -222,8 +222,8 @@ final class SubscriberConnection {
 
     /**
      * PINGs the connection every interval; one still unanswered at the next tick means the connection is gone. (With
-     * RESP3, which the client negotiates with Redis 6 and later, a PONG is a reply and a published message a push,
-     * so the two never mix; pings are off otherwise.)
+     * RESP3, which the client negotiates with Redis 6 and later, a PONG is a reply and a published message a push;
+     * pings are off otherwise. The PONG may reach {@link #received} rather than the PING's promise: see there.)
      */
     private void startPings(RedisConnection opened) {
         if (pingMillis <= 0) {
@@ -269,6 +269,15 @@ final class SubscriberConnection {
     private void received(Response push) {
         if (push.type() == ResponseType.ERROR) {
             refused(push.toString());
+            return;
+        }
+        if (push.type() != ResponseType.PUSH && push.type() != ResponseType.MULTI) {
+            // A PING's answer that reached the handler instead of the PING's own promise: Vert.x hands a waiting
+            // command's promise to the first reply that arrives after it, pushes included, so a message published while
+            // a PING waits takes the PING's promise and the PONG comes here. It answers the PING all the same.
+            if ("PONG".equalsIgnoreCase(push.toString())) {
+                pingUnanswered = false;
+            }
             return;
         }
         if (push.size() < 2) {

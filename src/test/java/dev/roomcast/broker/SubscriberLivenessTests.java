@@ -68,6 +68,34 @@ class SubscriberLivenessTests {
         }
     }
 
+    /**
+     * PINGs go on while messages stream in: a message that arrives while a PING waits for its PONG must not make the
+     * connection look dead (Vert.x then hands the PONG to the push handler). Thousands of messages over several PING
+     * intervals, every one delivered, on the same connection throughout.
+     */
+    @Test
+    void aBusySubscriberConnectionAnswersItsPingsAndLosesNothing() {
+        try (WsClient member = WsClient.withBearer(base, Tokens.user("liveness-busy"))) {
+            member.join("live:liveness-busy");
+            Set<String> before = subscriberIds();
+            int messages = 3000;
+            // One redis-cli, a PUBLISH every millisecond: about 3 s, six PING intervals.
+            RedisCli.run(
+                    "-r",
+                    Integer.toString(messages),
+                    "-i",
+                    "0.001",
+                    "PUBLISH",
+                    Channels.room("live:liveness-busy"),
+                    "{\"serverId\":\"emitter\",\"type\":\"room\",\"target\":\"live:liveness-busy\",\"event\":\"busy\"}");
+            for (int i = 0; i < messages; i++) {
+                int n = i;
+                member.awaitFrame(frame -> "busy".equals(frame.path("event").asText()), "message " + n);
+            }
+            assertEquals(before, subscriberIds(), "the same subscriber connection throughout");
+        }
+    }
+
     /** The ids of the connections that hold subscriptions (CLIENT LIST TYPE pubsub). */
     private static Set<String> subscriberIds() {
         return RedisCli.run("CLIENT", "LIST", "TYPE", "pubsub")
