@@ -110,6 +110,21 @@ public interface RoomcastConfig {
          */
         @WithDefault("4096")
         int tokenCacheSize();
+
+        /**
+         * The longest a token may live: one whose {@code exp - iat} exceeds it, or that lacks {@code iat} or {@code exp},
+         * is invalid. Also how long a user's revocation is kept after its {@code issuedBefore}: no token it matches can
+         * be valid any longer.
+         */
+        @WithDefault("24h")
+        Duration maxTokenLifetime();
+
+        /**
+         * Token revocations that may be in force at once, across the service (every pod holds them all in memory, about
+         * 100 bytes each); beyond it, {@code POST /api/revocations} is refused with 403 {@code LIMIT_EXCEEDED}.
+         */
+        @WithDefault("100000")
+        int maxRevocations();
     }
 
     interface Cluster {

@@ -1,7 +1,10 @@
 package dev.roomcast.broker;
 
 import dev.roomcast.protocol.ClientCommand;
+import dev.roomcast.protocol.Disconnect;
 import dev.roomcast.protocol.Envelope;
+import dev.roomcast.protocol.PodMessage;
+import dev.roomcast.protocol.RevocationNotice;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -34,6 +37,12 @@ public interface Broker {
      * the calls); fails when that pod could not be reached.
      */
     Uni<Void> send(ClientCommand command);
+
+    /**
+     * Hands an administration notice ({@link Disconnect}, {@link RevocationNotice}) to the other pods, on its channel;
+     * fails when they could not be reached. This pod acts on it itself.
+     */
+    Uni<Void> announce(PodMessage notice);
 
     /** Whether the broker can reach the other pods now (readiness). */
     boolean isConnected();

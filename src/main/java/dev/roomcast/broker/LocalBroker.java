@@ -2,6 +2,7 @@ package dev.roomcast.broker;
 
 import dev.roomcast.protocol.ClientCommand;
 import dev.roomcast.protocol.Envelope;
+import dev.roomcast.protocol.PodMessage;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
@@ -54,6 +55,12 @@ public class LocalBroker implements Broker {
     @Override
     public Uni<Void> send(ClientCommand command) {
         return Uni.createFrom().failure(new IllegalStateException("a single pod has no other pod to send to"));
+    }
+
+    /** No other pod to tell: this pod acts on its notices itself. */
+    @Override
+    public Uni<Void> announce(PodMessage notice) {
+        return DONE;
     }
 
     @Override

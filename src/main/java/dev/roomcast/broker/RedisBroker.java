@@ -6,11 +6,13 @@ import dev.roomcast.observability.DropReason;
 import dev.roomcast.observability.RoomcastMetrics;
 import dev.roomcast.protocol.Channels;
 import dev.roomcast.protocol.ClientCommand;
+import dev.roomcast.protocol.Disconnect;
 import dev.roomcast.protocol.Envelope;
 import dev.roomcast.protocol.EnvelopeCodec;
 import dev.roomcast.protocol.InvalidEnvelopeException;
 import dev.roomcast.protocol.NodeIdentity;
 import dev.roomcast.protocol.PodMessage;
+import dev.roomcast.protocol.RevocationNotice;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.vertx.UniHelper;
 import io.vertx.core.Promise;
@@ -141,6 +143,17 @@ public class RedisBroker implements Broker, PubSubLink.Listener {
         return publish(command.channel(), codec.encode(command));
     }
 
+    @Override
+    public Uni<Void> announce(PodMessage notice) {
+        if (notice instanceof Disconnect disconnect) {
+            return publish(disconnect.channel(), codec.encode(disconnect));
+        }
+        if (notice instanceof RevocationNotice revocation) {
+            return publish(revocation.channel(), codec.encode(revocation));
+        }
+        return Uni.createFrom().failure(new IllegalArgumentException("not a notice: " + notice));
+    }
+
     private Uni<Void> publish(String channel, String body) {
         boolean sharded = kindOf(channel) == SubscriptionKind.SHARD;
         if (!shard.canPublish(sharded)) {
@@ -186,6 +199,9 @@ public class RedisBroker implements Broker, PubSubLink.Listener {
             return;
         }
         interest.active = true;
+        if (interest == broadcast) {
+            handler.onResumed();
+        }
         List<Promise<Void>> waiters = interest.waiters;
         interest.waiters = new ArrayList<>(0);
         for (Promise<Void> waiter : waiters) {
@@ -232,10 +248,12 @@ public class RedisBroker implements Broker, PubSubLink.Listener {
             LOG.warnf("dropped a message on %s addressed to %s", channel, message.channel());
             return;
         }
-        if (message instanceof ClientCommand command) {
+        if (message instanceof Envelope envelope) {
+            handler.onPublication(envelope);
+        } else if (message instanceof ClientCommand command) {
             handler.onCommand(command);
         } else {
-            handler.onPublication((Envelope) message);
+            handler.onNotice(message);
         }
     }
 

@@ -13,11 +13,11 @@ import java.util.function.Supplier;
  * frame (the offset sequencer, retention) may run while a frame's session is busy on the same thread, so it never
  * shares the caller's context.
  */
-final class DuplicatedContexts {
+public final class DuplicatedContexts {
 
     private DuplicatedContexts() {}
 
-    static <T> Uni<T> call(Vertx vertx, Supplier<Uni<T>> work) {
+    public static <T> Uni<T> call(Vertx vertx, Supplier<Uni<T>> work) {
         Context current = Vertx.currentContext();
         Context root = current != null ? VertxContext.getRootContext(current) : vertx.getOrCreateContext();
         Context duplicated = VertxContext.createNewDuplicatedContext(root);

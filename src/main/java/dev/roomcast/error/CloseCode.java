@@ -19,8 +19,10 @@ public enum CloseCode {
     AUTH_FAILED(4003, "authentication failed"),
     ENCRYPTION_REQUIRED(4004, "encryption required"),
     TOKEN_EXPIRED(4005, "token expired"),
-    /** An administrator ended the session, or revoked its token: the client must not reconnect with that token. */
-    DISCONNECTED(4006, "disconnected by the server"),
+    /** An administrator ended the session (the reason is theirs; this one is the default). */
+    DISCONNECTED(4006, "disconnected"),
+    /** The session's token was revoked: the client must not reconnect with it. */
+    TOKEN_REVOKED(4006, "token revoked"),
     SLOW_CONSUMER(4008, "slow consumer"),
     /** Never sent: the code a connection that ended without a close frame is counted under. */
     CONNECTION_LOST(1006, "connection lost");

@@ -139,6 +139,11 @@ public class Hub {
         clients.remove(recipient.clientId(), recipient);
     }
 
+    /** The authenticated connection of this pod with that client id, or null. */
+    public Recipient client(String clientId) {
+        return clients.get(clientId);
+    }
+
     /**
      * Delivers to this pod's recipients of the envelope; the broker calls this for local and remote events alike.
      * Persisted room events go through the offset sequencer first, which hands them back in order.

@@ -9,6 +9,7 @@ import dev.roomcast.presence.Presence;
 import dev.roomcast.protocol.ClientCommand;
 import dev.roomcast.protocol.Envelope;
 import dev.roomcast.protocol.NodeIdentity;
+import dev.roomcast.protocol.PodMessage;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -36,6 +37,8 @@ public class Node implements Publisher, BrokerEventHandler {
     private final NodeIdentity identity;
     private final RoomcastConfig config;
     private final Event<ClientCommand> commands;
+    /** Administration notices and {@link LinkResumed}, for whoever acts on them (the admin package). */
+    private final Event<Object> notices;
 
     Node(
             Hub hub,
@@ -43,9 +46,11 @@ public class Node implements Publisher, BrokerEventHandler {
             Presence presence,
             NodeIdentity identity,
             RoomcastConfig config,
-            Event<ClientCommand> commands) {
+            Event<ClientCommand> commands,
+            Event<Object> notices) {
         this.hub = hub;
         this.commands = commands;
+        this.notices = notices;
         this.broker = broker;
         this.presence = presence;
         this.identity = identity;
@@ -70,6 +75,17 @@ public class Node implements Publisher, BrokerEventHandler {
     @Override
     public void onCommand(ClientCommand command) {
         commands.fire(command);
+    }
+
+    /** Fired as a CDI event of the notice's own type ({@code Disconnect}, {@code RevocationNotice}). */
+    @Override
+    public void onNotice(PodMessage notice) {
+        notices.fire(notice);
+    }
+
+    @Override
+    public void onResumed() {
+        notices.fire(new LinkResumed());
     }
 
     void start(@Observes StartupEvent event) {

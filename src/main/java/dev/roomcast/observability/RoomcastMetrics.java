@@ -102,6 +102,12 @@ public class RoomcastMetrics {
                 .register(registry);
     }
 
+    public void revocationsGauge(Supplier<Number> inForce) {
+        Gauge.builder("roomcast.revocations", inForce)
+                .description("Token revocations in force, as this pod holds them")
+                .register(registry);
+    }
+
     public void frameReceived(String event) {
         framesReceived
                 .getOrDefault(event, framesReceived.get(ClientEvent.OTHER))

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -23,10 +25,12 @@ import java.util.List;
 @ApplicationScoped
 public class EnvelopeCodec {
 
+    private final ObjectMapper mapper;
     private final JsonFactory factory;
     private final BodySigner signer;
 
     EnvelopeCodec(ObjectMapper mapper, BodySigner signer) {
+        this.mapper = mapper;
         this.factory = mapper.getFactory();
         this.signer = signer;
     }
@@ -102,6 +106,45 @@ public class EnvelopeCodec {
             throw new UncheckedIOException(e);
         }
         return signer.sign(out.toString());
+    }
+
+    /**
+     * A disconnect's body: {@code {"serverId","type":"disconnect","target":USER_OR_CLIENT,"data":{"scope","reason"}}},
+     * signed.
+     */
+    public String encode(Disconnect disconnect) {
+        ObjectNode data = mapper.createObjectNode()
+                .put("scope", disconnect.userId() != null ? "user" : "client")
+                .put("reason", disconnect.reason());
+        return notice(
+                disconnect.serverId(),
+                Disconnect.TYPE,
+                disconnect.userId() != null ? disconnect.userId() : disconnect.clientId(),
+                data);
+    }
+
+    /** A revocation notice's body: {@code {"serverId","type":"revocation","data":{...}}}, signed. */
+    public String encode(RevocationNotice notice) {
+        ObjectNode data =
+                mapper.createObjectNode().put("lifted", notice.lifted()).put("id", notice.id());
+        if (!notice.lifted()) {
+            if (notice.userId() != null) {
+                data.put("user", notice.userId()).put("issuedBefore", notice.issuedBefore());
+            } else {
+                data.put("jti", notice.jti()).put("exp", notice.exp());
+            }
+            data.put("expiresAt", notice.expiresAt()).put("createdAt", notice.createdAt());
+        }
+        return notice(notice.serverId(), RevocationNotice.TYPE, null, data);
+    }
+
+    private String notice(String serverId, String type, String target, ObjectNode data) {
+        ObjectNode body = mapper.createObjectNode().put("serverId", serverId).put("type", type);
+        if (target != null) {
+            body.put("target", target);
+        }
+        body.set("data", data);
+        return signer.sign(body.toString());
     }
 
     /**
@@ -191,6 +234,12 @@ public class EnvelopeCodec {
         if (ClientCommand.TYPE.equals(type)) {
             return command(serverId, target, userId, frames, signed);
         }
+        if (Disconnect.TYPE.equals(type) || RevocationNotice.TYPE.equals(type)) {
+            if (!signed) {
+                throw new InvalidEnvelopeException(type + " without a valid pod signature");
+            }
+            return Disconnect.TYPE.equals(type) ? disconnect(serverId, target, data) : revocation(serverId, data);
+        }
         DeliveryType deliveryType = DeliveryType.fromWire(type);
         if (deliveryType == null) {
             throw new InvalidEnvelopeException("type must be room, user, client or broadcast");
@@ -221,6 +270,59 @@ public class EnvelopeCodec {
             throw new InvalidEnvelopeException(event + " without a valid pod signature");
         }
         return envelope.withoutPodFields();
+    }
+
+    private Disconnect disconnect(String serverId, String target, String data) throws InvalidEnvelopeException {
+        JsonNode fields = tree(data);
+        String scope = fields.path("scope").asText();
+        String reason = fields.path("reason").asText(null);
+        if (target == null || target.isEmpty() || reason == null || !(scope.equals("user") || scope.equals("client"))) {
+            throw new InvalidEnvelopeException("a disconnect needs target, data.scope and data.reason");
+        }
+        return scope.equals("user")
+                ? new Disconnect(serverId, target, null, reason)
+                : new Disconnect(serverId, null, target, reason);
+    }
+
+    private RevocationNotice revocation(String serverId, String data) throws InvalidEnvelopeException {
+        JsonNode fields = tree(data);
+        if (!fields.path("id").canConvertToLong()) {
+            throw new InvalidEnvelopeException("a revocation needs data.id");
+        }
+        long id = fields.path("id").asLong();
+        if (fields.path("lifted").asBoolean()) {
+            return new RevocationNotice(serverId, true, id, null, 0, null, 0, 0, null);
+        }
+        String user = fields.path("user").asText(null);
+        String jti = fields.path("jti").asText(null);
+        if ((user == null) == (jti == null) || !fields.path("expiresAt").canConvertToLong()) {
+            throw new InvalidEnvelopeException("a revocation names a user or a jti, and its expiresAt");
+        }
+        return new RevocationNotice(
+                serverId,
+                false,
+                id,
+                user,
+                fields.path("issuedBefore").asLong(),
+                jti,
+                fields.path("exp").asLong(),
+                fields.path("expiresAt").asLong(),
+                fields.path("createdAt").asText(""));
+    }
+
+    private JsonNode tree(String data) throws InvalidEnvelopeException {
+        if (data == null) {
+            throw new InvalidEnvelopeException("a notice needs data");
+        }
+        try {
+            JsonNode tree = mapper.readTree(data);
+            if (!tree.isObject()) {
+                throw new InvalidEnvelopeException("a notice's data is an object");
+            }
+            return tree;
+        } catch (IOException e) {
+            throw new InvalidEnvelopeException("a notice's data is not JSON");
+        }
     }
 
     private static ClientCommand command(

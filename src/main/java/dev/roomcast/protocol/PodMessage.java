@@ -1,10 +1,11 @@
 package dev.roomcast.protocol;
 
 /**
- * What travels between pods on the Redis channels: an event for recipients ({@link Envelope}), or client frames for
- * the pod holding an SSE session ({@link ClientCommand}).
+ * What travels between pods on the Redis channels: an event for recipients ({@link Envelope}), client frames for
+ * the pod holding an SSE session ({@link ClientCommand}), and the administration's notices ({@link Disconnect},
+ * {@link RevocationNotice}).
  */
-public sealed interface PodMessage permits Envelope, ClientCommand {
+public sealed interface PodMessage permits Envelope, ClientCommand, Disconnect, RevocationNotice {
 
     /** The pod (or {@code "emitter"}) that published it. */
     String serverId();

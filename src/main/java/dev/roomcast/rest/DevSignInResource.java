@@ -32,7 +32,7 @@ public class DevSignInResource {
 
     private static final Set<String> SIGN_IN_PROFILES = Set.of("dev", "test");
 
-    /** Short names that read well on the page; real user ids may be anything SubjectRule accepts. */
+    /** Short names that read well on the page; real user ids may be anything TokenRules accepts. */
     private static final Pattern DEV_USER_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     static final Duration LIFETIME = Duration.ofHours(1);

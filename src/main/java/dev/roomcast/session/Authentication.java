@@ -1,6 +1,5 @@
 package dev.roomcast.session;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.roomcast.RoomcastConfig;
 import dev.roomcast.encryption.InvalidPublicKeyException;
 import dev.roomcast.encryption.SessionKeys;
@@ -116,23 +115,23 @@ class Authentication {
         return admitted(session, verified.get(), frame.id(), frame.traceId(), keys);
     }
 
-    /** {@code refresh}: the same user's new token; the ack carries its expiry. */
+    /**
+     * {@code refresh}: the same user's new token; the ack carries its expiry. A revoked token is {@code FORBIDDEN} and the
+     * session keeps the token it holds.
+     */
     Uni<Void> refresh(Session session, ClientFrame frame) {
-        VerifiedToken refreshed = verifier.verify(
+        VerifiedToken refreshed = verifier.verifyIgnoringRevocations(
                         TokenRequest.from(frame.data()).token())
                 .orElseThrow(
                         () -> new RoomcastException(ErrorCode.AUTH_REQUIRED, "the new token is invalid or expired"));
         if (!refreshed.userId().equals(session.userId())) {
             throw RoomcastException.forbidden("a refreshed token must have the same sub");
         }
-        session.refreshed(refreshed);
-        ObjectNode data = replies.object();
-        if (refreshed.expiresAtEpochSecond() == Long.MAX_VALUE) {
-            data.putNull("exp");
-        } else {
-            data.put("exp", refreshed.expiresAtEpochSecond());
+        if (verifier.isRevoked(refreshed)) {
+            throw RoomcastException.forbidden("the new token is revoked");
         }
-        replies.ack(session, frame, data);
+        session.refreshed(refreshed);
+        replies.ack(session, frame, replies.object().put("exp", refreshed.expiresAtEpochSecond()));
         return DONE;
     }
 

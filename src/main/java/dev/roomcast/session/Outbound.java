@@ -18,13 +18,13 @@ public interface Outbound {
     void send(String frame);
 
     /**
-     * Ends the session with the code and its reason. A transport that says so in a frame (the last {@code close} frame
+     * Ends the session with the code and the reason (the code's own, or an administrator's). A transport that says so in a frame (the last {@code close} frame
      * of a stream) seals that frame with the session's sealer when it has one (PROTOCOL.md section 10); a WebSocket's
      * close frame is a control frame, never sealed. Lazy: nothing happens until subscribed.
      *
      * @param sealer the session's sealer, or null when the session is not encrypted
      */
-    Uni<Void> close(CloseCode code, FrameSealer sealer);
+    Uni<Void> close(CloseCode code, String reason, FrameSealer sealer);
 
     /** Whether the transport is closed already (by either side). */
     boolean isClosed();

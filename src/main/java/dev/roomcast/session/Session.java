@@ -49,6 +49,12 @@ public final class Session implements Recipient, WriteListener, FrameInbox.Runne
     private String userId;
     private boolean admin;
     private long expiresAtEpochSecond = Long.MAX_VALUE;
+    /** The token's {@code iat} and {@code jti} (null when it has none), which revocations match. */
+    private long issuedAtEpochSecond;
+
+    private String tokenId;
+    /** The {@link dev.roomcast.security.Revocations#version()} this session's token was last checked against. */
+    private long revocationsChecked = -1;
     /** Whether the session holds one of its user's connection slots, given back when it ends. */
     private boolean holdsSlot;
 
@@ -270,8 +276,7 @@ public final class Session implements Recipient, WriteListener, FrameInbox.Runne
     void authenticating(VerifiedToken token) {
         state = State.AUTHENTICATING;
         userId = token.userId();
-        admin = token.admin();
-        expiresAtEpochSecond = token.expiresAtEpochSecond();
+        holdToken(token);
     }
 
     void holdSlot() {
@@ -289,8 +294,20 @@ public final class Session implements Recipient, WriteListener, FrameInbox.Runne
     }
 
     void refreshed(VerifiedToken token) {
+        holdToken(token);
+    }
+
+    private void holdToken(VerifiedToken token) {
         admin = token.admin();
         expiresAtEpochSecond = token.expiresAtEpochSecond();
+        issuedAtEpochSecond = token.issuedAtEpochSecond();
+        tokenId = token.tokenId();
+        revocationsChecked = -1;
+    }
+
+    /** Whether the token the session holds now is revoked. */
+    boolean holdsRevokedToken() {
+        return userId != null && settings.revocations.revokes(userId, issuedAtEpochSecond, tokenId);
     }
 
     /** @return the length of the current run of invalid frames, this one included */
@@ -307,6 +324,11 @@ public final class Session implements Recipient, WriteListener, FrameInbox.Runne
      * behind what it has not read, and its socket may end much later.
      */
     void close(CloseCode code) {
+        close(code, code.reason());
+    }
+
+    /** Closes with the code and a reason of the caller's (an administrator's disconnect), once. */
+    void close(CloseCode code, String reason) {
         if (state == State.CLOSING) {
             return;
         }
@@ -317,7 +339,7 @@ public final class Session implements Recipient, WriteListener, FrameInbox.Runne
         }
         closeCode = code;
         settings.metrics.closed(code.code());
-        outbound.close(code, sealer).subscribe().with(Session::ignore, Session::ignore);
+        outbound.close(code, reason, sealer).subscribe().with(Session::ignore, Session::ignore);
     }
 
     /** The socket is gone (closed by either side): nothing more is written, and whoever waits for room stops. */
@@ -372,11 +394,19 @@ public final class Session implements Recipient, WriteListener, FrameInbox.Runne
                 } else if (expiresAtEpochSecond != Long.MAX_VALUE
                         && nowEpochSecond > expiresAtEpochSecond + settings.clockSkewSeconds) {
                     close(CloseCode.TOKEN_EXPIRED);
+                } else if (revocationsChecked != settings.revocations.version() && tokenRevoked()) {
+                    close(CloseCode.TOKEN_REVOKED);
                 } else if (outbound.keepAliveDue(nowNanos)) {
                     keepAlive();
                 }
             }
         }
+    }
+
+    /** Checks the token against the revocations once per change of them (each sweep otherwise costs one comparison). */
+    private boolean tokenRevoked() {
+        revocationsChecked = settings.revocations.version();
+        return holdsRevokedToken();
     }
 
     /** Counted like a reply: a stream that does not drain fills its budget with keep-alives too, and ends with 4008. */

@@ -2,6 +2,7 @@ package dev.roomcast.session;
 
 import dev.roomcast.RoomcastConfig;
 import dev.roomcast.observability.RoomcastMetrics;
+import dev.roomcast.security.Revocations;
 import dev.roomcast.security.TokenVerifier;
 import jakarta.inject.Singleton;
 
@@ -16,9 +17,16 @@ public class SessionSettings {
     final RoomcastMetrics metrics;
     /** {@code roomcast.slow-consumer.max-queued-bytes}. */
     final int maxQueuedBytes;
+    /** The revocations in force, which each session's token is checked against when they change. */
+    final Revocations revocations;
 
     SessionSettings(
-            RoomcastConfig config, TokenVerifier verifier, RateLimitPolicy rateLimits, RoomcastMetrics metrics) {
+            RoomcastConfig config,
+            TokenVerifier verifier,
+            Revocations revocations,
+            RateLimitPolicy rateLimits,
+            RoomcastMetrics metrics) {
+        this.revocations = revocations;
         this.authTimeoutNanos = config.auth().timeout().toNanos();
         this.heartbeatTimeoutNanos = config.heartbeat().timeout().toNanos();
         this.clockSkewSeconds = verifier.clockSkewSeconds();

@@ -111,6 +111,22 @@ public class Sessions {
         session.touch(System.nanoTime());
     }
 
+    /** Closes this pod's sessions of the user with 4006 and the reason, each on its own loop (PROTOCOL.md section 12). */
+    public void disconnectUser(String userId, String reason) {
+        hub.forEachConnection(recipient -> {
+            if (recipient instanceof Session session && userId.equals(session.userId())) {
+                session.close(CloseCode.DISCONNECTED, reason);
+            }
+        });
+    }
+
+    /** Closes this pod's session with that client id, if it holds one, with 4006 and the reason. */
+    public void disconnectClient(String clientId, String reason) {
+        if (hub.client(clientId) instanceof Session session) {
+            session.shard().execute(() -> session.close(CloseCode.DISCONNECTED, reason));
+        }
+    }
+
     /** A frame the protocol has no use for (binary): closed with 1003. */
     public void unsupportedFrame(Session session) {
         session.close(CloseCode.UNSUPPORTED_DATA);

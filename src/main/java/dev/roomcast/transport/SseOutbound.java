@@ -75,13 +75,13 @@ final class SseOutbound implements Outbound, Handler<AsyncResult<Void>> {
     }
 
     @Override
-    public Uni<Void> close(CloseCode code, FrameSealer sealer) {
+    public Uni<Void> close(CloseCode code, String reason, FrameSealer sealer) {
         return Uni.createFrom().emitter(emitter -> {
             if (isClosed()) {
                 emitter.fail(new HttpClosedException("the stream has ended"));
                 return;
             }
-            String close = frames.close(code.code(), code.reason());
+            String close = frames.close(code.code(), reason);
             lastWriteNanos = System.nanoTime();
             response.end(Buffer.buffer(event(sealer == null ? close : sealer.seal(close))))
                     .onComplete(result -> {

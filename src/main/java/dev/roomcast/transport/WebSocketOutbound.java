@@ -117,8 +117,8 @@ final class WebSocketOutbound implements Outbound, ChannelFutureListener {
     }
 
     @Override
-    public Uni<Void> close(CloseCode code, FrameSealer sealer) {
-        return connection.close(new CloseReason(code.code(), code.reason()));
+    public Uni<Void> close(CloseCode code, String reason, FrameSealer sealer) {
+        return connection.close(new CloseReason(code.code(), reason));
     }
 
     @Override

@@ -478,4 +478,34 @@ class EnvelopeCodecTest {
                 assertThrows(InvalidEnvelopeException.class, () -> unsigned.decode(body, RECEIVED), body);
         assertEquals(message, e.getMessage(), body);
     }
+
+    @Test
+    void administrationNoticesRoundTripSignedAndAreDroppedUnsigned() throws InvalidEnvelopeException {
+        Disconnect user = new Disconnect("pod-a", "alice", null, "banned");
+        Disconnect client = new Disconnect("pod-a", null, "pod-b.7", "disconnected");
+        RevocationNotice added = new RevocationNotice(
+                "pod-a", false, 12, "alice", 1_800_000_000L, null, 0, 1_800_086_460L, "2026-12-03T10:00:00Z");
+        RevocationNotice jti =
+                new RevocationNotice("pod-a", false, 13, null, 0, "t-1", 1_800_003_600L, 1_800_003_660L, "x");
+        RevocationNotice lifted = new RevocationNotice("pod-a", true, 12, null, 0, null, 0, 0, null);
+        assertEquals(user, signed.decodeMessage(signed.encode(user), RECEIVED));
+        assertEquals(client, signed.decodeMessage(signed.encode(client), RECEIVED));
+        assertEquals(added, signed.decodeMessage(signed.encode(added), RECEIVED));
+        assertEquals(jti, signed.decodeMessage(signed.encode(jti), RECEIVED));
+        assertEquals(lifted, signed.decodeMessage(signed.encode(lifted), RECEIVED));
+        assertEquals(Channels.user("alice"), user.channel());
+        assertEquals(Channels.client("pod-b.7"), client.channel());
+        assertEquals(Channels.BROADCAST, added.channel());
+        // An emitter (or anyone else on Redis) cannot end sessions or change revocations.
+        assertThrows(
+                InvalidEnvelopeException.class,
+                () -> signed.decodeMessage(unsigned.encode(user), RECEIVED),
+                "an unsigned disconnect");
+        assertThrows(
+                InvalidEnvelopeException.class,
+                () -> signed.decodeMessage(
+                        "{\"serverId\":\"emitter\",\"type\":\"revocation\",\"data\":{\"lifted\":true,\"id\":12}}",
+                        RECEIVED),
+                "an unsigned revocation");
+    }
 }

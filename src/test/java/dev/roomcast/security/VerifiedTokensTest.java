@@ -15,7 +15,7 @@ class VerifiedTokensTest {
     @Test
     void remembersAVerifiedTokenByItsExactText() {
         VerifiedTokens tokens = new VerifiedTokens(10, SKEW);
-        VerifiedToken alice = new VerifiedToken("alice", false, NOW + 3600);
+        VerifiedToken alice = new VerifiedToken("alice", false, NOW + 3600, NOW - 60, null);
         tokens.put("header.payload.signature", alice);
         assertSame(alice, tokens.get("header.payload.signature", NOW));
         assertNull(tokens.get("header.payload.signaturf", NOW), "another text is another token");
@@ -25,7 +25,7 @@ class VerifiedTokensTest {
     @Test
     void forgetsATokenOnceItsExpiryAndTheSkewHavePassed() {
         VerifiedTokens tokens = new VerifiedTokens(10, SKEW);
-        VerifiedToken alice = new VerifiedToken("alice", false, NOW);
+        VerifiedToken alice = new VerifiedToken("alice", false, NOW, NOW - 60, null);
         tokens.put("t", alice);
         assertSame(alice, tokens.get("t", NOW + SKEW), "within the skew, as the parser accepts it");
         assertNull(tokens.get("t", NOW + SKEW + 1));
@@ -36,7 +36,7 @@ class VerifiedTokensTest {
     @Test
     void aTokenWithoutExpiryStays() {
         VerifiedTokens tokens = new VerifiedTokens(10, SKEW);
-        VerifiedToken forever = new VerifiedToken("svc", true, Long.MAX_VALUE - SKEW);
+        VerifiedToken forever = new VerifiedToken("svc", true, Long.MAX_VALUE - SKEW, NOW - 60, null);
         tokens.put("t", forever);
         assertSame(forever, tokens.get("t", Long.MAX_VALUE / 2));
     }
@@ -44,10 +44,10 @@ class VerifiedTokensTest {
     @Test
     void keepsAtMostItsCapacityDroppingTheLeastRecentlyUsed() {
         VerifiedTokens tokens = new VerifiedTokens(2, SKEW);
-        tokens.put("a", new VerifiedToken("a", false, NOW + 60));
-        tokens.put("b", new VerifiedToken("b", false, NOW + 60));
+        tokens.put("a", new VerifiedToken("a", false, NOW + 60, NOW - 60, null));
+        tokens.put("b", new VerifiedToken("b", false, NOW + 60, NOW - 60, null));
         tokens.get("a", NOW); // a is now the most recently used
-        tokens.put("c", new VerifiedToken("c", false, NOW + 60));
+        tokens.put("c", new VerifiedToken("c", false, NOW + 60, NOW - 60, null));
         assertEquals(2, tokens.size());
         assertNull(tokens.get("b", NOW));
         assertEquals("a", tokens.get("a", NOW).userId());
@@ -58,17 +58,17 @@ class VerifiedTokensTest {
     void doesNotRememberLongTokens() {
         VerifiedTokens tokens = new VerifiedTokens(10, SKEW);
         String longToken = "x".repeat(VerifiedTokens.MAX_TOKEN_LENGTH + 1);
-        tokens.put(longToken, new VerifiedToken("alice", false, NOW + 60));
+        tokens.put(longToken, new VerifiedToken("alice", false, NOW + 60, NOW - 60, null));
         assertNull(tokens.get(longToken, NOW));
         String longest = "x".repeat(VerifiedTokens.MAX_TOKEN_LENGTH);
-        tokens.put(longest, new VerifiedToken("alice", false, NOW + 60));
+        tokens.put(longest, new VerifiedToken("alice", false, NOW + 60, NOW - 60, null));
         assertEquals("alice", tokens.get(longest, NOW).userId());
     }
 
     @Test
     void capacityZeroRemembersNothing() {
         VerifiedTokens tokens = new VerifiedTokens(0, SKEW);
-        tokens.put("t", new VerifiedToken("alice", false, NOW + 60));
+        tokens.put("t", new VerifiedToken("alice", false, NOW + 60, NOW - 60, null));
         assertNull(tokens.get("t", NOW));
         assertEquals(0, tokens.size());
     }

@@ -272,10 +272,15 @@ public abstract class ProtocolClient implements AutoCloseable {
 
     /** @return the close code sent by the server */
     public int awaitClose() {
+        return awaitClose(WAIT);
+    }
+
+    /** @return the close code sent by the server within that long */
+    public int awaitClose(Duration within) {
         try {
-            return closed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            return closed.get(within.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            return fail("socket not closed by the server within " + WAIT + ": " + e);
+            return fail("socket not closed by the server within " + within + ": " + e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

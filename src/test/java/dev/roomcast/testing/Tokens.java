@@ -1,5 +1,7 @@
 package dev.roomcast.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.jwt.build.Jwt;
 import io.smallrye.jwt.build.JwtClaimsBuilder;
 import java.io.IOException;
@@ -13,6 +15,10 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.lang.JoseException;
 
 /** Signs JWTs for tests with SmallRye JWT's builder. */
 public final class Tokens {
@@ -47,6 +53,46 @@ public final class Tokens {
                 .issuedAt(Instant.now().minusSeconds(5))
                 .expiresAt(expiry)
                 .sign(testKey());
+    }
+
+    /** A user's token issued at that instant, for an hour. */
+    public static String issuedAt(String userId, Instant issuedAt) {
+        return Jwt.issuer(ISSUER)
+                .subject(userId)
+                .issuedAt(issuedAt)
+                .expiresAt(issuedAt.plusSeconds(3600))
+                .sign(testKey());
+    }
+
+    /**
+     * A test-key token without {@code iat}, which SmallRye's builder always adds: signed with jose4j (SmallRye JWT's
+     * own JOSE library) instead.
+     */
+    public static String withoutIssuedAt(String userId) {
+        try {
+            JwtClaims claims = new JwtClaims();
+            claims.setIssuer(ISSUER);
+            claims.setSubject(userId);
+            claims.setExpirationTimeMinutesInTheFuture(60);
+            claims.setGeneratedJwtId();
+            JsonWebSignature jws = new JsonWebSignature();
+            jws.setPayload(claims.toJson());
+            jws.setKey(testKey());
+            jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
+            jws.setHeader("typ", "JWT");
+            return jws.getCompactSerialization();
+        } catch (JoseException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The claims of a token, read without checking it. */
+    public static JsonNode claimsOf(String token) {
+        try {
+            return new ObjectMapper().readTree(Base64.getUrlDecoder().decode(token.split("\\.")[1]));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A test-key token whose claims the caller sets: for tokens that break one rule (no sub, a foreign audience...). */

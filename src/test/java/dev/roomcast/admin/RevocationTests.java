@@ -1,0 +1,237 @@
+package dev.roomcast.admin;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.roomcast.testing.ServicesResource;
+import dev.roomcast.testing.SseClient;
+import dev.roomcast.testing.Tokens;
+import dev.roomcast.testing.WsClient;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Token revocation on one pod (PROTOCOL.md section 12): a user's revocation closes its live sessions with 4006 (token
+ * revoked) over both transports and refuses the old token at every entry point, while a token issued after it works;
+ * a jti revocation hits that token only; who may revoke, list and lift what; and lifting lets the token in again.
+ */
+@QuarkusTest
+@WithTestResource(ServicesResource.class)
+class RevocationTests {
+
+    @TestHTTPResource("/")
+    URI base;
+
+    @Test
+    void aUserRevocationClosesLiveSessionsAndRefusesTheOldTokenEverywhere() {
+        String old = Tokens.user("rv-ann");
+        try (WsClient socket = WsClient.withBearer(base, old);
+                SseClient stream = SseClient.withBearer(base, old)) {
+            JsonNode revocation = revoke(old, Map.of("user", "rv-ann"))
+                    .then()
+                    .statusCode(201)
+                    .body("user", equalTo("rv-ann"))
+                    .extract()
+                    .as(JsonNode.class);
+            assertFalse(revocation.path("id").asText().isEmpty());
+            long issuedBefore = revocation.path("issuedBefore").asLong();
+
+            assertEquals(4006, socket.awaitClose());
+            assertEquals(4006, stream.awaitClose());
+            assertEquals(
+                    "token revoked",
+                    stream.closeFrame().path("data").path("reason").asText());
+
+            assertEquals(401, WsClient.refusedStatus(base, null, Map.of("Authorization", "Bearer " + old)));
+            assertEquals(
+                    401,
+                    SseClient.refused(base, Map.of("Authorization", "Bearer " + old), "")
+                            .status());
+            given().baseUri(base.toString())
+                    .auth()
+                    .oauth2(old)
+                    .get("/api/rooms")
+                    .then()
+                    .statusCode(401);
+            try (WsClient first = WsClient.open(base)) {
+                first.send(WsClient.frame("authenticate", "a", Map.of("token", old)));
+                assertEquals(4003, first.awaitClose());
+            }
+
+            String fresh = Tokens.issuedAt("rv-ann", Instant.ofEpochSecond(issuedBefore));
+            try (WsClient again = WsClient.withBearer(base, fresh)) {
+                JsonNode refused = again.request("refresh", Map.of("token", old));
+                assertEquals("FORBIDDEN", refused.path("data").path("code").asText(), refused.toString());
+                assertEquals(
+                        "pong", again.request("ping", Map.of()).path("event").asText());
+            }
+            given().baseUri(base.toString())
+                    .auth()
+                    .oauth2(fresh)
+                    .get("/api/rooms")
+                    .then()
+                    .statusCode(200);
+        }
+    }
+
+    @Test
+    void aJtiRevocationHitsThatTokenOnlyAndLiftingLetsItInAgain() {
+        String first = Tokens.user("rv-bob");
+        String second = Tokens.user("rv-bob");
+        JsonNode claims = Tokens.claimsOf(first);
+        try (WsClient revoked = WsClient.withBearer(base, first);
+                WsClient kept = WsClient.withBearer(base, second)) {
+            String id = revoke(
+                            Tokens.admin("rv-ops"),
+                            Map.of(
+                                    "jti", claims.path("jti").asText(),
+                                    "exp", claims.path("exp").asLong()))
+                    .then()
+                    .statusCode(201)
+                    .body("jti", equalTo(claims.path("jti").asText()))
+                    .extract()
+                    .path("id");
+            assertEquals(4006, revoked.awaitClose());
+            assertEquals("pong", kept.request("ping", Map.of()).path("event").asText());
+            assertEquals(401, WsClient.refusedStatus(base, null, Map.of("Authorization", "Bearer " + first)));
+
+            given().baseUri(base.toString())
+                    .auth()
+                    .oauth2(Tokens.admin("rv-ops"))
+                    .get("/api/revocations")
+                    .then()
+                    .statusCode(200)
+                    .body("items.id", hasItem(id));
+            given().baseUri(base.toString())
+                    .auth()
+                    .oauth2(Tokens.admin("rv-ops"))
+                    .delete("/api/revocations/" + id)
+                    .then()
+                    .statusCode(204);
+            try (WsClient back = WsClient.withBearer(base, first)) {
+                assertEquals(
+                        "pong", back.request("ping", Map.of()).path("event").asText());
+            }
+            given().baseUri(base.toString())
+                    .auth()
+                    .oauth2(Tokens.admin("rv-ops"))
+                    .delete("/api/revocations/" + id)
+                    .then()
+                    .statusCode(404);
+        }
+    }
+
+    @Test
+    void whoMayRevokeListAndLiftAndWhatIsRefused() {
+        String carol = Tokens.user("rv-carol");
+        revoke(carol, Map.of("user", "rv-dave")).then().statusCode(403);
+        revoke(carol, Map.of("jti", "some-id", "exp", Instant.now().getEpochSecond() + 60))
+                .then()
+                .statusCode(403);
+        revoke(carol, Map.of()).then().statusCode(400);
+        revoke(Tokens.admin("rv-ops"), Map.of("user", "rv-carol", "jti", "x", "exp", 1))
+                .then()
+                .statusCode(400);
+        revoke(carol, Map.of("user", "rv-carol", "issuedBefore", Instant.now().getEpochSecond() + 3600))
+                .then()
+                .statusCode(400);
+        revoke(Tokens.admin("rv-ops"), Map.of("jti", "no-exp")).then().statusCode(400);
+        given().baseUri(base.toString())
+                .auth()
+                .oauth2(carol)
+                .get("/api/revocations")
+                .then()
+                .statusCode(403);
+        given().baseUri(base.toString())
+                .auth()
+                .oauth2(Tokens.admin("rv-ops"))
+                .queryParam("limit", 0)
+                .get("/api/revocations")
+                .then()
+                .statusCode(400);
+        given().baseUri(base.toString())
+                .auth()
+                .oauth2(carol)
+                .delete("/api/revocations/1")
+                .then()
+                .statusCode(403);
+    }
+
+    @Test
+    void theListingIsNewestFirstByUserAndPaged() {
+        String ops = Tokens.admin("rv-ops");
+        String erin = "rv-erin-" + System.nanoTime(); // the database outlives a run: a user of this run's own
+        long now = Instant.now().getEpochSecond();
+        String older = revoke(ops, Map.of("user", erin, "issuedBefore", now - 100))
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        String newer = revoke(ops, Map.of("user", erin, "issuedBefore", now - 50))
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        given().baseUri(base.toString())
+                .auth()
+                .oauth2(ops)
+                .queryParam("user", erin)
+                .queryParam("limit", 1)
+                .get("/api/revocations")
+                .then()
+                .statusCode(200)
+                .body("items.id", equalTo(List.of(newer)))
+                .body("hasMore", equalTo(true));
+        given().baseUri(base.toString())
+                .auth()
+                .oauth2(ops)
+                .queryParam("user", erin)
+                .queryParam("before", newer)
+                .get("/api/revocations")
+                .then()
+                .statusCode(200)
+                .body("items.id", equalTo(List.of(older)))
+                .body("hasMore", equalTo(false));
+    }
+
+    @Test
+    void aTokenWithoutIatOrLivingLongerThanTheMaximumIsInvalid() {
+        String noIat = Tokens.withoutIssuedAt("rv-frank");
+        String tooLong = Tokens.sign("rv-frank", Set.of(), Instant.now().plusSeconds(25 * 3600));
+        for (String token : List.of(noIat, tooLong)) {
+            assertEquals(401, WsClient.refusedStatus(base, null, Map.of("Authorization", "Bearer " + token)));
+            given().baseUri(base.toString())
+                    .auth()
+                    .oauth2(token)
+                    .get("/api/rooms")
+                    .then()
+                    .statusCode(401);
+            try (WsClient first = WsClient.open(base)) {
+                first.send(WsClient.frame("authenticate", "a", Map.of("token", token)));
+                assertEquals(4003, first.awaitClose());
+            }
+        }
+    }
+
+    private Response revoke(String token, Map<String, Object> body) {
+        return given().baseUri(base.toString())
+                .auth()
+                .oauth2(token)
+                .contentType(ContentType.JSON)
+                .body(body)
+                .post("/api/revocations");
+    }
+}
