@@ -395,6 +395,26 @@ scenario('with ?encryption=on the page chats with every frame sealed, over WebSo
   await sealedStream.context.close();
 });
 
+scenario('the devices panel lists the user\'s sessions on both pods and logs the other devices out', async () => {
+  const elsewhere = await openPage(browser, podB, tokens.alice);
+  try {
+    await alice.page.click('#toggle-devices');
+    await alice.page.waitForFunction(() => document.querySelectorAll('#device-list .device').length >= 2, { timeout: 10000 });
+    const own = await alice.page.$$eval('#device-list .device[data-own="true"]', (items) => items.length);
+    assert.equal(own, 1, 'this page is marked');
+    await alice.page.click('#log-out-others');
+    // The other page is closed with 4006 and says so, without reconnecting on its own.
+    await elsewhere.page.waitForSelector('#banner[data-state="disconnected"]', { timeout: 10000 });
+    assert.match(await elsewhere.page.$eval('#banner', (banner) => banner.textContent), /disconnected/);
+    await alice.page.waitForFunction(() => document.querySelectorAll('#device-list .device').length === 1, { timeout: 10000 });
+    assert.equal(await alice.page.$eval('#banner', (banner) => banner.dataset.state), 'connected');
+    await alice.page.click('#toggle-devices');
+    assert.deepEqual([...alice.errors, ...elsewhere.errors], []);
+  } finally {
+    await elsewhere.context.close();
+  }
+});
+
 scenario('a pod killed mid-conversation: the page reconnects and shows every message exactly once, in order', async () => {
   const texts = Array.from({ length: 20 }, (_, i) => `burst ${run} ${i + 1}`);
   const killAfter = 8;

@@ -28,7 +28,8 @@ public class DisconnectService {
 
     public Uni<Void> disconnectUser(String userId, String reason) {
         sessions.disconnectUser(userId, reason);
-        return broker.announce(new Disconnect(node.serverId(), userId, null, reason));
+        return broker.announce(new Disconnect(node.serverId(), userId, null, reason))
+                .replaceWithVoid();
     }
 
     public Uni<Void> disconnectClient(String clientId, String reason) {
@@ -40,7 +41,8 @@ public class DisconnectService {
         if (holder == null) {
             return Uni.createFrom().voidItem(); // no pod ever made such an id: nothing to end
         }
-        return broker.announce(new Disconnect(node.serverId(), null, clientId, reason));
+        return broker.announce(new Disconnect(node.serverId(), null, clientId, reason))
+                .replaceWithVoid();
     }
 
     /** Another pod's disconnect, for sessions of this pod. */

@@ -39,10 +39,11 @@ public interface Broker {
     Uni<Void> send(ClientCommand command);
 
     /**
-     * Hands an administration notice ({@link Disconnect}, {@link RevocationNotice}) to the other pods, on its channel;
-     * fails when they could not be reached. This pod acts on it itself.
+     * Hands an administration notice ({@link Disconnect}, {@link RevocationNotice}, a sessions query or reply) to the
+     * other pods, on its channel; fails when they could not be reached. This pod acts on it itself. The item is how many
+     * pods heard it (each pod subscribes to a channel once), 0 with no other pod.
      */
-    Uni<Void> announce(PodMessage notice);
+    Uni<Integer> announce(PodMessage notice);
 
     /** Whether the broker can reach the other pods now (readiness). */
     boolean isConnected();

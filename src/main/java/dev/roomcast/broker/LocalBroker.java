@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 @Typed(LocalBroker.class)
 public class LocalBroker implements Broker {
 
+    private static final Uni<Integer> NONE_HEARD = Uni.createFrom().item(0);
     private static final Uni<Void> DONE = Uni.createFrom().voidItem();
 
     private final Map<String, Integer> interest = new ConcurrentHashMap<>();
@@ -59,8 +60,8 @@ public class LocalBroker implements Broker {
 
     /** No other pod to tell: this pod acts on its notices itself. */
     @Override
-    public Uni<Void> announce(PodMessage notice) {
-        return DONE;
+    public Uni<Integer> announce(PodMessage notice) {
+        return NONE_HEARD;
     }
 
     @Override

@@ -13,6 +13,8 @@ import dev.roomcast.protocol.InvalidEnvelopeException;
 import dev.roomcast.protocol.NodeIdentity;
 import dev.roomcast.protocol.PodMessage;
 import dev.roomcast.protocol.RevocationNotice;
+import dev.roomcast.protocol.SessionsQuery;
+import dev.roomcast.protocol.SessionsReply;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.vertx.UniHelper;
 import io.vertx.core.Promise;
@@ -144,17 +146,28 @@ public class RedisBroker implements Broker, PubSubLink.Listener {
     }
 
     @Override
-    public Uni<Void> announce(PodMessage notice) {
+    public Uni<Integer> announce(PodMessage notice) {
+        String body;
         if (notice instanceof Disconnect disconnect) {
-            return publish(disconnect.channel(), codec.encode(disconnect));
+            body = codec.encode(disconnect);
+        } else if (notice instanceof RevocationNotice revocation) {
+            body = codec.encode(revocation);
+        } else if (notice instanceof SessionsQuery query) {
+            body = codec.encode(query);
+        } else if (notice instanceof SessionsReply reply) {
+            body = codec.encode(reply);
+        } else {
+            return Uni.createFrom().failure(new IllegalArgumentException("not a notice: " + notice));
         }
-        if (notice instanceof RevocationNotice revocation) {
-            return publish(revocation.channel(), codec.encode(revocation));
-        }
-        return Uni.createFrom().failure(new IllegalArgumentException("not a notice: " + notice));
+        return published(notice.channel(), body);
     }
 
     private Uni<Void> publish(String channel, String body) {
+        return published(channel, body).replaceWithVoid();
+    }
+
+    /** Publishes; the item is how many subscriber connections (one per pod) received it. */
+    private Uni<Integer> published(String channel, String body) {
         boolean sharded = kindOf(channel) == SubscriptionKind.SHARD;
         if (!shard.canPublish(sharded)) {
             metrics.dropped(DropReason.BROKER_UNAVAILABLE);
@@ -171,7 +184,7 @@ public class RedisBroker implements Broker, PubSubLink.Listener {
                 .transform(failure -> failure instanceof RoomcastException known
                         ? known
                         : RoomcastException.unavailable("the cluster link (Redis) failed"))
-                .replaceWithVoid();
+                .map(receivers -> receivers == null ? 0 : receivers.toInteger());
     }
 
     /** Ready: commands can leave, the permanent subscriptions are confirmed, and every channel has a live home. */

@@ -19,12 +19,16 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.inject.Provider;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Local delivery: which connections of this pod are in which room, sharded by event loop. Every event, whether
@@ -203,6 +207,65 @@ public class Hub {
     /** Runs the action for every connection of this pod, each on its own event loop. */
     public void forEachConnection(Consumer<Recipient> action) {
         forEachShard(shard -> shard.forEachConnection(action));
+    }
+
+    /**
+     * What the picker makes of each connection of this pod (null: nothing), gathered from every event loop, each
+     * connection read on its own loop.
+     */
+    public <T> Uni<List<T>> collect(Function<Recipient, T> picker) {
+        HubShard[] current = shards;
+        if (current.length == 0) {
+            return Uni.createFrom().item(List.of());
+        }
+        List<Uni<List<T>>> parts = new ArrayList<>(current.length);
+        for (HubShard shard : current) {
+            parts.add(Uni.createFrom()
+                    .emitter(emitter -> shard.execute(() -> {
+                        List<T> found = new ArrayList<>();
+                        shard.forEachConnection(recipient -> {
+                            T picked = picker.apply(recipient);
+                            if (picked != null) {
+                                found.add(picked);
+                            }
+                        });
+                        emitter.complete(found);
+                    })));
+        }
+        return Uni.join().all(parts).andFailFast().map(lists -> {
+            List<T> all = new ArrayList<>();
+            lists.forEach(all::addAll);
+            return all;
+        });
+    }
+
+    /** How many users have sessions on this pod, and in how many rooms (automatic ones not counted) they are. */
+    public record Census(int users, int rooms) {}
+
+    public Uni<Census> census() {
+        HubShard[] current = shards;
+        List<Uni<List<List<String>>>> parts = new ArrayList<>(current.length);
+        for (HubShard shard : current) {
+            parts.add(Uni.createFrom()
+                    .emitter(emitter -> shard.execute(
+                            () -> emitter.complete(List.of(shard.roomNames(true), shard.roomNames(false))))));
+        }
+        if (parts.isEmpty()) {
+            return Uni.createFrom().item(new Census(0, 0));
+        }
+        return Uni.join().all(parts).andFailFast().map(perShard -> {
+            Set<String> users = new HashSet<>();
+            Set<String> rooms = new HashSet<>();
+            for (List<List<String>> names : perShard) {
+                for (String automatic : names.get(0)) {
+                    if (automatic.startsWith(RoomNames.USER_NAMESPACE + ":")) {
+                        users.add(automatic);
+                    }
+                }
+                rooms.addAll(names.get(1));
+            }
+            return new Census(users.size(), rooms.size());
+        });
     }
 
     /** Open connections on this pod. */

@@ -280,6 +280,17 @@ public final class HubShard {
         return false;
     }
 
+    /** The rooms with members on this loop: the automatic ones ({@code user:}, {@code client:}) or the others. */
+    List<String> roomNames(boolean automatic) {
+        List<String> names = new ArrayList<>();
+        rooms.forEach((name, room) -> {
+            if (room.automatic == automatic) {
+                names.add(name);
+            }
+        });
+        return names;
+    }
+
     /** Runs the action, on this loop, for every connection it serves. */
     void forEachConnection(Consumer<Recipient> action) {
         Recipient[] members = all.members;

@@ -36,4 +36,10 @@ public interface Presence {
     Uni<List<PresentUser>> inRoom(String room);
 
     Uni<UserPresence> ofUser(String userId);
+
+    /** This pod's figures for the nodes listing (PROTOCOL.md section 12, JSON); they count while the pod lives. */
+    Uni<Void> describe(String figures);
+
+    /** The latest figures of every live pod, this one's included (JSON). */
+    Uni<List<String>> nodes();
 }

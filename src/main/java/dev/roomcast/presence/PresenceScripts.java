@@ -189,6 +189,31 @@ final class PresenceScripts {
             return 1
             """);
 
+    /** KEYS: nodes. ARGV: server, figures (JSON). This pod's figures for the nodes listing. */
+    static final Script NODE_WRITE = new Script("""
+            redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+            return 1
+            """);
+
+    /**
+     * KEYS: nodes, leases. The figures of every pod whose lease is live; those of the others are deleted (a dead pod's
+     * lease expires within the presence TTL).
+     */
+    static final Script NODES_READ = new Script(LEASES + """
+            local clock = millis()
+            local live = {}
+            local fields = redis.call('HGETALL', KEYS[1])
+            for i = 1, #fields, 2 do
+              local deadline = redis.call('ZSCORE', KEYS[2], fields[i])
+              if deadline and tonumber(deadline) > clock then
+                table.insert(live, fields[i + 1])
+              else
+                redis.call('HDEL', KEYS[1], fields[i])
+              end
+            end
+            return live
+            """);
+
     /** KEYS: leases, retirements. ARGV: server. Forgets a retired pod. */
     static final Script RELEASE = new Script("""
             redis.call('ZREM', KEYS[1], ARGV[1])

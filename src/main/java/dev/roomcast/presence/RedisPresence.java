@@ -683,4 +683,24 @@ public class RedisPresence implements Presence {
 
         void abandon();
     }
+
+    @Override
+    public Uni<Void> describe(String figures) {
+        return redis.run(
+                        PresenceScripts.NODE_WRITE, List.of(Channels.PRESENCE_NODES), List.of(node.serverId(), figures))
+                .replaceWithVoid();
+    }
+
+    @Override
+    public Uni<List<String>> nodes() {
+        return redis.read(
+                        PresenceScripts.NODES_READ, List.of(Channels.PRESENCE_NODES, Channels.PRESENCE_PODS), List.of())
+                .map(answer -> {
+                    List<String> live = new ArrayList<>(answer.size());
+                    for (Response figures : answer) {
+                        live.add(figures.toString());
+                    }
+                    return live;
+                });
+    }
 }

@@ -26,6 +26,9 @@ public final class Channels {
 
     public static final String PRESENCE_RETIRING = "{presence}:retiring";
 
+    /** Each pod's figures for the nodes listing, by server id: counted while the pod's lease in PRESENCE_PODS lives. */
+    public static final String PRESENCE_NODES = "{presence}:nodes";
+
     /** Each pod's SSE sessions, client id to user id: read by pods that receive a POST for a session they do not hold. */
     private static final String STREAMS_PREFIX = "sse:pod:";
 

@@ -138,6 +138,22 @@ public class EnvelopeCodec {
         return notice(notice.serverId(), RevocationNotice.TYPE, null, data);
     }
 
+    /** A sessions query's body: {@code {"serverId","type":"sessions.query","target":USER,"data":{"id"}}}, signed. */
+    public String encode(SessionsQuery query) {
+        return notice(
+                query.serverId(),
+                SessionsQuery.TYPE,
+                query.userId(),
+                mapper.createObjectNode().put("id", query.queryId()));
+    }
+
+    /** A sessions reply's body: {@code {"serverId","type":"sessions.reply","target":ASKER,"data":{"id","items"}}}. */
+    public String encode(SessionsReply reply) {
+        ObjectNode data = mapper.createObjectNode().put("id", reply.queryId());
+        data.set("items", mapper.valueToTree(reply.items()));
+        return notice(reply.serverId(), SessionsReply.TYPE, reply.askedBy(), data);
+    }
+
     private String notice(String serverId, String type, String target, ObjectNode data) {
         ObjectNode body = mapper.createObjectNode().put("serverId", serverId).put("type", type);
         if (target != null) {
@@ -234,11 +250,19 @@ public class EnvelopeCodec {
         if (ClientCommand.TYPE.equals(type)) {
             return command(serverId, target, userId, frames, signed);
         }
-        if (Disconnect.TYPE.equals(type) || RevocationNotice.TYPE.equals(type)) {
+        if (Disconnect.TYPE.equals(type)
+                || RevocationNotice.TYPE.equals(type)
+                || SessionsQuery.TYPE.equals(type)
+                || SessionsReply.TYPE.equals(type)) {
             if (!signed) {
                 throw new InvalidEnvelopeException(type + " without a valid pod signature");
             }
-            return Disconnect.TYPE.equals(type) ? disconnect(serverId, target, data) : revocation(serverId, data);
+            return switch (type) {
+                case Disconnect.TYPE -> disconnect(serverId, target, data);
+                case RevocationNotice.TYPE -> revocation(serverId, data);
+                case SessionsQuery.TYPE -> sessionsQuery(serverId, target, data);
+                default -> sessionsReply(serverId, target, data);
+            };
         }
         DeliveryType deliveryType = DeliveryType.fromWire(type);
         if (deliveryType == null) {
@@ -308,6 +332,37 @@ public class EnvelopeCodec {
                 fields.path("exp").asLong(),
                 fields.path("expiresAt").asLong(),
                 fields.path("createdAt").asText(""));
+    }
+
+    private SessionsQuery sessionsQuery(String serverId, String target, String data) throws InvalidEnvelopeException {
+        JsonNode fields = tree(data);
+        if (target == null || target.isEmpty() || !fields.path("id").canConvertToLong()) {
+            throw new InvalidEnvelopeException("a sessions query needs target and data.id");
+        }
+        return new SessionsQuery(serverId, target, fields.path("id").asLong());
+    }
+
+    private SessionsReply sessionsReply(String serverId, String target, String data) throws InvalidEnvelopeException {
+        JsonNode fields = tree(data);
+        JsonNode items = fields.path("items");
+        if (target == null
+                || target.isEmpty()
+                || !fields.path("id").canConvertToLong()
+                || !items.isArray()
+                || items.size() > SessionsReply.MAX_ITEMS) {
+            throw new InvalidEnvelopeException("a sessions reply needs target, data.id and data.items");
+        }
+        List<SessionInfo> sessions = new ArrayList<>(items.size());
+        for (JsonNode item : items) {
+            sessions.add(new SessionInfo(
+                    item.path("client").asText(),
+                    item.path("pod").asText(),
+                    item.path("transport").asText(),
+                    item.path("connectedAt").asText(),
+                    item.path("rooms").asInt(),
+                    item.path("encrypted").asBoolean()));
+        }
+        return new SessionsReply(serverId, target, fields.path("id").asLong(), sessions);
     }
 
     private JsonNode tree(String data) throws InvalidEnvelopeException {

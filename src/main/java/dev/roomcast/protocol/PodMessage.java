@@ -5,7 +5,8 @@ package dev.roomcast.protocol;
  * the pod holding an SSE session ({@link ClientCommand}), and the administration's notices ({@link Disconnect},
  * {@link RevocationNotice}).
  */
-public sealed interface PodMessage permits Envelope, ClientCommand, Disconnect, RevocationNotice {
+public sealed interface PodMessage
+        permits Envelope, ClientCommand, Disconnect, RevocationNotice, SessionsQuery, SessionsReply {
 
     /** The pod (or {@code "emitter"}) that published it. */
     String serverId();

@@ -11,6 +11,9 @@ import io.smallrye.mutiny.Uni;
  */
 public interface Outbound {
 
+    /** The transport's name in listings: {@code websocket} or {@code sse}. */
+    String transport();
+
     /** The listener every later write reports to, in order; called once, before the first write. */
     void bind(WriteListener listener);
 

@@ -8,9 +8,11 @@ import dev.roomcast.hub.HubShard;
 import dev.roomcast.hub.Memberships;
 import dev.roomcast.hub.Recipient;
 import dev.roomcast.observability.DropReason;
+import dev.roomcast.protocol.SessionInfo;
 import dev.roomcast.security.VerifiedToken;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
+import java.time.Instant;
 
 /**
  * One connection's state: who it is, where it is in its lifecycle (unauthenticated, authenticating,
@@ -55,6 +57,8 @@ public final class Session implements Recipient, WriteListener, FrameInbox.Runne
     private String tokenId;
     /** The {@link dev.roomcast.security.Revocations#version()} this session's token was last checked against. */
     private long revocationsChecked = -1;
+    /** When {@code connected} was written (epoch milliseconds), for listings. */
+    private long connectedAtMillis;
     /** Whether the session holds one of its user's connection slots, given back when it ends. */
     private boolean holdsSlot;
 
@@ -290,7 +294,19 @@ public final class Session implements Recipient, WriteListener, FrameInbox.Runne
     void authenticated() {
         if (state == State.AUTHENTICATING) {
             state = State.AUTHENTICATED;
+            connectedAtMillis = System.currentTimeMillis();
         }
+    }
+
+    /** This session as the sessions listing shows it (PROTOCOL.md section 12); on its own loop. */
+    SessionInfo info(String serverId) {
+        return new SessionInfo(
+                clientId,
+                serverId,
+                outbound.transport(),
+                Instant.ofEpochMilli(connectedAtMillis).toString(),
+                memberships.joinedCount(),
+                sealer != null);
     }
 
     void refreshed(VerifiedToken token) {

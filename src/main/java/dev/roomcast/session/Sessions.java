@@ -6,9 +6,11 @@ import dev.roomcast.hub.Hub;
 import dev.roomcast.hub.HubShard;
 import dev.roomcast.observability.RoomcastMetrics;
 import dev.roomcast.protocol.NodeIdentity;
+import dev.roomcast.protocol.SessionInfo;
 import dev.roomcast.security.VerifiedToken;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
@@ -109,6 +111,14 @@ public class Sessions {
     /** Transport-level liveness (WebSocket ping and pong frames) counts as activity too. */
     public void activity(Session session) {
         session.touch(System.nanoTime());
+    }
+
+    /** This pod's live sessions of the user, as the sessions listing shows them. */
+    public Uni<List<SessionInfo>> sessionsOf(String userId) {
+        return hub.collect(recipient ->
+                recipient instanceof Session session && session.isAuthenticated() && userId.equals(session.userId())
+                        ? session.info(node.serverId())
+                        : null);
     }
 
     /** Closes this pod's sessions of the user with 4006 and the reason, each on its own loop (PROTOCOL.md section 12). */

@@ -51,6 +51,11 @@ final class SseOutbound implements Outbound, Handler<AsyncResult<Void>> {
     }
 
     @Override
+    public String transport() {
+        return "sse";
+    }
+
+    @Override
     public void bind(WriteListener listener) {
         this.listener = listener;
     }

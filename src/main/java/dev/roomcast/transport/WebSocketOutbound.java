@@ -52,6 +52,11 @@ final class WebSocketOutbound implements Outbound, ChannelFutureListener {
     }
 
     @Override
+    public String transport() {
+        return "websocket";
+    }
+
+    @Override
     public void bind(WriteListener listener) {
         this.listener = listener;
     }

@@ -43,6 +43,10 @@ export function createApi(getToken) {
       call('GET', `${room(name)}/messages/${encodeURIComponent(messageId)}/thread?limit=200&after=${after}`),
     notifications: () => call('GET', '/api/notifications').then((r) => r.items),
     markNotificationRead: (id) => call('POST', `/api/notifications/${encodeURIComponent(id)}/read`),
+    /** The user's live sessions on every pod (protocol.md 13.4). */
+    sessions: (userId) => call('GET', `/api/users/${encodeURIComponent(userId)}/sessions`).then((r) => r.items),
+    endSession: (userId, client) =>
+      call('DELETE', `/api/users/${encodeURIComponent(userId)}/sessions/${encodeURIComponent(client)}`),
   };
 }
 

@@ -11,6 +11,7 @@ import { newClientMsgId } from '/client/outbox.js';
 import { createApi } from './api.js';
 import { createTokenSource, devSignInAvailable } from './auth.js';
 import { renderBanner } from './banner.js';
+import { createDevices } from './devices.js';
 import { el, keyedList, roomLabel } from './dom.js';
 import { createMessageView } from './message-view.js';
 import { createNotifications } from './notifications.js';
@@ -45,6 +46,10 @@ const state = {
   typingSender: null,
   /** @type {ReturnType<typeof createNotifications>} */
   notifications: null,
+  /** @type {ReturnType<typeof createDevices>} */
+  devices: null,
+  /** This page's session (the client id of its latest `connected`), which the devices panel marks. */
+  clientId: null,
   /** room name -> Set(userId) */
   presence: new Map(),
   /** clientMsgId -> {room, text, threadId, failed} : sent, not yet acknowledged */
@@ -119,6 +124,14 @@ function start() {
       if (state.rooms.has(notification.room)) selectRoom(notification.room);
     },
   });
+  state.devices = createDevices({
+    api: state.api,
+    me: state.me,
+    ownClient: () => state.clientId,
+    list: $('device-list'),
+    logOutOthers: $('log-out-others'),
+    error: $('devices-error'),
+  });
   state.client.on('state', onConnectionState);
   state.client.on('event', onEvent);
   state.client.on('error', (error) => console.warn('roomcast:', error.code, error.message));
@@ -135,6 +148,7 @@ function start() {
 
 function onConnectionState(connection, detail) {
   if (connection === 'connected') {
+    state.clientId = detail.id ?? null;
     // Anything structural that happened while the page was offline (added to a room, unread counts moved) is not
     // replayed by room recovery: the REST view is the truth.
     if (state.everConnected) {
@@ -724,6 +738,10 @@ function wireControls() {
   });
 
   $('toggle-notifications').addEventListener('click', () => togglePanel('notifications-panel', 'toggle-notifications'));
+  $('toggle-devices').addEventListener('click', () => {
+    togglePanel('devices-panel', 'toggle-devices');
+    if (!$('devices-panel').hidden) void state.devices.refresh();
+  });
   $('toggle-rooms').addEventListener('click', () => toggleDrawer('rooms-panel', 'toggle-rooms'));
   $('toggle-people').addEventListener('click', () => toggleDrawer('people-panel', 'toggle-people'));
 }
