@@ -78,13 +78,25 @@ test('1008 stops: disconnected with the reason, and no more attempts', async () 
   assert.equal(sockets.length, 1);
 });
 
-test('4006 stops', async () => {
-  const { client, clock, sockets, connect } = setup();
+test('4006 stops with its reason, and only a connect() by the application, with a new token, comes back', async () => {
+  const tokens = ['revoked-token', 'new-token'];
+  let asked = 0;
+  const { client, clock, sockets, states, connect } = setup({ token: undefined, getToken: async () => tokens[asked++] });
   await connect();
-  sockets[0].drop(4006, 'disconnected by the server');
+  sockets[0].drop(4006, 'token revoked');
   assert.equal(client.state, 'disconnected');
+  assert.deepEqual(
+    { code: states.at(-1).detail.code, reason: states.at(-1).detail.reason },
+    { code: 4006, reason: 'token revoked' },
+  );
   await clock.advance(60000);
-  assert.equal(sockets.length, 1);
+  assert.equal(sockets.length, 1, 'no reconnect of its own, not even with getToken');
+  assert.equal(asked, 1);
+  await connect();
+  assert.equal(sockets.length, 2);
+  assert.equal(sockets[1].token, 'new-token');
+  assert.equal(client.state, 'connected');
+  client.close();
 });
 
 test('1006 and 1011 reconnect with the backoff', async () => {
