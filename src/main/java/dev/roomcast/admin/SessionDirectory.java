@@ -53,7 +53,7 @@ public class SessionDirectory {
         return sessions.sessionsOf(userId)
                 .chain(local -> broker.announce(new SessionsQuery(node.serverId(), userId, id))
                         // This pod hears its own question when it holds one of the user's sessions, and ignores it.
-                        .map(heard -> local.isEmpty() ? heard : heard - 1)
+                        .map(heard -> Math.max(0, local.isEmpty() ? heard : heard - 1))
                         .chain(answers::await)
                         .map(remote -> {
                             List<SessionInfo> all = new ArrayList<>(local);

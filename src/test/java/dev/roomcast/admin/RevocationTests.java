@@ -11,11 +11,14 @@ import dev.roomcast.testing.ServicesResource;
 import dev.roomcast.testing.SseClient;
 import dev.roomcast.testing.Tokens;
 import dev.roomcast.testing.WsClient;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.vertx.VertxContextSupport;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import jakarta.inject.Inject;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
@@ -34,6 +37,12 @@ class RevocationTests {
 
     @TestHTTPResource("/")
     URI base;
+
+    @Inject
+    RevocationSync sync;
+
+    @Inject
+    RevocationRepository repository;
 
     @Test
     void aUserRevocationClosesLiveSessionsAndRefusesTheOldTokenEverywhere() {
@@ -224,6 +233,37 @@ class RevocationTests {
                 assertEquals(4003, first.awaitClose());
             }
         }
+    }
+
+    /**
+     * Kept until no token it matches can be valid: a user revocation whose cutoff is more than a token lifetime ago is
+     * out of force at once (never listed), and the minute's job deletes it from the table and the pod's copy.
+     */
+    @Test
+    void revocationsThatNoValidTokenCanMatchAreNotInForceAndArePruned() throws Throwable {
+        String ops = Tokens.admin("rv-ops");
+        String user = "rv-gone-" + System.nanoTime();
+        long twoDaysAgo = Instant.now().getEpochSecond() - 2 * 86400;
+        long id = Long.parseLong(revoke(ops, Map.of("user", user, "issuedBefore", twoDaysAgo))
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id"));
+        given().baseUri(base.toString())
+                .auth()
+                .oauth2(ops)
+                .queryParam("user", user)
+                .get("/api/revocations")
+                .then()
+                .statusCode(200)
+                .body("items", org.hamcrest.Matchers.empty());
+        VertxContextSupport.subscribeAndAwait(sync::expire);
+        assertFalse(stored(id), "deleted by the job");
+    }
+
+    private boolean stored(long id) throws Throwable {
+        return VertxContextSupport.subscribeAndAwait(
+                () -> Panache.withSession(() -> repository.findById(id)).map(found -> found != null));
     }
 
     private Response revoke(String token, Map<String, Object> body) {

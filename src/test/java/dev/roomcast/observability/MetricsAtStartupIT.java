@@ -46,6 +46,8 @@ class MetricsAtStartupIT {
                 assertTrue(
                         values.stream().allMatch(value -> value == 0), "not zero at startup: " + series + " " + values);
             }
+            // Read from the database before the pod serves: whatever is in force, never absent.
+            assertFalse(Metrics.samples(metrics, "roomcast_revocations").isEmpty(), "missing: roomcast_revocations");
         }
     }
 }
