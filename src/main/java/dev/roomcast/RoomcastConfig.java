@@ -120,8 +120,9 @@ public interface RoomcastConfig {
         Duration maxTokenLifetime();
 
         /**
-         * Token revocations that may be in force at once, across the service (every pod holds them all in memory, about
-         * 100 bytes each); beyond it, {@code POST /api/revocations} is refused with 403 {@code LIMIT_EXCEEDED}.
+         * Token revocations kept at once across the service, those out of force counted until the minute's job deletes
+         * them (every pod holds them all in memory, about 100 bytes each); beyond it, {@code POST /api/revocations} is
+         * refused with 403 {@code LIMIT_EXCEEDED}.
          */
         @WithDefault("100000")
         int maxRevocations();

@@ -31,13 +31,9 @@ public class RevocationRepository implements PanacheRepositoryBase<Revocation, L
         return find(query.toString(), parameters).page(0, limit + 1).list();
     }
 
-    /** Revocations of one user in force, for the per-user bound. */
-    public Uni<Long> countOfUser(String userId, long nowEpochSecond) {
-        return count("userId = ?1 and expiresAt > ?2", userId, nowEpochSecond);
-    }
-
-    public Uni<Long> countInForce(long nowEpochSecond) {
-        return count("expiresAt > ?1", nowEpochSecond);
+    /** Revocations of one user stored (in force, or expired and not yet deleted), for the per-user bound. */
+    public Uni<Long> countOfUser(String userId) {
+        return count("userId", userId);
     }
 
     public Uni<Long> deleteExpired(long nowEpochSecond) {

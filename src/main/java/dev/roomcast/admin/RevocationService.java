@@ -22,8 +22,9 @@ import org.jboss.logging.Logger;
 /**
  * Token revocations (PROTOCOL.md section 12): stored in PostgreSQL, added to this pod's copy at once and announced to
  * the others, which apply them within the sweep interval (live sessions holding a revoked token close with 4006). A
- * user may revoke its own tokens ({@code user} form); everything else is for admins. Bounded: a user holds at most
- * {@link #MAX_PER_USER} revocations in force, the whole service {@code roomcast.auth.max-revocations}.
+ * user may revoke its own tokens ({@code user} form); everything else is for admins. Bounded: at most
+ * {@link #MAX_PER_USER} revocations of a user are stored, {@code roomcast.auth.max-revocations} in all, those out of
+ * force included until the minute's job deletes them (else a user could store any number that no token matches).
  */
 @ApplicationScoped
 public class RevocationService {
@@ -95,7 +96,7 @@ public class RevocationService {
             throw RoomcastException.badRequest("name either user (and issuedBefore) or jti and exp");
         }
         revocation.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
-        return Panache.withTransaction(() -> bounded(revocation, now).chain(() -> repository.persist(revocation)))
+        return Panache.withTransaction(() -> bounded(revocation).chain(() -> repository.persist(revocation)))
                 .invoke(stored -> {
                     revocations.add(entry(stored));
                     announce(notice(stored));
@@ -103,24 +104,15 @@ public class RevocationService {
                 .map(RevocationView::of);
     }
 
-    public Uni<RevocationPage> list(String userId, String before, Integer limit) {
+    public Uni<RevocationPage> list(String userId, Long beforeId, Integer limit) {
         if (userId != null) {
             InputRules.userId(userId, "user");
-        }
-        Long beforeId = null;
-        if (before != null) {
-            try {
-                beforeId = Long.parseLong(before);
-            } catch (NumberFormatException e) {
-                throw RoomcastException.badRequest("before must be a revocation id");
-            }
         }
         int size = limit == null ? 50 : limit;
         if (size < 1 || size > 200) {
             throw RoomcastException.badRequest("limit must be 1 to 200");
         }
-        Long cursor = beforeId;
-        return Panache.withSession(() -> repository.page(userId, cursor, size, nowEpochSecond()))
+        return Panache.withSession(() -> repository.page(userId, beforeId, size, nowEpochSecond()))
                 .map(found -> new RevocationPage(
                         found.stream().limit(size).map(RevocationView::of).toList(), found.size() > size));
     }
@@ -146,20 +138,20 @@ public class RevocationService {
                 .map(found -> found.stream().map(RevocationService::entry).toList());
     }
 
-    private Uni<Void> bounded(Revocation revocation, long now) {
-        Uni<Long> total = repository.countInForce(now);
+    private Uni<Void> bounded(Revocation revocation) {
+        Uni<Long> total = repository.count();
         return total.chain(count -> {
             if (count >= maxRevocations) {
-                return Uni.createFrom().failure(limit("at most " + maxRevocations + " revocations may be in force"));
+                return Uni.createFrom().failure(limit("at most " + maxRevocations + " revocations may be kept"));
             }
             if (revocation.userId == null) {
                 return Uni.createFrom().voidItem();
             }
             return repository
-                    .countOfUser(revocation.userId, now)
+                    .countOfUser(revocation.userId)
                     .chain(ofUser -> ofUser >= MAX_PER_USER
                             ? Uni.createFrom()
-                                    .failure(limit("a user may have at most " + MAX_PER_USER + " revocations in force"))
+                                    .failure(limit("at most " + MAX_PER_USER + " revocations of a user may be kept"))
                             : Uni.createFrom().voidItem());
         });
     }

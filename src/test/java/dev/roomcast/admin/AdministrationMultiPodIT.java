@@ -16,7 +16,6 @@ import io.restassured.path.json.JsonPath;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,7 +34,7 @@ class AdministrationMultiPodIT {
     private static final Duration WITHIN = Duration.ofSeconds(30);
 
     /** A pod whose lease outlives it by seconds, not the default 30: how fast the listings forget a dead pod. */
-    private static final Map<String, String> SHORT_LEASE = with(Pod.UNLIMITED_RATES, "roomcast.presence.ttl", "3s");
+    private static final Map<String, String> SHORT_LEASE = Pod.with(Pod.UNLIMITED_RATES, "roomcast.presence.ttl", "3s");
 
     @RegisterExtension
     static final Pods PODS = Pods.of("admin-a", Pod.UNLIMITED_RATES).and("admin-b", Pod.UNLIMITED_RATES);
@@ -228,12 +227,6 @@ class AdministrationMultiPodIT {
                 .extract()
                 .jsonPath()
                 .getList("items.client", String.class));
-    }
-
-    private static Map<String, String> with(Map<String, String> config, String key, String value) {
-        Map<String, String> more = new HashMap<>(config);
-        more.put(key, value);
-        return Map.copyOf(more);
     }
 
     private static void admin(URI pod, String path, Map<String, Object> body, int status) {

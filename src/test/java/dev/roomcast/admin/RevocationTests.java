@@ -171,6 +171,15 @@ class RevocationTests {
                 .get("/api/revocations")
                 .then()
                 .statusCode(400);
+        for (String bad : List.of("limit=abc", "before=x1", "limit=99999999999999999999")) {
+            given().baseUri(base.toString())
+                    .auth()
+                    .oauth2(Tokens.admin("rv-ops"))
+                    .get("/api/revocations?" + bad)
+                    .then()
+                    .statusCode(400)
+                    .body("code", equalTo("BAD_REQUEST"));
+        }
         given().baseUri(base.toString())
                 .auth()
                 .oauth2(carol)
@@ -259,6 +268,30 @@ class RevocationTests {
                 .body("items", org.hamcrest.Matchers.empty());
         VertxContextSupport.subscribeAndAwait(sync::expire);
         assertFalse(stored(id), "deleted by the job");
+    }
+
+    /** The per-user bound counts every stored revocation, those no token can match too, until the job deletes them. */
+    @Test
+    void aUserHoldsAtMostAHundredRevocationsEvenOnesOutOfForce() throws InterruptedException {
+        String ops = Tokens.admin("rv-cap-ops-" + System.nanoTime()); // a rate bucket of its own
+        String user = "rv-cap-" + System.nanoTime();
+        long longAgo = Instant.now().getEpochSecond() - 2 * 86400;
+        for (int i = 0; i < RevocationService.MAX_PER_USER; i++) {
+            assertEquals(201, revokePatiently(ops, Map.of("user", user, "issuedBefore", longAgo - i)));
+        }
+        assertEquals(403, revokePatiently(ops, Map.of("user", user, "issuedBefore", longAgo)));
+    }
+
+    /** Posts a revocation, again after the Retry-After of each 429 (the test fills the caller's write bucket). */
+    private int revokePatiently(String token, Map<String, Object> body) throws InterruptedException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            Response answer = revoke(token, body);
+            if (answer.statusCode() != 429) {
+                return answer.statusCode();
+            }
+            Thread.sleep(1000L * Long.parseLong(answer.getHeader("Retry-After")));
+        }
+        return 429;
     }
 
     private boolean stored(long id) throws Throwable {

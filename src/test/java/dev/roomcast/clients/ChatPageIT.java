@@ -24,19 +24,13 @@ class ChatPageIT {
      * that the suite can check that such an embedder still cannot hand over a token by postMessage; the first keeps
      * the default, which lets no other origin frame it at all.
      */
-    private static final Map<String, String> EMBEDDABLE = with(
+    private static final Map<String, String> EMBEDDABLE = Pod.with(
             Pod.UNLIMITED_RATES,
             "quarkus.http.header.\"Content-Security-Policy\".value",
             "frame-ancestors 'self' http://127.0.0.1:*");
 
     @RegisterExtension
     static final Pods PODS = Pods.of("page-a", Pod.UNLIMITED_RATES).and("page-b", EMBEDDABLE);
-
-    private static Map<String, String> with(Map<String, String> config, String key, String value) {
-        Map<String, String> more = new java.util.HashMap<>(config);
-        more.put(key, value);
-        return Map.copyOf(more);
-    }
 
     @Test
     void thePageChatsAcrossPodsSurvivesAPodDeathAndFallsBackToSse() throws Exception {

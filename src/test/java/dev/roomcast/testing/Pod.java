@@ -63,6 +63,13 @@ public final class Pod implements AutoCloseable {
         this.log = log;
     }
 
+    /** A pod configuration with one more key (or one replaced). */
+    public static Map<String, String> with(Map<String, String> config, String key, String value) {
+        Map<String, String> more = new java.util.HashMap<>(config);
+        more.put(key, value);
+        return Map.copyOf(more);
+    }
+
     /** Starts a pod and waits until it is ready. */
     public static Pod start(String name, Map<String, String> extraConfig) {
         Path jar = LocalServices.projectDir().resolve("target/quarkus-app/quarkus-run.jar");

@@ -4,6 +4,7 @@ import dev.roomcast.admin.RevocationPage;
 import dev.roomcast.admin.RevocationRequest;
 import dev.roomcast.admin.RevocationService;
 import dev.roomcast.rest.Caller;
+import dev.roomcast.rest.QueryNumbers;
 import dev.roomcast.security.Roles;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
@@ -63,8 +64,8 @@ public class RevocationResource {
     @APIResponse(responseCode = "200", description = "A page")
     @APIResponse(responseCode = "400", description = "A malformed user, before or limit")
     public Uni<RevocationPage> list(
-            @QueryParam("user") String user, @QueryParam("before") String before, @QueryParam("limit") Integer limit) {
-        return revocations.list(user, before, limit);
+            @QueryParam("user") String user, @QueryParam("before") String before, @QueryParam("limit") String limit) {
+        return revocations.list(user, QueryNumbers.number("before", before), QueryNumbers.limit(limit));
     }
 
     @DELETE

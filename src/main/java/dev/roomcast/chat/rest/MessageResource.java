@@ -7,6 +7,7 @@ import dev.roomcast.chat.MessageQueries;
 import dev.roomcast.chat.MessageReply;
 import dev.roomcast.error.RoomcastException;
 import dev.roomcast.rest.Caller;
+import dev.roomcast.rest.QueryNumbers;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -63,24 +64,12 @@ public class MessageResource {
             @Parameter(description = "An offset: the page ends just below it") @QueryParam("before") String before,
             @Parameter(description = "An offset: the page starts just above it") @QueryParam("after") String after,
             @Parameter(description = "1 to 200, default 50") @QueryParam("limit") String limit) {
-        return queries.page(caller.actor(), room, number("before", before), number("after", after), limitOf(limit));
-    }
-
-    private static Integer limitOf(String limit) {
-        Long value = number("limit", limit);
-        return value == null ? null : (int) Math.max(Integer.MIN_VALUE, Math.min(value, Integer.MAX_VALUE));
-    }
-
-    /** Query numbers are parsed here rather than by JAX-RS, which answers 404 to a value it cannot convert: a 400. */
-    private static Long number(String name, String value) {
-        if (value == null || value.isEmpty()) {
-            return null;
-        }
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw RoomcastException.badRequest(name + " must be an integer");
-        }
+        return queries.page(
+                caller.actor(),
+                room,
+                QueryNumbers.number("before", before),
+                QueryNumbers.number("after", after),
+                QueryNumbers.limit(limit));
     }
 
     @POST
@@ -118,6 +107,11 @@ public class MessageResource {
             @Parameter(description = "An offset: the page starts just above it") @QueryParam("after") String after,
             @Parameter(description = "1 to 200, default 50") @QueryParam("limit") String limit) {
         // The id's digits were checked before the request got here (RequestRules): a 400, not JAX-RS's 404.
-        return queries.thread(caller.actor(), room, Long.parseLong(id), number("after", after), limitOf(limit));
+        return queries.thread(
+                caller.actor(),
+                room,
+                Long.parseLong(id),
+                QueryNumbers.number("after", after),
+                QueryNumbers.limit(limit));
     }
 }
