@@ -73,10 +73,7 @@ class RedisClusterFaultTests {
         String channel = Channels.room(room);
         int slot = LocalRedisCluster.slot(channel);
         String from = LocalRedisCluster.masterOf(channel);
-        String to = LocalRedisCluster.masters().stream()
-                .filter(port -> !port.equals(from))
-                .findFirst()
-                .orElseThrow();
+        String to = LocalRedisCluster.anotherMaster(from);
         try (WsClient member = WsClient.withBearer(base, Tokens.user("rs-member"))) {
             member.join(room);
 

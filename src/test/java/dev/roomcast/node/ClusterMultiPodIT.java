@@ -34,8 +34,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Three packaged pods on the local Redis Cluster: every target type and every emitter body reaches its recipients on
  * every pod exactly once, with rooms on every shard; a master killed while clients on all pods send loses and
- * duplicates no acknowledged message (the log fills what Redis could not carry) and presence is whole afterwards; a
- * killed pod's clients leave presence in rooms of every shard.
+ * duplicates no acknowledged message (the log fills what Redis could not carry) and presence is whole afterwards; so
+ * does a room's slot moved to another master, as {@code redis-cli --cluster reshard} moves it; a killed pod's clients
+ * leave presence in rooms of every shard.
  */
 class ClusterMultiPodIT {
 
@@ -107,86 +108,52 @@ class ClusterMultiPodIT {
 
     @Test
     void aMasterKilledWhileEveryPodSendsLosesAndDuplicatesNoAcknowledgedMessage() throws Exception {
-        List<String> senders = List.of(Ids.unique("s"), Ids.unique("s"), Ids.unique("s"));
-        List<String> readers = List.of(Ids.unique("r"), Ids.unique("r"), Ids.unique("r"));
-        String probeReader = Ids.unique("probe-reader");
-        List<String> everyone = new ArrayList<>(senders);
-        everyone.addAll(readers);
-        everyone.add(probeReader);
-        String room = ChatFixtures.room(PODS.first().base(), "fo-host", "failover", everyone.toArray(String[]::new));
-        String master = LocalRedisCluster.masterOf(Channels.room(room));
-        List<WsClient> readerClients = new ArrayList<>();
-        List<WsClient> senderClients = new ArrayList<>();
-        WsClient probed = WsClient.withBearer(PODS.get(2).base(), Tokens.user(probeReader));
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicLong acked = new AtomicLong();
-        try {
-            for (int i = 0; i < 3; i++) {
-                WsClient reader = WsClient.withBearer(PODS.get(i).base(), Tokens.user(readers.get(i)));
-                reader.join(room);
-                readerClients.add(reader);
-                WsClient sender = WsClient.withBearer(PODS.get(i).base(), Tokens.user(senders.get(i)));
-                sender.join(room);
-                senderClients.add(sender);
+        try (ChatOnEveryPod chat = ChatOnEveryPod.start("failover")) {
+            String master = LocalRedisCluster.masterOf(Channels.room(chat.room));
+            try {
+                long killedAt = System.nanoTime();
+                LocalRedisCluster.kill(master);
+                // Live delivery across pods resumes once the replica serves the slot and the pods moved their
+                // subscriptions there: a message sent on the first pod reaches a reader on the third.
+                chat.assertLiveDeliveryResumes(killedAt, "the master was killed", Duration.ofSeconds(30));
+                chat.stopAndCheckEveryReaderHoldsTheWholeLogOnce();
+            } finally {
+                LocalRedisCluster.start(master);
             }
-            probed.join(room);
-            List<CompletableFuture<Void>> sending = new ArrayList<>();
-            for (int s = 0; s < 3; s++) {
-                WsClient sender = senderClients.get(s);
-                int index = s;
-                sending.add(CompletableFuture.runAsync(() -> {
-                    // Bounded: at most 2000 messages each, one at a time, until told to stop.
-                    for (int m = 0; m < 2000 && !stop.get(); m++) {
-                        JsonNode reply = sender.request(
-                                "message.send",
-                                Map.of("room", room, "text", index + ":" + m, "clientMsgId", index + "-" + m));
-                        if ("ack".equals(reply.path("event").asText())) {
-                            acked.incrementAndGet();
-                        }
-                    }
-                }));
-            }
-            await().atMost(Duration.ofSeconds(20)).until(() -> acked.get() >= 150);
+        }
+    }
 
-            long killedAt = System.nanoTime();
-            LocalRedisCluster.kill(master);
-            // Live delivery across pods resumes once the replica serves the slot and the pods moved their
-            // subscriptions there: a message sent on the first pod reaches a reader on the third.
-            Duration resumed = awaitLiveDelivery(probed, room, killedAt);
-            stop.set(true);
-            CompletableFuture.allOf(sending.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-            System.out.printf(
-                    "cluster failover: live delivery across pods resumed %d ms after the master was killed%n",
-                    resumed.toMillis());
-            assertTrue(
-                    resumed.compareTo(Duration.ofSeconds(30)) < 0,
-                    "live delivery resumed " + resumed.toMillis() + " ms after the kill");
+    @Test
+    void aRoomsSlotMovedToAnotherMasterWhileEveryPodSendsKeepsDeliveringAndCounting() throws Exception {
+        try (ChatOnEveryPod chat = ChatOnEveryPod.start("reshard")) {
+            String channel = Channels.room(chat.room);
+            int slot = LocalRedisCluster.slot(channel);
+            String from = LocalRedisCluster.masterOf(channel);
+            String to = LocalRedisCluster.anotherMaster(from);
+            try {
+                long movedAt = System.nanoTime();
+                // The slot's keys (the room's presence among them) go over with MIGRATE while the pods send.
+                LocalRedisCluster.moveSlot(slot, to);
+                await().atMost(Duration.ofSeconds(15))
+                        .pollInterval(Duration.ofMillis(100))
+                        .until(() -> LocalRedisCluster.shardSubscribers(to, channel) == 3);
+                assertEquals(0, LocalRedisCluster.shardSubscribers(from, channel));
+                chat.assertLiveDeliveryResumes(movedAt, "the slot began to move", Duration.ofSeconds(15));
+                chat.stopAndCheckEveryReaderHoldsTheWholeLogOnce();
 
-            // A last message from each pod: every reader then holds the whole log, in order, once.
-            long last = 0;
-            for (WsClient sender : senderClients) {
-                last = ChatFixtures.send(sender, room, "last").path("offset").asLong();
-            }
-            for (WsClient reader : readerClients) {
-                List<Long> offsets = offsetsUpTo(reader, last);
-                for (int i = 0; i < offsets.size(); i++) {
-                    assertEquals(i + 1, offsets.get(i), reader.clientId() + ": a gap, duplicate or reordering at " + i);
+                // Presence lives on the new master now and still changes: a newcomer on one pod is seen on another.
+                String newcomer = Ids.unique("newcomer");
+                ChatFixtures.addMember(PODS.first().base(), "reshard-host", chat.room, newcomer);
+                try (WsClient late = WsClient.withBearer(PODS.get(1).base(), Tokens.user(newcomer))) {
+                    late.join(chat.room);
+                    chat.readers.get(2).awaitFrame(presenceOf("presence.join", newcomer), "the newcomer's join");
                 }
-                assertEquals(last, offsets.size());
+                chat.readers.get(0).awaitFrame(presenceOf("presence.leave", newcomer), "the newcomer's leave");
+            } finally {
+                if (!LocalRedisCluster.masterOf(channel).equals(from)) {
+                    LocalRedisCluster.moveSlot(slot, from);
+                }
             }
-            assertTrue(last >= acked.get(), "every acknowledged message is in the log: " + last + " < " + acked);
-
-            // Presence is whole again: every member counted once, whichever pod is asked.
-            for (WsClient reader : readerClients) {
-                await().atMost(Duration.ofSeconds(20))
-                        .until(() -> presentUsers(reader, room).equals(presenceOfEveryone(everyone)));
-            }
-        } finally {
-            stop.set(true);
-            readerClients.forEach(WsClient::close);
-            senderClients.forEach(WsClient::close);
-            probed.close();
-            LocalRedisCluster.start(master);
         }
     }
 
@@ -341,5 +308,105 @@ class ClusterMultiPodIT {
     private static Predicate<JsonNode> presenceOf(String event, String userId) {
         return frame -> event.equals(frame.path("event").asText())
                 && userId.equals(frame.path("data").path("userId").asText());
+    }
+
+    /**
+     * A room with a reader and a sender on each of the three pods and a probed reader on the third; the senders send
+     * one message at a time (at most 2000 each) until stopped.
+     */
+    private static final class ChatOnEveryPod implements AutoCloseable {
+        final String room;
+        final List<String> everyone = new ArrayList<>();
+        final List<WsClient> readers = new ArrayList<>();
+        final List<WsClient> senders = new ArrayList<>();
+        final WsClient probed;
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private final AtomicLong acked = new AtomicLong();
+        private final List<CompletableFuture<Void>> sending = new ArrayList<>();
+
+        private ChatOnEveryPod(String name) {
+            List<String> senderIds = List.of(Ids.unique("s"), Ids.unique("s"), Ids.unique("s"));
+            List<String> readerIds = List.of(Ids.unique("r"), Ids.unique("r"), Ids.unique("r"));
+            String probeReader = Ids.unique("probe-reader");
+            everyone.addAll(senderIds);
+            everyone.addAll(readerIds);
+            everyone.add(probeReader);
+            room = ChatFixtures.room(PODS.first().base(), name + "-host", name, everyone.toArray(String[]::new));
+            probed = WsClient.withBearer(PODS.get(2).base(), Tokens.user(probeReader));
+            for (int i = 0; i < 3; i++) {
+                WsClient reader = WsClient.withBearer(PODS.get(i).base(), Tokens.user(readerIds.get(i)));
+                reader.join(room);
+                readers.add(reader);
+                WsClient sender = WsClient.withBearer(PODS.get(i).base(), Tokens.user(senderIds.get(i)));
+                sender.join(room);
+                senders.add(sender);
+            }
+            probed.join(room);
+        }
+
+        static ChatOnEveryPod start(String name) {
+            ChatOnEveryPod chat = new ChatOnEveryPod(name);
+            for (int s = 0; s < 3; s++) {
+                WsClient sender = chat.senders.get(s);
+                int index = s;
+                chat.sending.add(CompletableFuture.runAsync(() -> {
+                    for (int m = 0; m < 2000 && !chat.stop.get(); m++) {
+                        JsonNode reply = sender.request(
+                                "message.send",
+                                Map.of("room", chat.room, "text", index + ":" + m, "clientMsgId", index + "-" + m));
+                        if ("ack".equals(reply.path("event").asText())) {
+                            chat.acked.incrementAndGet();
+                        }
+                    }
+                }));
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> chat.acked.get() >= 150);
+            return chat;
+        }
+
+        /** Live delivery across pods (see {@link #awaitLiveDelivery}) comes back within the bound after the event. */
+        void assertLiveDeliveryResumes(long since, String event, Duration bound) {
+            Duration resumed = awaitLiveDelivery(probed, room, since);
+            System.out.printf("cluster: live delivery across pods %d ms after %s%n", resumed.toMillis(), event);
+            assertTrue(
+                    resumed.compareTo(bound) < 0, "live delivery resumed " + resumed.toMillis() + " ms after " + event);
+        }
+
+        /**
+         * Stops the senders, sends a last message from each pod, and checks that every reader then holds the whole log
+         * in order, once each, with every acknowledged message in it, and that presence counts everyone once.
+         */
+        void stopAndCheckEveryReaderHoldsTheWholeLogOnce() throws Exception {
+            stop.set(true);
+            CompletableFuture.allOf(sending.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+            long last = 0;
+            for (WsClient sender : senders) {
+                last = ChatFixtures.send(sender, room, "last").path("offset").asLong();
+            }
+            for (WsClient reader : readers) {
+                List<Long> offsets = offsetsUpTo(reader, last);
+                for (int i = 0; i < offsets.size(); i++) {
+                    assertEquals(i + 1, offsets.get(i), reader.clientId() + ": a gap, duplicate or reordering at " + i);
+                }
+                assertEquals(last, offsets.size());
+            }
+            assertTrue(last >= acked.get(), "every acknowledged message is in the log: " + last + " < " + acked);
+            for (WsClient reader : readers) {
+                await().atMost(Duration.ofSeconds(20))
+                        .until(() -> presentUsers(reader, room).equals(presenceOfEveryone(everyone)));
+            }
+        }
+
+        @Override
+        public void close() {
+            stop.set(true);
+            CompletableFuture.allOf(sending.toArray(CompletableFuture[]::new))
+                    .orTimeout(60, TimeUnit.SECONDS)
+                    .exceptionally(failed -> null)
+                    .join();
+            readers.forEach(WsClient::close);
+            senders.forEach(WsClient::close);
+            probed.close();
+        }
     }
 }

@@ -33,14 +33,19 @@ public final class ChatFixtures {
                 .then()
                 .statusCode(201);
         for (String member : members) {
-            given().baseUri(base.toString())
-                    .auth()
-                    .oauth2(Tokens.user(owner))
-                    .put("/api/rooms/" + room + "/members/" + member)
-                    .then()
-                    .statusCode(204);
+            addMember(base, owner, room, member);
         }
         return room;
+    }
+
+    /** Adds a member to the room, as its owner. */
+    public static void addMember(URI base, String owner, String room, String member) {
+        given().baseUri(base.toString())
+                .auth()
+                .oauth2(Tokens.user(owner))
+                .put("/api/rooms/" + room + "/members/" + member)
+                .then()
+                .statusCode(204);
     }
 
     /** Sends over WebSocket and returns the ack's message. */

@@ -119,6 +119,14 @@ public final class LocalRedisCluster {
         }
     }
 
+    /** The port of a master now that is not the given one. */
+    public static String anotherMaster(String port) {
+        return masters().stream()
+                .filter(master -> !master.equals(port))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no master but " + port));
+    }
+
     /** The ports of the nodes that are masters now. */
     public static List<String> masters() {
         List<String> masters = new ArrayList<>();
