@@ -41,7 +41,7 @@ public class Report {
                     : parse(lines.get(0).get(key));
         }
 
-        /** The median of a figure over the scenario's passes (the fan-out runs three). */
+        /** The median of a figure over the scenario's passes (the fan-out runs seven). */
         Double number(String scenario, String key) {
             double[] values = byScenario.getOrDefault(scenario, List.of()).stream()
                     .filter(line -> line.containsKey(key))
@@ -148,7 +148,8 @@ public class Report {
             }
             String section = START + "\n\n" + "Recorded by `bench/run` on " + LocalDate.now() + ", " + machine()
                     + ". Each server on CPU 0, the load generator on CPU 1; one run (figures move by 10 to 20 % between"
-                    + " runs: compare within a row).\n\n" + table + "\n![Figures per peer](chart.svg)\n\n";
+                    + " runs, p99s by more: compare within a row).\n\n" + table
+                    + "\n![Figures per peer](chart.svg)\n\n";
             Files.writeString(readme, text.substring(0, start) + section + text.substring(end));
         }
     }
@@ -211,6 +212,15 @@ public class Report {
         }
         out.append("\nSaturation figures marked ≥ are the load generator's limit, not the server's: at the last step"
                 + " the generator's own core was at least 90 % busy, or the server kept up with every step.\n");
+        List<String> stolen = present.stream()
+                .filter(peer -> peers.get(peer).number("fanout", "stolen") != null)
+                .map(peer -> NAMES.get(peer) + " " + format(peers.get(peer).number("fanout", "stolen")) + " %")
+                .toList();
+        if (!stolen.isEmpty()) {
+            out.append("\nTime the hypervisor took from the servers' core during the fan-out passes (median pass): ")
+                    .append(String.join(", ", stolen))
+                    .append(".\n");
+        }
         return out.toString();
     }
 

