@@ -284,6 +284,23 @@ class ManifestTests {
                 dockerfile + " documents building " + expected);
     }
 
+    @Test
+    void theJvmImageRunsTheCollectorTheGuideNamesAndTheBenchmarkMeasures() throws IOException {
+        Matcher collector = Pattern.compile("(?m)^ENV GC_CONTAINER_OPTIONS=\"([^\"]+)\"$")
+                .matcher(Files.readString(PROJECT.resolve("src/main/docker/Dockerfile.jvm")));
+        assertTrue(collector.find(), "Dockerfile.jvm names its collector");
+        String options = collector.group(1);
+        assertTrue(
+                Files.readString(PROJECT.resolve("docs/operations.md"))
+                        .contains("`GC_CONTAINER_OPTIONS=" + options + "`"),
+                "docs/operations.md names " + options);
+        // bench/run's JVMs run the image's collector with the base image's heap options in the throughput scenarios.
+        assertTrue(
+                Files.readString(PROJECT.resolve("bench/run"))
+                        .contains("*) echo \"$core " + options + " $image_heap_options"),
+                "bench/run measures " + options);
+    }
+
     @ParameterizedTest
     @FieldSource("OVERLAYS")
     void everyEnvironmentSettingIsADocumentedKey(String overlay) throws IOException {
