@@ -11,8 +11,8 @@ import java.util.Arrays;
  */
 final class ServerCpu {
 
-    /** The kernel's clock ticks per second for /proc/PID/stat (USER_HZ, 100 on Linux). */
-    private static final long TICKS_PER_SECOND = 100;
+    /** The kernel's clock ticks per second for /proc/PID/stat and /proc/stat (USER_HZ, 100 on Linux). */
+    static final long TICKS_PER_SECOND = 100;
 
     private final long[] pids;
 

@@ -10,9 +10,6 @@ import java.nio.file.Path;
  */
 final class StolenTime {
 
-    /** The kernel's clock ticks per second for /proc/stat (USER_HZ, 100 on Linux). */
-    private static final long TICKS_PER_SECOND = 100;
-
     /** Field of a cpu line of /proc/stat, after the name: user nice system idle iowait irq softirq steal. */
     private static final int STEAL = 8;
 
@@ -28,7 +25,7 @@ final class StolenTime {
             for (String line : Files.readAllLines(Path.of("/proc/stat"))) {
                 String[] fields = line.split(" +");
                 if (fields[0].equals(cpu)) {
-                    return fields.length > STEAL ? Long.parseLong(fields[STEAL]) * 1_000_000 / TICKS_PER_SECOND : 0;
+                    return fields.length > STEAL ? Long.parseLong(fields[STEAL]) * 1_000_000 / ServerCpu.TICKS_PER_SECOND : 0;
                 }
             }
             throw new IllegalStateException("no " + cpu + " in /proc/stat");
