@@ -55,11 +55,19 @@ public final class LoadGen {
 
     /**
      * Waves of connections opened and closed before the idle scenario's three measured ones: a JIT keeps compiling a path
-     * taken once per connection for several thousand connections (Roomcast's and bare Vert.x's CPU per connection
-     * opened fell by a third to two thirds from the first wave to the fifth, Socket.IO's by half), and "warmed up"
-     * means it has settled.
+     * taken once per connection for tens of thousands of connections on one core. Roomcast's compiler threads took 34 to
+     * 42 % of its CPU through the first eleven waves of 5000 (2026-12-03, {@code jit-share} in the line), then under 5 %,
+     * its CPU per connection falling from 300 to 150 us; bare Vert.x's settled after six. Five waves, until then, measured
+     * Roomcast's JIT at work, not a warmed-up server. Every peer gets the same waves; the line shows the JVMs' share.
      */
-    private static final int WARM_UP_WAVES = 5;
+    private static final int WARM_UP_WAVES = 15;
+
+    /**
+     * The delivery scenarios' warm-up pass, per server. Ten seconds left Roomcast's compiler threads with 6 to 14 % of
+     * its CPU in the first measured passes (2026-12-03, {@code jit-share} in each line): the connections' path, compiled
+     * meanwhile, had a backlog of its own.
+     */
+    private static final int WARM_UP_SECONDS = 30;
 
     /** The servers' core (bench/run pins them to CPU 0), whose stolen time every pass reports. */
     private static final StolenTime SERVER_CORE = new StolenTime(0);
@@ -138,7 +146,7 @@ public final class LoadGen {
 
         // Long enough for a JIT (the JVM's C2, V8's TurboFan) to have compiled the delivery path: each of several servers
         // sees its share of the deliveries, and they compile on one core, so several take as many times as long.
-        publish(senders, layout, rates[0], Math.max(10, seconds) * uris.size());
+        publish(senders, layout, rates[0], Math.max(WARM_UP_SECONDS, seconds) * uris.size());
         drain(Long.MAX_VALUE, 1000);
         boolean steppingUp = rates.length > 1 && rates[rates.length - 1] > rates[0];
         for (int rate : rates) {
@@ -168,6 +176,7 @@ public final class LoadGen {
         loop.submit(deliveries::reset).get();
         ServerCpu self = new ServerCpu(ProcessHandle.current().pid());
         long cpuBefore = cpu.micros();
+        long compilerBefore = cpu.compilerMicros();
         long selfBefore = self.micros();
         long stolenBefore = SERVER_CORE.micros();
         long started = System.nanoTime();
@@ -176,6 +185,7 @@ public final class LoadGen {
         drain(expected, 5000);
         double elapsed = (System.nanoTime() - started) / 1e9;
         long cpuAfter = cpu.micros();
+        long compiling = cpu.compilerMicros() - compilerBefore;
         long selfAfter = self.micros();
         long stolen = SERVER_CORE.micros() - stolenBefore;
         // Read on the event loop that writes them.
@@ -192,12 +202,13 @@ public final class LoadGen {
                 Locale.ROOT,
                 "%s receivers=%d rooms=%d rate=%d offered=%d/s %s server-cpu/delivery=%.2fus"
                         + " loadgen-cpu/delivery=%.2fus server-busy=%.1f%% loadgen-busy=%.1f%% stolen=%.1f%% open=%.2fs"
-                        + " %s%n",
+                        + " jit-share=%.0f%% %s%n",
                 label(), layout.receivers(), layout.rooms(), rate,
                 (long) rate * layout.perRoom(), figures,
                 perDelivery(cpuAfter - cpuBefore, delivered), perDelivery(selfAfter - selfBefore, delivered),
                 (cpuAfter - cpuBefore) / (elapsed * 1e4), (selfAfter - selfBefore) / (elapsed * 1e4),
                 stolen / (elapsed * 1e4), openSeconds,
+                cpuAfter == cpuBefore ? 0.0 : 100.0 * compiling / (cpuAfter - cpuBefore),
                 keptUp ? "kept-up" : "saturated");
         System.out.flush();
         return keptUp;
@@ -232,13 +243,17 @@ public final class LoadGen {
         int waves = WARM_UP_WAVES + 3;
         double[] times = new double[waves];
         double[] cpus = new double[waves];
+        double[] compiling = new double[waves];
         StringJoiner all = new StringJoiner(",");
         for (int wave = 0; wave < waves; wave++) {
             long cpuAtStart = server.micros();
+            long compilerAtStart = server.compilerMicros();
             long waveStart = System.nanoTime();
             List<Channel> opened = open(receivers, new Deliveries());
             times[wave] = (System.nanoTime() - waveStart) / 1e9;
-            cpus[wave] = (server.micros() - cpuAtStart) / (double) receivers;
+            long cpu = server.micros() - cpuAtStart;
+            cpus[wave] = cpu / (double) receivers;
+            compiling[wave] = cpu == 0 ? 0 : 100.0 * (server.compilerMicros() - compilerAtStart) / cpu;
             all.add(String.format(Locale.ROOT, "%.2f", times[wave]));
             closeAll(opened);
             Thread.sleep(2000);
@@ -246,10 +261,18 @@ public final class LoadGen {
         System.out.printf(
                 Locale.ROOT,
                 "%s idle receivers=%d open=%.2fs server-cpu/open=%.0fus open-cold=%.2fs server-cpu/open-cold=%.0fus"
-                        + " rss-before=%dKiB rss-after=%dKiB rss/connection=%.1fKiB waves=%ss%n",
+                        + " rss-before=%dKiB rss-after=%dKiB rss/connection=%.1fKiB waves=%ss jit-share=%s%n",
                 label(), receivers, medianOfLastThree(times), medianOfLastThree(cpus),
                 coldSeconds, coldCpu / (double) receivers, residentBefore, residentAfter,
-                (residentAfter - residentBefore) / (double) receivers, all);
+                (residentAfter - residentBefore) / (double) receivers, all, percents(compiling));
+    }
+
+    private static String percents(double[] values) {
+        StringJoiner joined = new StringJoiner(",");
+        for (double value : values) {
+            joined.add(String.format(Locale.ROOT, "%.0f%%", value));
+        }
+        return joined.toString();
     }
 
     private String label() {

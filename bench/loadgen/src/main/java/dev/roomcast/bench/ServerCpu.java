@@ -36,6 +36,36 @@ final class ServerCpu {
         return ticks * 1_000_000 / TICKS_PER_SECOND;
     }
 
+    /**
+     * The CPU time of the servers' JIT compiler threads (HotSpot names them "C1 CompilerThre..." and "C2 CompilerThre...";
+     * Node's V8 compiles on threads named like all its others, so a Node server's is 0), to tell a server that is still
+     * compiling its path from one whose JIT has settled.
+     */
+    long compilerMicros() {
+        long ticks = 0;
+        for (long pid : pids) {
+            try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+                for (Path task : (Iterable<Path>) tasks::iterator) {
+                    String comm;
+                    String line;
+                    try {
+                        comm = Files.readString(task.resolve("comm"));
+                        line = Files.readString(task.resolve("stat"));
+                    } catch (IOException gone) {
+                        continue; // a thread that ended meanwhile
+                    }
+                    if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")) {
+                        String[] fields = line.substring(line.lastIndexOf(')') + 2).split(" ");
+                        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                    }
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot list the threads of " + pid, e);
+            }
+        }
+        return ticks * 1_000_000 / TICKS_PER_SECOND;
+    }
+
     /** Resident memory, in KiB (VmRSS). */
     long residentKib() {
         long kib = 0;
