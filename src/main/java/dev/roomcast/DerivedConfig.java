@@ -25,6 +25,10 @@ import java.time.Duration;
  * <li>{@code quarkus.http.idle-timeout} from {@code roomcast.heartbeat.timeout} (twice it): a live client is never
  * that quiet (it beats or is closed with 4002), so the transport's idle timeout only tears down sockets whose close
  * cannot complete, such as a slow reader closed with 4008 whose close frame waits behind what it does not read.</li>
+ * <li>{@code quarkus.vertx.event-loops-pool-size}: one event loop per core the JVM sees, not Quarkus's two. Every
+ * loop holds a shard of the pod's connections, and a message for a room reaches each shard with members as a task
+ * handed to that loop (a wake-up, a thread switch): with two loops to a core, the many-rooms benchmark spent 15 % more
+ * CPU for nothing (bench/README.md). Nothing on a loop blocks, so a second loop per core has no wait to fill.</li>
  * </ul>
  */
 @Priority(Priorities.APPLICATION + 100)
@@ -42,6 +46,7 @@ public class DerivedConfig implements ConfigSourceInterceptor {
     static final String SHUTDOWN_DELAY = "quarkus.shutdown.delay";
     static final String HEARTBEAT_TIMEOUT = "roomcast.heartbeat.timeout";
     static final String IDLE_TIMEOUT = "quarkus.http.idle-timeout";
+    static final String EVENT_LOOPS = "quarkus.vertx.event-loops-pool-size";
     /** Mirrors the default of {@link RoomcastConfig.Heartbeat#timeout()}. */
     static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(60);
     /** Mirrors the default of {@link RoomcastConfig.Shutdown#drain()}. */
@@ -72,6 +77,9 @@ public class DerivedConfig implements ConfigSourceInterceptor {
                         duration(context, HEARTBEAT_TIMEOUT, DEFAULT_HEARTBEAT_TIMEOUT)
                                 .multipliedBy(2)
                                 .toString());
+            // Read when Vert.x starts, at run time: the cores of the container the pod runs in, not of the build.
+            case EVENT_LOOPS ->
+                derived(name, String.valueOf(Runtime.getRuntime().availableProcessors()));
             case JDBC_URL -> {
                 String reactive = text(context.proceed(REACTIVE_URL));
                 yield reactive == null ? null : derived(name, jdbcUrl(reactive));

@@ -64,6 +64,18 @@ class DerivedConfigTest {
     }
 
     @Test
+    void oneEventLoopPerCoreUnlessSet() {
+        String cores = String.valueOf(Runtime.getRuntime().availableProcessors());
+
+        assertEquals(cores, value(config(Map.of()), "quarkus.vertx.event-loops-pool-size"));
+        assertEquals(
+                "8",
+                value(
+                        config(Map.of("quarkus.vertx.event-loops-pool-size", "8")),
+                        "quarkus.vertx.event-loops-pool-size"));
+    }
+
+    @Test
     void webSocketSizesDefaultToTheDefaultFrameLimitWithNettysFourTimesAbove() {
         SmallRyeConfig config = config(Map.of());
 
