@@ -16,8 +16,8 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 /**
- * Keeps this pod's copy of the revocations ({@link Revocations}) equal to PostgreSQL's: read whole before the pod serves
- * (startup waits for it), read again whenever the link to the other pods comes back (their notices of the outage were
+ * Keeps this pod's copy of the revocations ({@link Revocations}) equal to PostgreSQL's: pruned of what expired and read
+ * whole before the pod serves (startup waits for it), read again whenever the link to the other pods comes back (their notices of the outage were
  * lost), changed by their notices in between, and pruned of what expired, with the table, every minute.
  */
 @ApplicationScoped
@@ -43,8 +43,13 @@ class RevocationSync {
         metrics.revocationsGauge(revocations::size);
     }
 
+    /**
+     * The prune runs at startup as well as every minute: besides housekeeping, it is the pod's first transaction, whose
+     * one-time cost (Hibernate's first query plan, the JIT compiling that path on a loop's core) is better paid before the
+     * pod is ready than a minute into its traffic, where it took a fifth of a core's time for seconds (bench/README.md).
+     */
     void load(@Observes StartupEvent event) throws Throwable {
-        VertxContextSupport.subscribeAndAwait(this::reload);
+        VertxContextSupport.subscribeAndAwait(() -> expire().chain(this::reload));
         LOG.debugf("%d revocations in force", revocations.size());
     }
 
