@@ -16,9 +16,9 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 /**
- * Keeps this pod's copy of the revocations ({@link Revocations}) equal to PostgreSQL's: pruned of what expired and read
- * whole before the pod serves (startup waits for it), read again whenever the link to the other pods comes back (their notices of the outage were
- * lost), changed by their notices in between, and pruned of what expired, with the table, every minute.
+ * Keeps this pod's copy of the revocations ({@link Revocations}) equal to PostgreSQL's: read whole before the pod serves
+ * (startup waits for it), read again whenever the link to the other pods comes back (their notices of the outage were
+ * lost), changed by their notices in between, and pruned of what expired, with the table, at startup and every minute.
  */
 @ApplicationScoped
 class RevocationSync {
