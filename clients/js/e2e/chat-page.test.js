@@ -164,6 +164,9 @@ scenario('reactions, pins, thread replies, edits, deletes and mentions made on o
   await alice.page.click(`${onAlice} [data-action="pin"]`);
   await bob.page.waitForSelector(`${messageItem(message.id)}.is-pinned`, { timeout: 10000 });
   await bob.page.waitForSelector('#pinned:not([hidden])');
+  // The pinned bar appearing on Alice's page moves the messages down: a click aimed before it lands on another one.
+  await alice.page.waitForSelector(`${onAlice}.is-pinned`, { timeout: 10000 });
+  await alice.page.waitForSelector('#pinned:not([hidden])');
 
   await alice.page.click(`${onAlice} [data-action="thread"]`);
   await alice.page.waitForSelector('#thread-panel:not([hidden])');
