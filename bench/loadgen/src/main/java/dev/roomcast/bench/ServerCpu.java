@@ -28,10 +28,7 @@ final class ServerCpu {
     long micros() {
         long ticks = 0;
         for (long pid : pids) {
-            String line = read(Path.of("/proc", Long.toString(pid), "stat"));
-            // The command name may hold spaces; fields are counted after its closing parenthesis.
-            String[] fields = line.substring(line.lastIndexOf(')') + 2).split(" ");
-            ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            ticks += cpuTicks(read(Path.of("/proc", Long.toString(pid), "stat")));
         }
         return ticks * 1_000_000 / TICKS_PER_SECOND;
     }
@@ -55,8 +52,7 @@ final class ServerCpu {
                         continue; // a thread that ended meanwhile
                     }
                     if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")) {
-                        String[] fields = line.substring(line.lastIndexOf(')') + 2).split(" ");
-                        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                        ticks += cpuTicks(line);
                     }
                 }
             } catch (IOException e) {
@@ -64,6 +60,13 @@ final class ServerCpu {
             }
         }
         return ticks * 1_000_000 / TICKS_PER_SECOND;
+    }
+
+    /** User plus system time of a process's or thread's stat line, in clock ticks. */
+    private static long cpuTicks(String statLine) {
+        // The command name may hold spaces; fields are counted after its closing parenthesis.
+        String[] fields = statLine.substring(statLine.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
     /** Resident memory, in KiB (VmRSS). */
