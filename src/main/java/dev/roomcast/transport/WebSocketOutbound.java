@@ -8,6 +8,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
 import io.quarkus.websockets.next.CloseReason;
@@ -25,14 +26,26 @@ import io.vertx.core.net.impl.ConnectionBase;
  * and no encoding. A text too long for one frame, or a socket whose channel is not known, goes through
  * websockets-next, which fragments it.
  *
+ * <p>Each write is flushed at once while the socket's event loop keeps up. Once it falls behind, a write is flushed when
+ * the loop's iteration ends ({@link IterationFlushes}), once for every frame the iteration wrote to the socket, or at
+ * once when the frames waiting for that flush reach {@link #FLUSH_AT_BYTES}. The frames websockets-next writes for this
+ * socket flush through the same channel, in order with these.
+ *
  * <p>A channel write carries no promise (allocating one per recipient was most of a broadcast's garbage): when the
- * socket has taken everything after a write, as it does while the client reads, the write is reported done at once;
+ * socket has taken everything after a flush, as it does while the client reads, its writes are reported done at once;
  * otherwise an empty write with a promise follows, and its completion reports every write before it (a channel writes
  * in order). So a promise is made only for a socket with a backlog, and at most one is outstanding.
  */
-final class WebSocketOutbound implements Outbound, ChannelFutureListener {
+final class WebSocketOutbound implements Outbound, ChannelFutureListener, IterationFlushes.Target {
 
     private static final HttpClosedException CLOSED = new HttpClosedException("the socket is closed");
+
+    /**
+     * Unflushed bytes that a socket flushes at once rather than at its loop iteration's end: a system call's cost is
+     * spread over that many bytes anyway, and a healthy client's burst never counts for long against its slow-consumer
+     * budget (frames are counted until the socket takes them).
+     */
+    static final int FLUSH_AT_BYTES = 8192;
 
     private final WebSocketConnection connection;
     /** The upgraded HTTP connection the socket's frames travel on; null when the handshake did not expose it. */
@@ -45,6 +58,10 @@ final class WebSocketOutbound implements Outbound, ChannelFutureListener {
     private long reported;
     /** How many writes the outstanding empty write covers; 0 when there is none. */
     private long marked;
+    /** Written since the last flush, and waiting in the loop's batch for the iteration's end. */
+    private boolean flushPending;
+
+    private int unflushedBytes;
 
     WebSocketOutbound(WebSocketConnection connection, ConnectionBase channel) {
         this.connection = connection;
@@ -72,12 +89,42 @@ final class WebSocketOutbound implements Outbound, ChannelFutureListener {
         if (framed == null) {
             connection.sendText(frame).subscribe().with(ignored -> listener.written(), listener::failed);
         } else {
-            // The channel's own void promise, which stays silent on failure (Vert.x's fires it through the pipeline as
-            // an error of the socket's): a failed write closes the channel, which fails the empty write settle() adds.
-            channel.writeToChannel(framed, channel.channel().unsafe().voidPromise());
+            write(framed);
+        }
+    }
+
+    private void write(ByteBuf framed) {
+        // The channel's own void promise, which stays silent on failure (Vert.x's fires it through the pipeline as an
+        // error of the socket's): a failed write closes the channel, which fails the empty write settle() adds.
+        ChannelPromise silent = channel.channel().unsafe().voidPromise();
+        ChannelHandlerContext context = channel.channelHandlerContext();
+        IterationFlushes flushes = IterationFlushes.of(context.executor());
+        if (flushes == null || !flushes.defers()) {
+            // Vert.x flushes the write (off the loop, it hands it to the loop in order with its other writes).
+            channel.writeToChannel(framed, silent);
             sent++;
             settle();
+            return;
         }
+        unflushedBytes += framed.readableBytes();
+        channel.reportsBytesWritten(framed);
+        context.write(framed, silent);
+        sent++;
+        if (unflushedBytes >= FLUSH_AT_BYTES) {
+            flushNow();
+        } else if (!flushPending) {
+            flushPending = true;
+            flushes.add(this);
+        }
+    }
+
+    /** Hands the socket what was written to it, then reports what it took. */
+    @Override
+    public void flushNow() {
+        channel.channelHandlerContext().flush();
+        unflushedBytes = 0;
+        flushPending = false; // after the flush: a write its report makes joins the batch again
+        settle();
     }
 
     /** Reports the writes the socket has taken, or has an empty write follow them to hear when it does. */
