@@ -120,9 +120,10 @@ public interface RoomcastConfig {
         Duration maxTokenLifetime();
 
         /**
-         * Token revocations kept at once across the service, those out of force counted until the minute's job deletes
-         * them (every pod holds them all in memory, about 100 bytes each); beyond it, {@code POST /api/revocations} is
-         * refused with 403 {@code LIMIT_EXCEEDED}.
+         * Token revocations kept at once across the service, those out of force counted until they are deleted (within a
+         * minute of expiring, an hour for rows stored while the link between pods was down; every pod holds them all in
+         * memory, about 100 bytes each); beyond it, {@code POST /api/revocations} is refused with 403
+         * {@code LIMIT_EXCEEDED}.
          */
         @WithDefault("100000")
         int maxRevocations();

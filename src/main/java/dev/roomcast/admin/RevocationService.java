@@ -24,7 +24,7 @@ import org.jboss.logging.Logger;
  * the others, which apply them within the sweep interval (live sessions holding a revoked token close with 4006). A
  * user may revoke its own tokens ({@code user} form); everything else is for admins. Bounded: at most
  * {@link #MAX_PER_USER} revocations of a user are stored, {@code roomcast.auth.max-revocations} in all, those out of
- * force included until the minute's job deletes them (else a user could store any number that no token matches).
+ * force included until {@link RevocationSync} deletes them (else a user could store any number that no token matches).
  */
 @ApplicationScoped
 public class RevocationService {

@@ -95,11 +95,17 @@ public class Revocations {
         }
     }
 
-    /** Drops what no valid token can match any more ({@code expiresAt} passed). */
-    public synchronized void expire(long nowEpochSecond) {
+    /**
+     * Drops what no valid token can match any more ({@code expiresAt} passed).
+     *
+     * @return whether anything was dropped
+     */
+    public synchronized boolean expire(long nowEpochSecond) {
         if (byId.values().removeIf(entry -> entry.expiresAt() <= nowEpochSecond)) {
             rebuild();
+            return true;
         }
+        return false;
     }
 
     private void rebuild() {

@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.roomcast.testing.ServicesResource;
@@ -268,6 +269,41 @@ class RevocationTests {
                 .body("items", org.hamcrest.Matchers.empty());
         VertxContextSupport.subscribeAndAwait(sync::expire);
         assertFalse(stored(id), "deleted by the job");
+    }
+
+    /**
+     * The minute's job deletes expired rows when the pod's copy dropped some, and otherwise once an hour: a row the copy
+     * never held (another pod stored it while the link was down) waits for the hour, and nothing is deleted before.
+     */
+    @Test
+    void theTableIsPrunedWhenTheCopyDropsSomethingOrHourly() throws Throwable {
+        VertxContextSupport.subscribeAndAwait(sync::expire); // what the copy holds expired goes first
+        long now = Instant.now().getEpochSecond();
+        Revocation unseen = new Revocation();
+        unseen.userId = "rv-unseen-" + System.nanoTime();
+        unseen.issuedBefore = now - 2 * 86400;
+        unseen.expiresAt = now - 86400;
+        unseen.createdAt = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC);
+        long id = VertxContextSupport.subscribeAndAwait(
+                () -> Panache.withTransaction(() -> repository.persist(unseen)).map(stored -> stored.id));
+
+        sync.tablePrunedAt(now);
+        VertxContextSupport.subscribeAndAwait(sync::expire);
+        assertTrue(stored(id), "nothing expired in the copy, and the table was pruned less than an hour ago");
+
+        sync.tablePrunedAt(now - RevocationSync.TABLE_PRUNE_EVERY_SECONDS);
+        VertxContextSupport.subscribeAndAwait(sync::expire);
+        assertFalse(stored(id), "an hour after the last prune");
+
+        String gone = "rv-dropped-" + System.nanoTime();
+        long dropped =
+                Long.parseLong(revoke(Tokens.admin("rv-ops"), Map.of("user", gone, "issuedBefore", now - 2 * 86400))
+                        .then()
+                        .statusCode(201)
+                        .extract()
+                        .path("id"));
+        VertxContextSupport.subscribeAndAwait(sync::expire);
+        assertFalse(stored(dropped), "the copy dropped it, so the table was pruned within the hour");
     }
 
     /** The per-user bound counts every stored revocation, those no token can match too, until the job deletes them. */
